@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { IdempotencyKeyInvalidError, IdempotencyKeyMissingError } from '../errors';
+import { IdempotencyEngine, type IdempotencyContext } from './engine';
+import { assertFunction, assertOneOf, resolveEngineOptions, type EngineOptions } from './options';
+import { assertValidKey, fingerprintOf } from './scoped-key';
+
+/** What to do with an event that has no key. */
+export type MissingKeyPolicy = 'reject' | 'run-without-idempotency';
+
+/** Options of `idempotent`. */
+export interface IdempotentOptions<TEvent> extends EngineOptions {
+  /** The idempotency key of an event, or `undefined` when it has none. */
+  readonly key: (event: TEvent) => string | undefined;
+  /**
+   * The caller the key belongs to (a tenant, a principal); keys of two scopes never meet.
+   * @default no scope: keys are shared by all callers of the operation
+   */
+  readonly scope?: (event: TEvent, context: Context | undefined) => string | undefined;
+  /**
+   * The part of the event that must be equal for a duplicate to be replayed (hashed as canonical JSON).
+   * A key reused with a different fingerprint raises `IdempotencyPayloadMismatchError` and nothing runs.
+   * @default no payload check
+   */
+  readonly fingerprint?: (event: TEvent) => unknown;
+  /**
+   * An event without a key: `'reject'` throws `IdempotencyKeyMissingError`; `'run-without-idempotency'`
+   * runs the handler with no protection at all (`idem.key` is `undefined`).
+   * @default 'reject'
+   */
+  readonly missingKey?: MissingKeyPolicy;
+}
+
+/** A handler to make idempotent: a Lambda handler with a third argument. */
+export type IdempotentHandler<TEvent, TResult> = (
+  event: TEvent,
+  context: Context,
+  idem: IdempotencyContext,
+) => Promise<TResult>;
+
+/**
+ * Wraps a Lambda handler so that it runs once per key: duplicates get the first result back.
+ * Options are validated here, so a bad option fails at cold start, not at the first request.
+ */
+export function idempotent<TEvent, TResult>(
+  handler: IdempotentHandler<TEvent, TResult>,
+  options: IdempotentOptions<TEvent>,
+): (event: TEvent, context: Context) => Promise<TResult> {
+  assertFunction('handler', handler, false);
+  const engine = new IdempotencyEngine(resolveEngineOptions(options));
+  assertFunction('key', options.key, false);
+  assertFunction('scope', options.scope, true);
+  assertFunction('fingerprint', options.fingerprint, true);
+  const missingKey = options.missingKey ?? 'reject';
+  assertOneOf('missingKey', missingKey, ['reject', 'run-without-idempotency'] as const);
+
+  return async (event, context) => {
+    const key = options.key(event);
+    if (key === undefined || key === null) {
+      if (missingKey === 'reject') throw new IdempotencyKeyMissingError();
+      return handler(event, context, unprotected());
+    }
+    if (typeof key !== 'string') throw new IdempotencyKeyInvalidError(`The idempotency key must be a string, got ${typeof key}.`);
+    assertValidKey(key);
+    const { result } = await engine.execute({
+      key,
+      scope: options.scope?.(event, context),
+      fingerprint: options.fingerprint ? fingerprintOf(options.fingerprint(event)) : undefined,
+      context,
+      run: (idem) => handler(event, context, idem),
+    });
+    return result;
+  };
+}
+
+/** For a call without a key: downstream keys are random, so nothing is deduplicated, as documented. */
+export function unprotected(): IdempotencyContext {
+  const keys = new Map<string, string>();
+  return {
+    key: undefined,
+    downstreamKey: (name) => keys.get(name) ?? keys.set(name, randomUUID()).get(name)!,
+  };
+}

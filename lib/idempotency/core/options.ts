@@ -1,0 +1,152 @@
+import type { IdempotencyStore } from './store';
+
+/** Where the library reports what it cannot throw (a completion that failed after the handler ran). */
+export interface IdempotencyLogger {
+  warn(message: string, fields: Record<string, unknown>): void;
+}
+
+/** Options shared by every wrapper (`idempotent`, `idempotentHttp`). */
+export interface EngineOptions {
+  /** Where records live: `new DynamoDbStore({ tableName })`, or `new MemoryStore()` in unit tests. */
+  readonly store: IdempotencyStore;
+  /**
+   * Names the operation keys belong to; the same client key under two operations never meets.
+   * @default process.env.AWS_LAMBDA_FUNCTION_NAME, else 'default'
+   */
+  readonly operation?: string;
+  /**
+   * How long a record is kept, from its completion: a little longer than the longest retry window.
+   * @default 86400 (24 hours)
+   */
+  readonly expiresAfterSeconds?: number;
+  /**
+   * Milliseconds added to the invocation's remaining time to make its lease (covers clock skew and the
+   * completing write); also kept in hand when a duplicate waits, so it answers before its own timeout.
+   * @default 1000
+   */
+  readonly leaseMarginMs?: number;
+  /**
+   * The longest lease, whatever the remaining time says.
+   * @default 901000 (Lambda's 15-minute maximum plus the default margin)
+   */
+  readonly maxLeaseMs?: number;
+  /**
+   * The lease when there is no Lambda context to read the remaining time from (a plain function call).
+   * @default 60000
+   */
+  readonly leaseWithoutContextMs?: number;
+  /**
+   * How long a duplicate waits for an in-flight invocation's result before `IdempotencyInProgressError`;
+   * never past its own remaining time minus `leaseMarginMs`. 0 answers at once.
+   * @default 5000
+   */
+  readonly inFlightWaitMs?: number;
+  /**
+   * Keep completed records in this container's memory, so a warm duplicate is answered with no
+   * DynamoDB call. `true` means `{ maxEntries: 1000 }`.
+   * @default false
+   */
+  readonly localCache?: boolean | { readonly maxEntries: number };
+  /** Receives warnings about failures the caller cannot be told of. @default console */
+  readonly logger?: IdempotencyLogger;
+  /** The clock, in epoch ms. For tests. @default Date.now */
+  readonly now?: () => number;
+}
+
+/** `EngineOptions` with every default applied. */
+export type ResolvedEngineOptions = Required<Omit<EngineOptions, 'localCache'>> & {
+  readonly localCacheEntries: number;
+};
+
+/** The defaults of `EngineOptions`, in one frozen place. */
+export const ENGINE_DEFAULTS = Object.freeze({
+  expiresAfterSeconds: 86_400,
+  leaseMarginMs: 1_000,
+  maxLeaseMs: 901_000,
+  leaseWithoutContextMs: 60_000,
+  inFlightWaitMs: 5_000,
+  localCacheEntries: 1_000,
+});
+
+/** Throws a `TypeError` naming `name` unless `value` is an integer of at least `min`. */
+export function assertInteger(name: string, value: unknown, min: number): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    const wanted = min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : `an integer >= ${min}`;
+    throw new TypeError(`Expected \`${name}\` to be ${wanted}, got ${describe(value)}`);
+  }
+}
+
+/** Throws a `TypeError` naming `name` unless `value` is a function (or absent when `optional`). */
+export function assertFunction(name: string, value: unknown, optional: boolean): void {
+  if (value === undefined && optional) return;
+  if (typeof value !== 'function') throw new TypeError(`Expected \`${name}\` to be a function, got ${describe(value)}`);
+}
+
+/** Throws a `TypeError` naming `name` unless `value` is one of `allowed`. */
+export function assertOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): asserts value is T {
+  if (!allowed.includes(value as T)) {
+    const list = allowed.map((item) => `'${item}'`).join(' or ');
+    throw new TypeError(`Expected \`${name}\` to be ${list}, got ${describe(value)}`);
+  }
+}
+
+/** A short, safe rendering of a bad option value for error messages. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+/** Applies defaults and validates; called once, when a handler is wrapped. */
+export function resolveEngineOptions(options: EngineOptions | undefined): ResolvedEngineOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`Expected options to be an object, got ${describe(options)}`);
+  }
+  const store = options.store as Partial<IdempotencyStore> | undefined;
+  if (!store || typeof store.claim !== 'function' || typeof store.complete !== 'function') {
+    throw new TypeError(`Expected \`store\` to be an IdempotencyStore (DynamoDbStore or MemoryStore), got ${describe(store)}`);
+  }
+  const operation = options.operation ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'default';
+  if (typeof operation !== 'string' || operation.length === 0) {
+    throw new TypeError(`Expected \`operation\` to be a non-empty string, got ${describe(operation)}`);
+  }
+  const resolved = {
+    store: options.store,
+    operation,
+    expiresAfterSeconds: options.expiresAfterSeconds ?? ENGINE_DEFAULTS.expiresAfterSeconds,
+    leaseMarginMs: options.leaseMarginMs ?? ENGINE_DEFAULTS.leaseMarginMs,
+    maxLeaseMs: options.maxLeaseMs ?? ENGINE_DEFAULTS.maxLeaseMs,
+    leaseWithoutContextMs: options.leaseWithoutContextMs ?? ENGINE_DEFAULTS.leaseWithoutContextMs,
+    inFlightWaitMs: options.inFlightWaitMs ?? ENGINE_DEFAULTS.inFlightWaitMs,
+    localCacheEntries: resolveCacheEntries(options.localCache),
+    logger: options.logger ?? consoleLogger,
+    now: options.now ?? Date.now,
+  };
+  assertInteger('expiresAfterSeconds', resolved.expiresAfterSeconds, 1);
+  assertInteger('leaseMarginMs', resolved.leaseMarginMs, 0);
+  assertInteger('maxLeaseMs', resolved.maxLeaseMs, 1);
+  assertInteger('leaseWithoutContextMs', resolved.leaseWithoutContextMs, 1);
+  assertInteger('inFlightWaitMs', resolved.inFlightWaitMs, 0);
+  assertFunction('now', resolved.now, false);
+  if (typeof resolved.logger?.warn !== 'function') {
+    throw new TypeError(`Expected \`logger\` to have a warn method, got ${describe(resolved.logger)}`);
+  }
+  return resolved;
+}
+
+function resolveCacheEntries(localCache: EngineOptions['localCache']): number {
+  if (localCache === undefined || localCache === false) return 0;
+  if (localCache === true) return ENGINE_DEFAULTS.localCacheEntries;
+  if (typeof localCache !== 'object' || localCache === null) {
+    throw new TypeError(`Expected \`localCache\` to be a boolean or { maxEntries }, got ${describe(localCache)}`);
+  }
+  assertInteger('localCache.maxEntries', localCache.maxEntries, 1);
+  return localCache.maxEntries;
+}
+
+const consoleLogger: IdempotencyLogger = {
+  warn: (message, fields) => console.warn(JSON.stringify({ level: 'WARN', message, ...fields })),
+};

@@ -1,0 +1,34 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { EncodedResult } from './store';
+
+/** Results larger than this (UTF-8 JSON) are gzip-compressed: fewer write units, and large results still fit an item. */
+export const COMPRESS_ABOVE_BYTES = 32 * 1024;
+
+/**
+ * Encodes a handler's result for storage. `undefined` is kept as such (JSON has no word for it);
+ * anything else must survive `JSON.stringify` (as a Lambda result must anyway).
+ * A result that is larger than `maxBytes` even compressed is `omitted`: the record completes,
+ * so the handler never runs again, but duplicates get `IdempotencyResultUnavailableError`.
+ */
+export function encodeResult(result: unknown, maxBytes: number): EncodedResult {
+  const json = JSON.stringify(result);
+  if (json === undefined) return { encoding: 'undefined' };
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes <= COMPRESS_ABOVE_BYTES && bytes <= maxBytes) return { encoding: 'json', data: json };
+  const compressed = gzipSync(json);
+  if (compressed.byteLength <= maxBytes) return { encoding: 'json-gzip', data: compressed };
+  if (bytes <= maxBytes) return { encoding: 'json', data: json };
+  return { encoding: 'omitted' };
+}
+
+/** The result as the first invocation returned it (after a JSON round trip). Not for `omitted`. */
+export function decodeResult(encoded: Exclude<EncodedResult, { encoding: 'omitted' }>): unknown {
+  switch (encoded.encoding) {
+    case 'undefined':
+      return undefined;
+    case 'json':
+      return JSON.parse(encoded.data);
+    case 'json-gzip':
+      return JSON.parse(gunzipSync(encoded.data).toString('utf8'));
+  }
+}

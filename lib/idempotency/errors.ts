@@ -1,0 +1,86 @@
+/**
+ * Errors the library raises. Match on `code`, not `instanceof`: two copies of the
+ * library in one bundle each have their own classes, but the codes are stable strings.
+ */
+
+/** Stable codes of every error the library raises. */
+export const ErrorCode = {
+  keyMissing: 'IDEMPOTENCY_KEY_MISSING',
+  keyInvalid: 'IDEMPOTENCY_KEY_INVALID',
+  inProgress: 'IDEMPOTENCY_IN_PROGRESS',
+  payloadMismatch: 'IDEMPOTENCY_PAYLOAD_MISMATCH',
+  resultUnavailable: 'IDEMPOTENCY_RESULT_UNAVAILABLE',
+  storeFailure: 'IDEMPOTENCY_STORE_FAILURE',
+} as const;
+
+/** One of the stable error codes. */
+export type IdempotencyErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base class of every error the library raises. */
+export class IdempotencyError extends Error {
+  /** A stable string to match on (`IDEMPOTENCY_…`). */
+  readonly code: IdempotencyErrorCode;
+
+  constructor(code: IdempotencyErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The event carries no idempotency key and the options require one. */
+export class IdempotencyKeyMissingError extends IdempotencyError {
+  constructor(message = 'The request carries no idempotency key.') {
+    super(ErrorCode.keyMissing, message);
+  }
+}
+
+/** The idempotency key is empty, too long or has characters that are not allowed. */
+export class IdempotencyKeyInvalidError extends IdempotencyError {
+  constructor(message: string) {
+    super(ErrorCode.keyInvalid, message);
+  }
+}
+
+/** Another invocation holds the key and did not finish within the wait. Retry after `retryAfterSeconds`. */
+export class IdempotencyInProgressError extends IdempotencyError {
+  /** Seconds after which a retry is likely to find the first result. */
+  readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number) {
+    super(ErrorCode.inProgress, 'A request with this idempotency key is still in progress.');
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** The key was used before with a different payload; nothing ran. */
+export class IdempotencyPayloadMismatchError extends IdempotencyError {
+  constructor() {
+    super(ErrorCode.payloadMismatch, 'This idempotency key was already used with a different payload.');
+  }
+}
+
+/**
+ * The key completed, but its result could not be stored (larger than the store's item limit even
+ * compressed), so it cannot be replayed. The handler is not run again.
+ */
+export class IdempotencyResultUnavailableError extends IdempotencyError {
+  constructor() {
+    super(
+      ErrorCode.resultUnavailable,
+      'A request with this idempotency key already completed, but its result was too large to store and cannot be replayed.',
+    );
+  }
+}
+
+/** The store failed (throttling, timeout, 5xx, network). `cause` holds the SDK error. */
+export class IdempotencyStoreError extends IdempotencyError {
+  constructor(message: string, cause: unknown) {
+    super(ErrorCode.storeFailure, message, { cause });
+  }
+}
+
+/** True when `error` is an `IdempotencyError` with the given code, across library copies. */
+export function hasErrorCode(error: unknown, code: IdempotencyErrorCode): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}

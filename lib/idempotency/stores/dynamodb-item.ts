@@ -1,0 +1,136 @@
+import type {
+  AttributeValue,
+  DeleteItemCommandInput,
+  GetItemCommandInput,
+  PutItemCommandInput,
+  UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import type { ClaimRequest, CompleteRequest, EncodedResult, IdempotencyRecord } from '../core/store';
+import { ATTRIBUTES as A } from '../schema';
+
+/**
+ * The largest encoded result one item holds: DynamoDB's 400 KB item limit (names and values),
+ * less generous room for the record's other attributes (about 300 bytes in practice).
+ */
+export const DYNAMODB_MAX_RESULT_BYTES = 400 * 1024 - 4 * 1024;
+
+type Item = Record<string, AttributeValue>;
+
+// Attribute names go through placeholders: `status` is a DynamoDB reserved word, and so may others become.
+const NAMES = {
+  '#id': A.id,
+  '#expiration': A.expiration,
+  '#status': A.status,
+  '#leaseToken': A.leaseToken,
+  '#leaseExpiresAt': A.leaseExpiresAt,
+};
+
+/**
+ * Claim: one conditional PutItem. It succeeds only where the key is free:
+ *
+ *   absent                      attribute_not_exists(id)
+ *   expired, not yet swept      expiration < now (s)      DynamoDB deletes expired items up to days late
+ *   crashed / timed-out owner   IN_PROGRESS and leaseExpiresAt < now (ms)
+ *
+ * On failure DynamoDB returns the holder (ALL_OLD), so a duplicate learns what to do in the same round trip.
+ */
+export function claimInput(tableName: string, request: ClaimRequest): PutItemCommandInput {
+  const item: Item = {
+    [A.id]: { S: request.id },
+    [A.status]: { S: 'IN_PROGRESS' },
+    [A.leaseToken]: { S: request.leaseToken },
+    [A.leaseExpiresAt]: { N: String(request.leaseExpiresAt) },
+    [A.expiration]: { N: String(request.expiration) },
+    [A.createdAt]: { N: String(request.now) },
+  };
+  if (request.fingerprint !== undefined) item[A.fingerprint] = { S: request.fingerprint };
+  return {
+    TableName: tableName,
+    Item: item,
+    ConditionExpression:
+      'attribute_not_exists(#id) OR #expiration < :nowSeconds OR (#status = :inProgress AND #leaseExpiresAt < :nowMs)',
+    ExpressionAttributeNames: NAMES,
+    ExpressionAttributeValues: {
+      ':nowSeconds': { N: String(Math.floor(request.now / 1000)) },
+      ':nowMs': { N: String(request.now) },
+      ':inProgress': { S: 'IN_PROGRESS' },
+    },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  };
+}
+
+/** A strongly consistent read: a duplicate must see a completion that has just been written. */
+export function getInput(tableName: string, id: string): GetItemCommandInput {
+  return { TableName: tableName, Key: { [A.id]: { S: id } }, ConsistentRead: true };
+}
+
+/**
+ * Complete: fenced on the lease token. An invocation whose lease was taken over (it ran too long)
+ * fails this condition and leaves the new owner's record alone.
+ */
+export function completeInput(tableName: string, request: CompleteRequest): UpdateItemCommandInput {
+  const values: Item = {
+    ':completed': { S: 'COMPLETED' },
+    ':expiration': { N: String(request.expiration) },
+    ':encoding': { S: request.result.encoding },
+    ':mine': { S: request.leaseToken },
+  };
+  let set = '#status = :completed, #expiration = :expiration, #resultEncoding = :encoding';
+  const remove = ['#leaseToken', '#leaseExpiresAt'];
+  const names: Record<string, string> = { ...NAMES, '#resultEncoding': A.resultEncoding, '#result': A.result };
+  if (request.result.encoding === 'json') {
+    values[':result'] = { S: request.result.data };
+    set += ', #result = :result';
+  } else if (request.result.encoding === 'json-gzip') {
+    values[':result'] = { B: request.result.data };
+    set += ', #result = :result';
+  } else {
+    remove.push('#result');
+  }
+  return {
+    TableName: tableName,
+    Key: { [A.id]: { S: request.id } },
+    UpdateExpression: `SET ${set} REMOVE ${remove.join(', ')}`,
+    ConditionExpression: '#leaseToken = :mine',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/** Release: delete the claim so a retry runs, fenced on the lease token like completion. */
+export function releaseInput(tableName: string, id: string, leaseToken: string): DeleteItemCommandInput {
+  return {
+    TableName: tableName,
+    Key: { [A.id]: { S: id } },
+    ConditionExpression: '#leaseToken = :mine',
+    ExpressionAttributeNames: { '#leaseToken': A.leaseToken },
+    ExpressionAttributeValues: { ':mine': { S: leaseToken } },
+  };
+}
+
+/** Reads a stored item back into a record; `undefined` for an item that is not a record of this library. */
+export function recordFromItem(item: Item | undefined): IdempotencyRecord | undefined {
+  if (!item) return undefined;
+  const id = item[A.id]?.S;
+  const expiration = Number(item[A.expiration]?.N);
+  const createdAt = Number(item[A.createdAt]?.N ?? 0);
+  const fingerprint = item[A.fingerprint]?.S;
+  const status = item[A.status]?.S;
+  if (id === undefined || !Number.isFinite(expiration)) return undefined;
+  if (status === 'IN_PROGRESS') {
+    const leaseToken = item[A.leaseToken]?.S ?? '';
+    const leaseExpiresAt = Number(item[A.leaseExpiresAt]?.N ?? 0);
+    return { id, status, expiration, leaseToken, leaseExpiresAt, fingerprint, createdAt };
+  }
+  if (status === 'COMPLETED') return { id, status, expiration, fingerprint, result: resultFromItem(item), createdAt };
+  return undefined;
+}
+
+function resultFromItem(item: Item): EncodedResult {
+  const encoding = item[A.resultEncoding]?.S;
+  const stored = item[A.result];
+  if (encoding === 'json' && stored?.S !== undefined) return { encoding, data: stored.S };
+  if (encoding === 'json-gzip' && stored?.B !== undefined) return { encoding, data: stored.B };
+  if (encoding === 'undefined') return { encoding };
+  return { encoding: 'omitted' };
+}

@@ -1,0 +1,69 @@
+import { isClaimable, type ClaimRequest, type ClaimResult, type CompleteRequest, type IdempotencyRecord, type IdempotencyStore } from '../core/store';
+import { DYNAMODB_MAX_RESULT_BYTES } from './dynamodb-item';
+
+/** Options of `MemoryStore`. */
+export interface MemoryStoreOptions {
+  /**
+   * The largest encoded result a record holds; larger ones are stored as `omitted`, as in DynamoDB.
+   * @default the DynamoDB store's limit (400 KB item less room for the other attributes)
+   */
+  readonly maxResultBytes?: number;
+}
+
+/**
+ * Records in a Map, with the same conditions as the DynamoDB store. For unit tests and local tools:
+ * it is neither shared between Lambda containers nor durable.
+ */
+export class MemoryStore implements IdempotencyStore {
+  readonly maxResultBytes: number;
+  private readonly records = new Map<string, IdempotencyRecord>();
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.maxResultBytes = options.maxResultBytes ?? DYNAMODB_MAX_RESULT_BYTES;
+  }
+
+  async claim(request: ClaimRequest): Promise<ClaimResult> {
+    const existing = this.records.get(request.id);
+    if (!isClaimable(existing, request.now)) return { claimed: false, existing };
+    this.records.set(request.id, {
+      id: request.id,
+      status: 'IN_PROGRESS',
+      expiration: request.expiration,
+      leaseToken: request.leaseToken,
+      leaseExpiresAt: request.leaseExpiresAt,
+      fingerprint: request.fingerprint,
+      createdAt: request.now,
+    });
+    return { claimed: true };
+  }
+
+  async get(id: string): Promise<IdempotencyRecord | undefined> {
+    return this.records.get(id);
+  }
+
+  async complete(request: CompleteRequest): Promise<{ completed: boolean }> {
+    const existing = this.records.get(request.id);
+    if (existing?.status !== 'IN_PROGRESS' || existing.leaseToken !== request.leaseToken) return { completed: false };
+    this.records.set(request.id, {
+      id: request.id,
+      status: 'COMPLETED',
+      expiration: request.expiration,
+      fingerprint: existing.fingerprint,
+      result: request.result,
+      createdAt: existing.createdAt,
+    });
+    return { completed: true };
+  }
+
+  async release(id: string, leaseToken: string): Promise<{ released: boolean }> {
+    const existing = this.records.get(id);
+    if (existing?.status !== 'IN_PROGRESS' || existing.leaseToken !== leaseToken) return { released: false };
+    this.records.delete(id);
+    return { released: true };
+  }
+
+  /** How many records are held (expired ones included, as in DynamoDB before its TTL sweep). */
+  get size(): number {
+    return this.records.size;
+  }
+}

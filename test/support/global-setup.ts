@@ -1,0 +1,16 @@
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../lib/local/dynamodb-local';
+
+/**
+ * Starts DynamoDB Local once for the whole run; every test file creates its own tables in it.
+ * Workers start after this and inherit the endpoint through the environment.
+ */
+export default async function globalSetup(): Promise<void> {
+  const local = await startDynamoDbLocal();
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    void local.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  (globalThis as { __dynamoDbLocal__?: DynamoDbLocal }).__dynamoDbLocal__ = local;
+  process.env.DYNAMODB_LOCAL_ENDPOINT = local.endpoint;
+}
