@@ -17,13 +17,9 @@ export const DYNAMODB_MAX_RESULT_BYTES = 400 * 1024 - 4 * 1024;
 type Item = Record<string, AttributeValue>;
 
 // Attribute names go through placeholders: `status` is a DynamoDB reserved word, and so may others become.
-const NAMES = {
-  '#id': A.id,
-  '#expiration': A.expiration,
-  '#status': A.status,
-  '#leaseToken': A.leaseToken,
-  '#leaseExpiresAt': A.leaseExpiresAt,
-};
+// DynamoDB rejects placeholders an expression does not use, so each builder lists its own.
+const names = (...placeholders: (keyof typeof A)[]) =>
+  Object.fromEntries(placeholders.map((name) => [`#${name}`, A[name]]));
 
 /**
  * Claim: one conditional PutItem. It succeeds only where the key is free:
@@ -49,7 +45,7 @@ export function claimInput(tableName: string, request: ClaimRequest): PutItemCom
     Item: item,
     ConditionExpression:
       'attribute_not_exists(#id) OR #expiration < :nowSeconds OR (#status = :inProgress AND #leaseExpiresAt < :nowMs)',
-    ExpressionAttributeNames: NAMES,
+    ExpressionAttributeNames: names('id', 'expiration', 'status', 'leaseExpiresAt'),
     ExpressionAttributeValues: {
       ':nowSeconds': { N: String(Math.floor(request.now / 1000)) },
       ':nowMs': { N: String(request.now) },
@@ -77,7 +73,6 @@ export function completeInput(tableName: string, request: CompleteRequest): Upda
   };
   let set = '#status = :completed, #expiration = :expiration, #resultEncoding = :encoding';
   const remove = ['#leaseToken', '#leaseExpiresAt'];
-  const names: Record<string, string> = { ...NAMES, '#resultEncoding': A.resultEncoding, '#result': A.result };
   if (request.result.encoding === 'json') {
     values[':result'] = { S: request.result.data };
     set += ', #result = :result';
@@ -92,7 +87,7 @@ export function completeInput(tableName: string, request: CompleteRequest): Upda
     Key: { [A.id]: { S: request.id } },
     UpdateExpression: `SET ${set} REMOVE ${remove.join(', ')}`,
     ConditionExpression: '#leaseToken = :mine',
-    ExpressionAttributeNames: names,
+    ExpressionAttributeNames: names('status', 'expiration', 'resultEncoding', 'result', 'leaseToken', 'leaseExpiresAt'),
     ExpressionAttributeValues: values,
   };
 }
@@ -103,7 +98,7 @@ export function releaseInput(tableName: string, id: string, leaseToken: string):
     TableName: tableName,
     Key: { [A.id]: { S: id } },
     ConditionExpression: '#leaseToken = :mine',
-    ExpressionAttributeNames: { '#leaseToken': A.leaseToken },
+    ExpressionAttributeNames: names('leaseToken'),
     ExpressionAttributeValues: { ':mine': { S: leaseToken } },
   };
 }

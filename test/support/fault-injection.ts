@@ -1,0 +1,27 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+/**
+ * Makes the next `times` calls of `commandName` on a real client fail with `error` before they are
+ * sent (after the SDK's own retries, as far as the caller can tell); every other call reaches the engine.
+ */
+export function failNext(client: DynamoDBClient, commandName: string, error: Error, times = 1): void {
+  let left = times;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === commandName && left > 0) {
+        left--;
+        throw error;
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: `failNext-${Math.random()}` },
+  );
+}
+
+/** SDK-shaped errors for the faults DynamoDB Local cannot produce on demand. */
+export const faults = {
+  throttling: () => Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }),
+  timeout: () => Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError' }),
+  serverError: () => Object.assign(new Error('Internal server error'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }),
+  connectionReset: () => Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' }),
+};
