@@ -26,3 +26,11 @@ export {
   IdempotencyStoreError,
 } from './errors';
 export type { IdempotencyErrorCode } from './errors';
+export { idempotentHttp } from './http/idempotent-http';
+export type { IdempotentHttpHandler, IdempotentHttpOptions } from './http/idempotent-http';
+export type { ApiGatewayEvent, ApiGatewayResult } from './http/http-event';
+export { DEFAULT_REPLAYED_HEADERS, isFinalStatus, RELEASED_CLIENT_ERRORS } from './http/http-response';
+export { principalOf } from './http/principal';
+export { DEFAULT_PROBLEM_TYPE_BASE, problemResponse, ProblemType } from './http/problem';
+export type { HttpResponse, Problem } from './http/problem';
+export { PARTITION_KEY, TABLE_NAME_ENV, TTL_ATTRIBUTE } from './schema';

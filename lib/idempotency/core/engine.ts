@@ -25,10 +25,12 @@ export interface IdempotencyContext {
   downstreamKey(name: string): string;
 }
 
-/** One request to run at most once. */
-export interface Execution<R> {
+/** One request to run at most once. `R`: what the handler returns; `S`: what is stored and replayed. */
+export interface Execution<R, S = R> {
   /** The client's key, already validated. */
   readonly key: string;
+  /** The operation this request belongs to (an HTTP route, say). @default the `operation` option */
+  readonly operation?: string;
   /** The caller the key belongs to (a principal), if any. */
   readonly scope?: string;
   /** The hashed request payload, if any. */
@@ -37,13 +39,14 @@ export interface Execution<R> {
   readonly run: (idem: IdempotencyContext) => Promise<R>;
   /** Whether this result is final (stored and replayed) or released so a retry runs again. @default always */
   readonly isFinal?: (result: R) => boolean;
+  /** The part of the result to store and replay (an HTTP response without its cookies, say). @default all of it */
+  readonly toStored?: (result: R) => S;
 }
 
-/** The result, and whether it was replayed from an earlier run. */
-export interface Outcome<R> {
-  readonly result: R;
-  readonly replayed: boolean;
-}
+/** The handler's own result, or the stored one replayed from an earlier run. */
+export type Outcome<R, S = R> =
+  | { readonly replayed: false; readonly result: R }
+  | { readonly replayed: true; readonly result: S };
 
 const MAX_CLAIM_ATTEMPTS = 8;
 const FIRST_POLL_MS = 40;
@@ -57,14 +60,19 @@ export class IdempotencyEngine {
     this.cache = new LocalCache(options.localCacheEntries);
   }
 
-  async execute<R>(execution: Execution<R>): Promise<Outcome<R>> {
+  /** The operation keys belong to unless an execution names its own. */
+  get operation(): string {
+    return this.options.operation;
+  }
+
+  async execute<R, S = R>(execution: Execution<R, S>): Promise<Outcome<R, S>> {
     const { store, now } = this.options;
-    const id = scopedId(this.options.operation, execution.scope, execution.key);
+    const id = scopedId(execution.operation ?? this.options.operation, execution.scope, execution.key);
     const remaining = remainingTimeMs(execution.context);
     const waitUntil = now() + waitBudgetMs(remaining, this.options);
 
     const cached = this.cache.get(id, now());
-    if (cached) return this.answer<R>(decide(cached, execution.fingerprint, now()));
+    if (cached) return this.answer<S>(decide(cached, execution.fingerprint, now()));
 
     let pollMs = FIRST_POLL_MS;
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
@@ -86,7 +94,7 @@ export class IdempotencyEngine {
       for (;;) {
         const decision = decide(record, execution.fingerprint, now());
         if (decision.kind === 'claim') break;
-        if (decision.kind !== 'wait') return this.answer<R>(decision);
+        if (decision.kind !== 'wait') return this.answer<S>(decision);
         const left = waitUntil - now();
         if (left <= 0) throw new IdempotencyInProgressError(retryAfterSeconds(decision.leaseExpiresAt, now()));
         // Jittered backoff: 200 waiting duplicates should not poll in lockstep.
@@ -99,11 +107,11 @@ export class IdempotencyEngine {
     throw new IdempotencyInProgressError(1);
   }
 
-  private answer<R>(decision: ReturnType<typeof decide>): Outcome<R> {
+  private answer<S>(decision: ReturnType<typeof decide>): { replayed: true; result: S } {
     switch (decision.kind) {
       case 'replay':
         this.cache.set(decision.record);
-        return { result: decodeResult(decision.record.result as Exclude<EncodedResult, { encoding: 'omitted' }>) as R, replayed: true };
+        return { result: decodeResult(decision.record.result as Exclude<EncodedResult, { encoding: 'omitted' }>) as S, replayed: true };
       case 'mismatch':
         throw new IdempotencyPayloadMismatchError();
       case 'unavailable':
@@ -113,7 +121,7 @@ export class IdempotencyEngine {
     }
   }
 
-  private async runClaimed<R>(id: string, leaseToken: string, execution: Execution<R>): Promise<R> {
+  private async runClaimed<R, S>(id: string, leaseToken: string, execution: Execution<R, S>): Promise<R> {
     const idem: IdempotencyContext = { key: id, downstreamKey: (name) => downstreamKey(id, name) };
     let result: R;
     try {
@@ -126,7 +134,8 @@ export class IdempotencyEngine {
       await this.releaseQuietly(id, leaseToken);
       return result;
     }
-    await this.completeQuietly(id, leaseToken, result, execution.fingerprint);
+    const stored = execution.toStored ? execution.toStored(result) : result;
+    await this.completeQuietly(id, leaseToken, stored, execution.fingerprint);
     return result;
   }
 

@@ -1,0 +1,103 @@
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResult,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
+
+/** An event from API Gateway REST (payload 1.0), HTTP API (2.0) or a Lambda Function URL (2.0). */
+export type ApiGatewayEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
+
+/** What a handler behind API Gateway may return. HTTP API also accepts a bare value (sent as 200 JSON). */
+export type ApiGatewayResult = APIGatewayProxyResult | APIGatewayProxyStructuredResultV2 | string | object | undefined;
+
+/** The parts of a request the adapter reads, alike for every payload version. */
+export interface HttpRequest {
+  readonly method: string;
+  /** The route template: REST `resource`, HTTP API `routeKey` without the method, Function URL the path. */
+  readonly route: string;
+  /** Every value of each header, by lower-case name. */
+  readonly headers: ReadonlyMap<string, readonly string[]>;
+  readonly pathParameters: Readonly<Record<string, string | undefined>>;
+  /** Every value of each query parameter. */
+  readonly query: ReadonlyMap<string, readonly string[]>;
+  /** The body as sent, base64 decoded. */
+  readonly body: Buffer | undefined;
+}
+
+/** True for HTTP API and Function URL events (payload format 2.0). */
+export function isV2(event: ApiGatewayEvent): event is APIGatewayProxyEventV2 {
+  return (event as { version?: string }).version === '2.0';
+}
+
+/** Reads any supported event into one shape. */
+export function readRequest(event: ApiGatewayEvent): HttpRequest {
+  const body = event.body == null ? undefined : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  if (isV2(event)) {
+    const routeKey = event.routeKey ?? '$default';
+    return {
+      method: event.requestContext.http.method.toUpperCase(),
+      route: routeKey === '$default' ? event.rawPath : routeKey.replace(/^\S+\s+/, ''),
+      headers: collect(Object.entries(event.headers ?? {}), splitCommaJoined),
+      pathParameters: event.pathParameters ?? {},
+      query: parseRawQuery(event.rawQueryString ?? ''),
+      body,
+    };
+  }
+  const headers = event.multiValueHeaders && Object.keys(event.multiValueHeaders).length > 0
+    ? collect(Object.entries(event.multiValueHeaders), (values) => values ?? [])
+    : collect(Object.entries(event.headers ?? {}), (value) => (value === undefined ? [] : [value]));
+  const query = event.multiValueQueryStringParameters
+    ? collect(Object.entries(event.multiValueQueryStringParameters), (values) => values ?? [])
+    : collect(Object.entries(event.queryStringParameters ?? {}), (value) => (value === undefined ? [] : [value]));
+  return {
+    method: event.httpMethod.toUpperCase(),
+    route: event.resource ?? event.path,
+    headers,
+    pathParameters: event.pathParameters ?? {},
+    query,
+    body,
+  };
+}
+
+function collect<V>(entries: [string, V][], toValues: (value: V) => readonly string[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const [name, value] of entries) {
+    const key = name.toLowerCase();
+    map.set(key, [...(map.get(key) ?? []), ...toValues(value)]);
+  }
+  return map;
+}
+
+/**
+ * HTTP API joins repeated headers with commas. Split on commas outside quoted strings, so
+ * `"a,b"` stays one value while `k1,k2` (two headers) becomes two.
+ */
+export function splitCommaJoined(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const values: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i]!;
+    if (quoted && char === '\\' && i + 1 < value.length) {
+      current += char + value[++i];
+      continue;
+    }
+    if (char === '"') quoted = !quoted;
+    if (char === ',' && !quoted) {
+      values.push(current.trim());
+      current = '';
+      continue;
+    }
+    current += char;
+  }
+  values.push(current.trim());
+  return values;
+}
+
+function parseRawQuery(raw: string): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const [name, value] of new URLSearchParams(raw)) map.set(name, [...(map.get(name) ?? []), value]);
+  return map;
+}

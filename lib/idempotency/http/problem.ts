@@ -1,0 +1,44 @@
+/** The problems the adapter answers with, each a stable `type` (appended to `problemTypeBase`). */
+export const ProblemType = {
+  keyMissing: 'idempotency-key-missing',
+  keyInvalid: 'idempotency-key-invalid',
+  keyAmbiguous: 'idempotency-key-ambiguous',
+  inProgress: 'request-in-progress',
+  payloadMismatch: 'idempotency-key-reused',
+  responseUnavailable: 'response-unavailable',
+  storeUnavailable: 'idempotency-store-unavailable',
+} as const;
+
+/** The default base of problem `type` URIs: a tag URI (RFC 4151), stable and never dereferenced. */
+export const DEFAULT_PROBLEM_TYPE_BASE = 'tag:lambda-idempotency,2026:problems/';
+
+/** An RFC 9457 problem. Extra members are allowed (`errors`, `retryAfter`…). */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail?: string;
+  readonly [extension: string]: unknown;
+}
+
+/** A response API Gateway accepts from either payload version. */
+export interface HttpResponse {
+  statusCode: number;
+  headers?: Record<string, string | number | boolean>;
+  multiValueHeaders?: Record<string, (string | number | boolean)[]>;
+  cookies?: string[];
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+
+/**
+ * An `application/problem+json` response (RFC 9457). `no-store`: a problem is about this attempt and
+ * must not be served from a cache to a retry.
+ */
+export function problemResponse(problem: Problem, headers: Record<string, string> = {}): HttpResponse {
+  return {
+    statusCode: problem.status,
+    headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', ...headers },
+    body: JSON.stringify(problem),
+  };
+}
