@@ -1,7 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LEDGER_PARTITION_KEY, LEDGER_SORT_KEY } from './ledger-schema';
 
 /** The test tokens the fake gateway knows, as payment providers have them. */
@@ -28,7 +26,7 @@ export const SLOW_CHARGE_MS = 3_000;
 /**
  * A stand-in for a payment provider, with a ledger in DynamoDB. Like a real provider it is idempotent
  * on the key the caller passes: a second charge with the same key returns the first charge, so even
- * a re-run after a lost lease charges once.
+ * a re-run after a lost lease charges once. Each charge item counts its `attempts`, for tests.
  */
 export class FakePaymentGateway {
   constructor(
@@ -40,29 +38,29 @@ export class FakePaymentGateway {
   async charge(request: { idempotencyKey: string; amount: number; currency: string; source: TestToken }): Promise<Charge> {
     if (request.source === 'tok_gatewayError') throw new GatewayUnavailableError('The payment gateway is temporarily unavailable.');
     if (request.source === 'tok_slow') await sleep(SLOW_CHARGE_MS);
-    const charge: Charge = {
-      chargeId: `ch_${request.idempotencyKey.slice(0, 24)}`,
-      amount: request.amount,
-      currency: request.currency,
-      status: request.source === 'tok_chargeDeclined' ? 'declined' : 'succeeded',
-      created: this.now().toISOString(),
-    };
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.ledgerTable,
-          Item: { [LEDGER_PARTITION_KEY]: `CHARGE#${request.idempotencyKey}`, [LEDGER_SORT_KEY]: 'CHARGE', ...charge },
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': LEDGER_PARTITION_KEY },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return charge;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException) || !error.Item) throw error;
-      // Seen this key before: the first charge stands, as at a real provider.
-      const { [LEDGER_PARTITION_KEY]: _pk, [LEDGER_SORT_KEY]: _sk, ...first } = unmarshall(error.Item);
-      return first as Charge;
-    }
+    // One write that records the first charge for this key and counts every attempt: a second call
+    // with the same key gets the first charge back (as at a real provider), and tests can see it came.
+    const { Attributes } = await this.documents.send(
+      new UpdateCommand({
+        TableName: this.ledgerTable,
+        Key: { [LEDGER_PARTITION_KEY]: `CHARGE#${request.idempotencyKey}`, [LEDGER_SORT_KEY]: 'CHARGE' },
+        UpdateExpression:
+          'SET chargeId = if_not_exists(chargeId, :chargeId), amount = if_not_exists(amount, :amount), ' +
+          'currency = if_not_exists(currency, :currency), #status = if_not_exists(#status, :status), ' +
+          'created = if_not_exists(created, :created) ADD attempts :one',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':chargeId': `ch_${request.idempotencyKey.slice(0, 24)}`,
+          ':amount': request.amount,
+          ':currency': request.currency,
+          ':status': request.source === 'tok_chargeDeclined' ? 'declined' : 'succeeded',
+          ':created': this.now().toISOString(),
+          ':one': 1,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const { chargeId, amount, currency, status, created } = Attributes as Charge;
+    return { chargeId, amount, currency, status, created };
   }
 }

@@ -11,5 +11,5 @@ export const LEDGER_SORT_KEY = 'sk';
 /** The environment variable that names the ledger table. */
 export const LEDGER_TABLE_NAME_ENV = 'LEDGER_TABLE_NAME';
 
-/** The ledger actions the payment function uses: charge and record (PutItem), read (GetItem), list (Query). */
-export const LEDGER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] as const;
+/** The ledger actions the payment function uses: charge (UpdateItem), record (PutItem), read (GetItem), list (Query). */
+export const LEDGER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] as const;
