@@ -8,6 +8,7 @@ import { countCalls } from '../support/call-counter';
 import { freshIdempotencyTable, scanAll, testClient } from '../support/dynamodb';
 import { lambdaContext } from '../support/lambda-context';
 import { recordingLogger } from '../support/silent-logger';
+import { until } from '../support/until';
 
 interface OrderEvent {
   key?: string;
@@ -76,7 +77,7 @@ describe('exactly one execution', () => {
     });
     const wrapped = idempotent(handler, options({ inFlightWaitMs: 3_000 }));
     const first = wrapped({ key: 'k' }, lambdaContext());
-    await sleep(50);
+    await until(() => handler.runs === 1);
     await expect(wrapped({ key: 'k' }, lambdaContext())).resolves.toBe('first');
     await expect(first).resolves.toBe('first');
     expect(handler.runs).toBe(1);
@@ -87,7 +88,7 @@ describe('exactly one execution', () => {
     const handler = countingHandler(() => new Promise<string>((resolve) => (finish = () => resolve('done'))));
     const wrapped = idempotent(handler, options({ inFlightWaitMs: 100 }));
     const first = wrapped({ key: 'k' }, lambdaContext());
-    await sleep(50);
+    await until(() => handler.runs === 1);
     const error = await wrapped({ key: 'k' }, lambdaContext()).catch((e: unknown) => e);
     expect(codeOf(error)).toBe(ErrorCode.inProgress);
     expect((error as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThanOrEqual(1);
@@ -100,7 +101,7 @@ describe('exactly one execution', () => {
     const handler = countingHandler(() => sleep(2_000).then(() => 'slow'));
     const wrapped = idempotent(handler, options({ inFlightWaitMs: 10_000, leaseMarginMs: 1_000 }));
     const first = wrapped({ key: 'k' }, lambdaContext(10_000));
-    await sleep(50);
+    await until(() => handler.runs === 1);
     const started = Date.now();
     const error = await wrapped({ key: 'k' }, lambdaContext(1_300)).catch((e: unknown) => e);
     expect(codeOf(error)).toBe(ErrorCode.inProgress);
@@ -155,7 +156,7 @@ describe('failure releases the claim', () => {
     });
     const wrapped = idempotent(handler, options({ inFlightWaitMs: 5_000 }));
     const first = wrapped({ key: 'k' }, lambdaContext()).catch((e: Error) => e.message);
-    await sleep(50);
+    await until(() => handler.runs === 1);
     await expect(wrapped({ key: 'k' }, lambdaContext())).resolves.toBe('second attempt');
     await expect(first).resolves.toBe('first attempt fails');
     expect(handler.runs).toBe(2);
@@ -187,7 +188,7 @@ describe('leases, fencing and expiry (on a controlled clock)', () => {
     const wrapped = idempotent(handler, options({ operation, now, inFlightWaitMs: 0, leaseMarginMs: 1_000 }));
     const stuck = hangingInvocation(wrapped, 2_000);
     gate = stuck.gate;
-    await sleep(100);
+    await until(() => handler.runs === 1);
     const start = clock;
     expect(await leaseExpiresAt(operation, 'k')).toBe(start + 3_000);
 
@@ -207,7 +208,7 @@ describe('leases, fencing and expiry (on a controlled clock)', () => {
     const stuckGate = new Promise<string>(() => undefined);
     const wrapped = idempotent(() => stuckGate, options({ operation, now, leaseMarginMs: 750 }));
     void wrapped({ key: 'k' }, fixedContext(0));
-    await sleep(100);
+    await until(async () => (await rawItem(operation, 'k')) !== undefined);
     expect(await leaseExpiresAt(operation, 'k')).toBe(clock + 750);
   });
 
@@ -217,7 +218,7 @@ describe('leases, fencing and expiry (on a controlled clock)', () => {
     const wrapped = idempotent(() => never, options({ operation, now, maxLeaseMs: 5_000, leaseWithoutContextMs: 42_000 }));
     void wrapped({ key: 'capped' }, fixedContext(600_000));
     void wrapped({ key: 'no-context' }, undefined as unknown as Context);
-    await sleep(100);
+    await until(async () => (await rawItem(operation, 'capped')) !== undefined && (await rawItem(operation, 'no-context')) !== undefined);
     expect(await leaseExpiresAt(operation, 'capped')).toBe(clock + 5_000);
     expect(await leaseExpiresAt(operation, 'no-context')).toBe(clock + 42_000);
   });
@@ -230,7 +231,7 @@ describe('leases, fencing and expiry (on a controlled clock)', () => {
     const wrapped = idempotent(handler, options({ operation, now, inFlightWaitMs: 0, logger }));
     const stuck = hangingInvocation(wrapped, 1_000);
     gate = stuck.gate;
-    await sleep(100);
+    await until(() => handler.runs === 1);
 
     clock += 10_000;
     await expect(wrapped({ key: 'k' }, fixedContext(1_000))).resolves.toBe('new owner');
@@ -252,10 +253,10 @@ describe('leases, fencing and expiry (on a controlled clock)', () => {
     );
     const wrapped = idempotent(handler, options({ operation, now, inFlightWaitMs: 0 }));
     const first = wrapped({ key: 'k' }, fixedContext(1_000)).catch((e: Error) => e.message);
-    await sleep(100);
+    await until(() => handler.runs === 1);
     clock += 10_000;
     const second = wrapped({ key: 'k' }, fixedContext(5_000));
-    await sleep(100);
+    await until(() => handler.runs === 2);
     failLate(new Error('late failure'));
     await expect(first).resolves.toBe('late failure');
     expect((await rawItem(operation, 'k'))?.status?.S).toBe('IN_PROGRESS');
@@ -420,7 +421,7 @@ describe('payload fingerprint', () => {
     const handler = countingHandler(() => new Promise<string>((resolve) => (finish = () => resolve('ok'))));
     const wrapped = idempotent(handler, options({ fingerprint: (e) => e.order, inFlightWaitMs: 5_000 }));
     const first = wrapped({ key: 'k', order: { amount: 1 } }, lambdaContext());
-    await sleep(50);
+    await until(() => handler.runs === 1);
     await expect(wrapped({ key: 'k', order: { amount: 2 } }, lambdaContext())).rejects.toMatchObject({
       code: ErrorCode.payloadMismatch,
     });

@@ -90,8 +90,9 @@ describe('store faults at a chosen call against DynamoDB Local', () => {
       },
       { store, operation, key: () => 'k', now, inFlightWaitMs: 0, logger: recordingLogger() },
     );
-    failNext(client, 'UpdateItemCommand', faults.serverError());
+    const stop = failNext(client, 'UpdateItemCommand', faults.serverError(), Infinity); // the first try and every retry
     await expect(wrapped({}, context(2_000))).resolves.toBe('charged');
+    stop();
     expect(await statusOf(operation, 'k')).toBe('IN_PROGRESS');
 
     clock += 2_000; // within the lease (2 s remaining + 1 s margin)
@@ -114,13 +115,46 @@ describe('store faults at a chosen call against DynamoDB Local', () => {
       },
       { store, operation, key: () => 'k', now, inFlightWaitMs: 0, logger: recordingLogger() },
     );
-    failNext(client, 'DeleteItemCommand', faults.connectionReset());
+    const stop = failNext(client, 'DeleteItemCommand', faults.connectionReset(), Infinity);
     await expect(wrapped({}, context(500))).rejects.toThrow('transient');
+    stop();
     expect(await statusOf(operation, 'k')).toBe('IN_PROGRESS');
     await expect(wrapped({}, context(500))).rejects.toMatchObject({ code: ErrorCode.inProgress });
     clock += 1_501;
     await expect(wrapped({}, context(500))).resolves.toBe('second');
     expect(runs).toBe(2);
+  });
+
+  it.each([
+    ['completion', 'UpdateItemCommand'],
+    ['release', 'DeleteItemCommand'],
+  ])('tries a %s that failed once again, so the key is settled at once', async (_step, command) => {
+    const operation = `op-${randomUUID()}`;
+    let runs = 0;
+    const wrapped = idempotent(
+      async () => {
+        runs++;
+        if (command === 'DeleteItemCommand' && runs === 1) throw new Error('transient');
+        return `run ${runs}`;
+      },
+      { store, operation, key: () => 'k', now, inFlightWaitMs: 0, logger: recordingLogger() },
+    );
+    failNext(client, command, faults.throttling());
+    await wrapped({}, context(2_000)).catch(() => undefined);
+    expect(await statusOf(operation, 'k')).toBe(command === 'UpdateItemCommand' ? 'COMPLETED' : undefined);
+    await expect(wrapped({}, context(2_000))).resolves.toBe(command === 'UpdateItemCommand' ? 'run 1' : 'run 2');
+  });
+
+  it('does not retry past the invocation\'s remaining time less the margin', async () => {
+    const operation = `op-${randomUUID()}`;
+    const logger = recordingLogger();
+    const wrapped = idempotent(async () => 'done', { store, operation, key: () => 'k', logger });
+    failNext(client, 'UpdateItemCommand', faults.timeout());
+    const started = Date.now();
+    await expect(wrapped({}, lambdaContext(1_020))).resolves.toBe('done'); // 20 ms to spare: no room for a 50 ms retry
+    expect(Date.now() - started).toBeLessThan(50);
+    expect(await statusOf(operation, 'k')).toBe('IN_PROGRESS');
+    expect(logger.warnings).toHaveLength(1);
   });
 
   it('lets a retry through after a failed claim wrote nothing', async () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startLocalPaymentApi, type LocalPaymentApi } from '../../lib/local/local-payment-api';
 import { scanAll, testClient } from '../support/dynamodb';
 import { charges, paymentClient } from '../support/payment-api-client';
+import { until } from '../support/until';
 
 const TYPE = 'tag:lambda-idempotency,2026:';
 const dynamodb = testClient();
@@ -107,8 +107,9 @@ describe.each([['2.0'], ['1.0']] as const)('the payment API over real sockets (p
   it('makes a duplicate of a slow charge wait for it and get the same 201', async () => {
     const key = randomUUID();
     const body = { amount: 300, currency: 'EUR', source: 'tok_slow' };
+    const records = (await scanAll(dynamodb, api.idempotencyTable)).length;
     const first = client.pay('bob', key, body);
-    await sleep(300);
+    await until(async () => (await scanAll(dynamodb, api.idempotencyTable)).length > records); // the first has claimed
     const duplicate = await client.pay('bob', key, body);
     expect(duplicate.status).toBe(201);
     expect(duplicate.headers.get('idempotent-replayed')).toBe('true');
@@ -120,7 +121,7 @@ describe.each([['2.0'], ['1.0']] as const)('the payment API over real sockets (p
     const key = randomUUID();
     const body = { amount: 300, currency: 'EUR', source: 'tok_slow' };
     const first = slow.pay('bob', key, body);
-    await sleep(300);
+    await until(async () => (await scanAll(dynamodb, shortWaitApi.idempotencyTable)).length > 0); // the first has claimed
     const duplicate = await slow.pay('bob', key, body);
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.type).toBe(`${TYPE}problems/request-in-progress`);

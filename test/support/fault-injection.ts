@@ -3,9 +3,11 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 /**
  * Makes the next `times` calls of `commandName` on a real client fail with `error` before they are
  * sent (after the SDK's own retries, as far as the caller can tell); every other call reaches the engine.
+ * Returns a function that stops the faults, so none leak into the next test.
  */
-export function failNext(client: DynamoDBClient, commandName: string, error: Error, times = 1): void {
+export function failNext(client: DynamoDBClient, commandName: string, error: Error, times = 1): () => void {
   let left = times;
+  const name = `failNext-${Math.random()}`;
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName === commandName && left > 0) {
@@ -14,8 +16,9 @@ export function failNext(client: DynamoDBClient, commandName: string, error: Err
       }
       return next(args);
     },
-    { step: 'initialize', name: `failNext-${Math.random()}` },
+    { step: 'initialize', name },
   );
+  return () => void client.middlewareStack.remove(name);
 }
 
 /** SDK-shaped errors for the faults DynamoDB Local cannot produce on demand. */

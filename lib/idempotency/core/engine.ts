@@ -51,6 +51,7 @@ export type Outcome<R, S = R> =
 const MAX_CLAIM_ATTEMPTS = 8;
 const FIRST_POLL_MS = 40;
 const MAX_POLL_MS = 400;
+const SETTLE_RETRY_DELAYS_MS = [50, 200];
 
 /** The core: claim -> decide -> run -> complete | release. Knows no event source and no database. */
 export class IdempotencyEngine {
@@ -127,24 +128,30 @@ export class IdempotencyEngine {
     try {
       result = await execution.run(idem);
     } catch (error) {
-      await this.releaseQuietly(id, leaseToken);
+      await this.releaseQuietly(id, leaseToken, execution.context);
       throw error;
     }
     if (execution.isFinal && !execution.isFinal(result)) {
-      await this.releaseQuietly(id, leaseToken);
+      await this.releaseQuietly(id, leaseToken, execution.context);
       return result;
     }
     const stored = execution.toStored ? execution.toStored(result) : result;
-    await this.completeQuietly(id, leaseToken, stored, execution.fingerprint);
+    await this.completeQuietly(id, leaseToken, stored, execution.fingerprint, execution.context);
     return result;
   }
 
   /**
-   * The handler has run, so its caller gets the result whatever happens here. If the write fails,
-   * the record stays in progress until its lease ends; a retry after that runs the handler again,
-   * which `idem.downstreamKey` makes safe downstream.
+   * The handler has run, so its caller gets the result whatever happens here. The write is retried
+   * (see `settle`); if it still fails, the record stays in progress until its lease ends, and a retry
+   * after that runs the handler again, which `idem.downstreamKey` makes safe downstream.
    */
-  private async completeQuietly(id: string, leaseToken: string, result: unknown, fingerprint: string | undefined): Promise<void> {
+  private async completeQuietly(
+    id: string,
+    leaseToken: string,
+    result: unknown,
+    fingerprint: string | undefined,
+    context: InvocationClock | undefined,
+  ): Promise<void> {
     const { store, now, logger } = this.options;
     let encoded: EncodedResult;
     try {
@@ -156,7 +163,7 @@ export class IdempotencyEngine {
     const completedAt = now();
     const expiration = this.expirationFrom(completedAt);
     try {
-      const { completed } = await store.complete({ id, leaseToken, result: encoded, expiration });
+      const { completed } = await this.settle(() => store.complete({ id, leaseToken, result: encoded, expiration }), context);
       if (!completed) {
         logger.warn('The lease was taken over before completion; the new owner\'s record stands.', { id });
         return;
@@ -172,13 +179,32 @@ export class IdempotencyEngine {
   }
 
   /** Frees the key for a retry. If this fails too, the lease still ends on time. */
-  private async releaseQuietly(id: string, leaseToken: string): Promise<void> {
+  private async releaseQuietly(id: string, leaseToken: string, context: InvocationClock | undefined): Promise<void> {
     try {
-      const { released } = await this.options.store.release(id, leaseToken);
+      const { released } = await this.settle(() => this.options.store.release(id, leaseToken), context);
       if (!released) this.options.logger.warn('The lease was taken over before release; the new owner\'s record stands.', { id });
     } catch (error) {
       this.options.logger.warn('Releasing the key failed; it frees itself when the lease ends.', { id, error: String(error) });
     }
+  }
+
+  /**
+   * Completion and release are the writes that free a key once the handler has run; a transient fault
+   * there (past the SDK's own retries) would hold the key until its lease ends. So they are tried again
+   * after 50 and 200 ms, while the invocation has that time to spare (less `leaseMarginMs`).
+   */
+  private async settle<T>(write: () => Promise<T>, context: InvocationClock | undefined): Promise<T> {
+    const remaining = remainingTimeMs(context);
+    const deadline = remaining === undefined ? Infinity : this.options.now() + remaining - this.options.leaseMarginMs;
+    for (const delay of SETTLE_RETRY_DELAYS_MS) {
+      try {
+        return await write();
+      } catch (error) {
+        if (this.options.now() + delay >= deadline) throw error;
+        await sleep(delay);
+      }
+    }
+    return write();
   }
 
   private expirationFrom(nowMs: number): number {

@@ -12,6 +12,7 @@ import {
 import { EVENT_SHAPES, type FixtureRequest } from '../../support/api-gateway-fixtures';
 import { lambdaContext } from '../../support/lambda-context';
 import { recordingLogger } from '../../support/silent-logger';
+import { until } from '../../support/until';
 
 const TYPE = 'tag:lambda-idempotency,2026:problems/';
 const json = { 'content-type': 'application/json' } as const;
@@ -234,7 +235,7 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
     const handler = countingHandler(() => sleep(300).then(() => ({ statusCode: 201, body: 'slow' })));
     const wrapped = wrap(handler, { inFlightWaitMs: 50 });
     const first = wrapped(post('k'), lambdaContext());
-    await sleep(20);
+    await until(() => handler.runs === 1);
     const duplicate = await wrapped(post('k'), lambdaContext());
     expect(duplicate).toMatchObject({ statusCode: 409 });
     expect(problemType(duplicate)).toBe(`${TYPE}request-in-progress`);
@@ -247,7 +248,7 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
     const handler = countingHandler(() => sleep(200).then(() => ({ statusCode: 201, body: 'first' })));
     const wrapped = wrap(handler);
     const first = wrapped(post('k'), lambdaContext());
-    await sleep(20);
+    await until(() => handler.runs === 1);
     await expect(wrapped(post('k'), lambdaContext())).resolves.toMatchObject({ statusCode: 201, body: 'first', headers: { 'Idempotent-Replayed': 'true' } });
     await first;
   });

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { startLocalPaymentApi, type LocalPaymentApi } from '../../lib/local/local-payment-api';
+import { scanAll, testClient } from '../support/dynamodb';
+import { charges, paymentClient, type TestResponse } from '../support/payment-api-client';
+
+const dynamodb = testClient();
+let api: LocalPaymentApi;
+
+beforeAll(async () => {
+  api = await startLocalPaymentApi({ client: dynamodb, idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` });
+});
+afterAll(() => api.close());
+
+it('runs 1000 concurrent requests over 50 keys as exactly 50 executions and 50 charges; every caller gets the first response or a 409', async () => {
+  const client = paymentClient(api.url);
+  const keys = Array.from({ length: 50 }, (_, i) => ({ key: randomUUID(), amount: 100 + i }));
+  const requests = Array.from({ length: 1000 }, (_, i) => keys[i % 50]!);
+  const responses: (TestResponse & { key: string })[] = await Promise.all(
+    requests.map(async ({ key, amount }) => ({ key, ...(await client.pay('storm', key, { amount, currency: 'EUR', source: 'tok_visa' })) })),
+  );
+
+  const ledger = await charges(dynamodb, api.ledgerTable);
+  expect(ledger).toHaveLength(50);
+  expect(ledger.map((charge) => charge.attempts)).toEqual(Array(50).fill(1)); // the handler reached the gateway 50 times
+
+  const byKey = new Map<string, (TestResponse & { key: string })[]>();
+  for (const response of responses) byKey.set(response.key, [...(byKey.get(response.key) ?? []), response]);
+  for (const [, group] of byKey) {
+    const created = group.filter((r) => r.status === 201);
+    const firsts = created.filter((r) => r.headers.get('idempotent-replayed') === null);
+    expect(firsts).toHaveLength(1);
+    expect(new Set(created.map((r) => r.text))).toEqual(new Set([firsts[0]!.text]));
+    const others = group.filter((r) => r.status !== 201);
+    expect(others.every((r) => r.status === 409 && r.headers.get('retry-after') !== null)).toBe(true);
+  }
+  const records = await scanAll(dynamodb, api.idempotencyTable);
+  expect(records.map((item) => item.status?.S)).toEqual(Array(50).fill('COMPLETED'));
+});
