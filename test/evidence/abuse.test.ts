@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startLocalPaymentApi, type LocalPaymentApi } from '../../lib/local/local-payment-api';
 import { scanAll, testClient } from '../support/dynamodb';
+import { recordingLogger } from '../support/silent-logger';
 import { charges, paymentClient } from '../support/payment-api-client';
 import { rawRequest } from '../support/raw-http';
 
@@ -22,7 +23,7 @@ let api: LocalPaymentApi;
 let client: ReturnType<typeof paymentClient>;
 
 beforeAll(async () => {
-  api = await startLocalPaymentApi({ client: dynamodb, idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` });
+  api = await startLocalPaymentApi({ client: dynamodb, idempotency: { logger: recordingLogger() }, idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` });
   client = paymentClient(api.url);
 });
 afterAll(() => api.close());

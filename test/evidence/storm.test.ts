@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { startLocalPaymentApi, type LocalPaymentApi } from '../../lib/local/local-payment-api';
 import { scanAll, testClient } from '../support/dynamodb';
+import { recordingLogger } from '../support/silent-logger';
 import { charges, paymentClient, type TestResponse } from '../support/payment-api-client';
 
 const dynamodb = testClient();
 let api: LocalPaymentApi;
 
 beforeAll(async () => {
-  api = await startLocalPaymentApi({ client: dynamodb, idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` });
+  api = await startLocalPaymentApi({ client: dynamodb, idempotency: { logger: recordingLogger() }, idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` });
 });
 afterAll(() => api.close());
 

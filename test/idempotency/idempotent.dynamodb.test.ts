@@ -239,7 +239,10 @@ describe('leases, fencing and expiry (on a controlled clock)', () => {
     await expect(stuck.done).resolves.toBe('stale'); // its own caller still gets its result
     await expect(wrapped({ key: 'k' }, fixedContext(1_000))).resolves.toBe('new owner');
     expect(handler.runs).toBe(2);
-    expect(logger.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/taken over before completion/)]);
+    expect(logger.warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/Took the key over from an invocation whose lease ended/),
+      expect.stringMatching(/taken over before completion/),
+    ]);
   });
 
   it('fences off a late failure: its release does not delete the new owner\'s claim', async () => {
@@ -454,6 +457,9 @@ describe('big results', () => {
     await expect(wrapped({ key: 'k' }, lambdaContext())).resolves.toEqual({ blob: incompressible });
     await expect(wrapped({ key: 'k' }, lambdaContext())).rejects.toMatchObject({ code: ErrorCode.resultUnavailable });
     expect(handler.runs).toBe(1);
-    expect(logger.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/too large to store/)]);
+    expect(logger.warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/too large to store/),
+      expect.stringMatching(/its result was not stored; it cannot be replayed/),
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startLocalPaymentApi, type LocalPaymentApi } from '../../lib/local/local-payment-api';
 import { scanAll, testClient } from '../support/dynamodb';
+import { recordingLogger } from '../support/silent-logger';
 import { charges, paymentClient } from '../support/payment-api-client';
 import { until } from '../support/until';
 
@@ -14,10 +15,10 @@ describe.each([['2.0'], ['1.0']] as const)('the payment API over real sockets (p
 
   beforeAll(async () => {
     const tables = { idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` };
-    api = await startLocalPaymentApi({ client: dynamodb, payloadVersion, ...tables });
+    api = await startLocalPaymentApi({ client: dynamodb, idempotency: { logger: recordingLogger() }, payloadVersion, ...tables });
     // A second function instance on the same tables whose duplicates give up waiting early, to see a 409.
     const handlerTables = { idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` };
-    shortWaitApi = await startLocalPaymentApi({ client: dynamodb, payloadVersion, ...handlerTables, idempotency: { inFlightWaitMs: 200 } });
+    shortWaitApi = await startLocalPaymentApi({ client: dynamodb, payloadVersion, ...handlerTables, idempotency: { inFlightWaitMs: 200, logger: recordingLogger() } });
     client = paymentClient(api.url);
   });
   afterAll(async () => {

@@ -6,13 +6,14 @@ import {
   IdempotencyResultUnavailableError,
   IdempotencyStoreError,
 } from '../errors';
-import { decide } from './decide';
+import { decide, type Decision } from './decide';
 import { leaseDurationMs, remainingTimeMs, retryAfterSeconds, waitBudgetMs, type InvocationClock } from './lease';
 import { LocalCache } from './local-cache';
 import type { ResolvedEngineOptions } from './options';
 import { decodeResult, encodeResult } from './result-codec';
 import { downstreamKey, scopedId } from './scoped-key';
 import type { EncodedResult, IdempotencyRecord } from './store';
+import { InvocationTelemetry, MetricName } from './telemetry';
 
 /** What a wrapped handler receives as its third argument. */
 export interface IdempotencyContext {
@@ -25,8 +26,8 @@ export interface IdempotencyContext {
   downstreamKey(name: string): string;
 }
 
-/** One request to run at most once. `R`: what the handler returns; `S`: what is stored and replayed. */
-export interface Execution<R, S = R> {
+/** A request to claim a key. */
+export interface BeginRequest {
   /** The client's key, already validated. */
   readonly key: string;
   /** The operation this request belongs to (an HTTP route, say). @default the `operation` option */
@@ -36,6 +37,26 @@ export interface Execution<R, S = R> {
   /** The hashed request payload, if any. */
   readonly fingerprint?: string;
   readonly context?: InvocationClock;
+  /** Counts and logs what happens; one per invocation. @default a telemetry that reports nothing */
+  readonly telemetry?: InvocationTelemetry;
+  /** Override of the `inFlightWaitMs` option (0 for event sources that redeliver). */
+  readonly inFlightWaitMs?: number;
+}
+
+/** A key this invocation holds: run the handler, then complete or release it exactly once. */
+export interface Claim {
+  readonly idem: IdempotencyContext;
+  /** Stores `result` for replays. Never throws: the handler has run, so its caller gets its result. */
+  complete(result: unknown): Promise<void>;
+  /** Frees the key for a retry. Never throws: if it fails, the lease still ends on time. */
+  release(reason: string): Promise<void>;
+}
+
+/** A replay of a completed key, or the claim to run it. */
+export type Begun<S> = { readonly replayed: true; readonly result: S } | { readonly replayed: false; readonly claim: Claim };
+
+/** One request to run at most once. `R`: what the handler returns; `S`: what is stored and replayed. */
+export interface Execution<R, S = R> extends BeginRequest {
   readonly run: (idem: IdempotencyContext) => Promise<R>;
   /** Whether this result is final (stored and replayed) or released so a retry runs again. @default always */
   readonly isFinal?: (result: R) => boolean;
@@ -61,83 +82,133 @@ export class IdempotencyEngine {
     this.cache = new LocalCache(options.localCacheEntries);
   }
 
-  /** The operation keys belong to unless an execution names its own. */
+  /** The operation keys belong to unless a request names its own. */
   get operation(): string {
     return this.options.operation;
   }
 
+  /** A telemetry for one invocation: flush it when the invocation ends. */
+  telemetry(): InvocationTelemetry {
+    return new InvocationTelemetry(this.options.logger, this.options.metrics, this.options.now);
+  }
+
+  /** Claims, runs and settles one request, or replays it. */
   async execute<R, S = R>(execution: Execution<R, S>): Promise<Outcome<R, S>> {
+    const begun = await this.begin<S>(execution);
+    if (begun.replayed) return begun;
+    const { claim } = begun;
+    let result: R;
+    try {
+      result = await execution.run(claim.idem);
+    } catch (error) {
+      await claim.release('the handler threw');
+      throw error;
+    }
+    if (execution.isFinal && !execution.isFinal(result)) await claim.release('the result is not final');
+    else await claim.complete(execution.toStored ? execution.toStored(result) : result);
+    return { replayed: false, result };
+  }
+
+  /**
+   * Claims the key, or answers from what holds it: a replay, a mismatch or unavailable result (thrown),
+   * or, after waiting up to the bound, `IdempotencyInProgressError`.
+   */
+  async begin<S>(request: BeginRequest): Promise<Begun<S>> {
     const { store, now } = this.options;
-    const id = scopedId(execution.operation ?? this.options.operation, execution.scope, execution.key);
-    const remaining = remainingTimeMs(execution.context);
-    const waitUntil = now() + waitBudgetMs(remaining, this.options);
+    const telemetry = request.telemetry ?? this.telemetry();
+    const id = scopedId(request.operation ?? this.options.operation, request.scope, request.key);
+    const fields = { idempotencyKey: id };
+    const remaining = remainingTimeMs(request.context);
+    const waitUntil = now() + waitBudgetMs(remaining, { ...this.options, inFlightWaitMs: request.inFlightWaitMs ?? this.options.inFlightWaitMs });
 
     const cached = this.cache.get(id, now());
-    if (cached) return this.answer<S>(decide(cached, execution.fingerprint, now()));
+    const known = cached && decide(cached, request.fingerprint, now());
+    if (known && known.kind !== 'claim' && known.kind !== 'wait') return this.answer<S>(known, telemetry, { ...fields, source: 'local cache' });
 
     let pollMs = FIRST_POLL_MS;
+    let waited = false;
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
       const leaseToken = randomUUID();
       const claimedAt = now();
-      const claim = await guard('claim the idempotency key', () =>
+      const claim = await this.guard(telemetry, fields, 'claim', () =>
         store.claim({
           id,
           leaseToken,
           leaseExpiresAt: claimedAt + leaseDurationMs(remaining, this.options),
           expiration: this.expirationFrom(claimedAt),
-          fingerprint: execution.fingerprint,
+          fingerprint: request.fingerprint,
           now: claimedAt,
         }),
       );
-      if (claim.claimed) return { result: await this.runClaimed(id, leaseToken, execution), replayed: false };
+      if (claim.claimed) {
+        telemetry.record(MetricName.claimed, 'debug', 'Claimed the key.', fields);
+        if (claim.replaced?.status === 'IN_PROGRESS' && claim.replaced.expiration >= Math.floor(claimedAt / 1000)) {
+          telemetry.record(MetricName.leaseTakeovers, 'warn', 'Took the key over from an invocation whose lease ended.', {
+            ...fields,
+            leaseEndedAt: new Date(claim.replaced.leaseExpiresAt).toISOString(),
+          });
+        }
+        return { replayed: false, claim: this.claimHandle(id, leaseToken, request, telemetry) };
+      }
 
       let record: IdempotencyRecord | undefined = claim.existing;
       for (;;) {
-        const decision = decide(record, execution.fingerprint, now());
+        const decision = decide(record, request.fingerprint, now());
         if (decision.kind === 'claim') break;
-        if (decision.kind !== 'wait') return this.answer<S>(decision);
+        if (decision.kind !== 'wait') return this.answer<S>(decision, telemetry, { ...fields, source: 'store' });
         const left = waitUntil - now();
-        if (left <= 0) throw new IdempotencyInProgressError(retryAfterSeconds(decision.leaseExpiresAt, now()));
+        if (left <= 0) {
+          telemetry.record(MetricName.inProgressRejections, 'info', 'The key is still in progress; the duplicate is turned away.', fields);
+          throw new IdempotencyInProgressError(retryAfterSeconds(decision.leaseExpiresAt, now()));
+        }
+        if (!waited) {
+          waited = true;
+          telemetry.record(MetricName.inFlightWaits, 'info', 'The key is in progress; waiting for its result.', fields);
+        }
         // Jittered backoff: 200 waiting duplicates should not poll in lockstep.
         await sleep(Math.min(left, pollMs * (0.5 + Math.random())));
         pollMs = Math.min(MAX_POLL_MS, pollMs * 2);
-        record = await guard('read the idempotency record', () => store.get(id));
+        record = await this.guard(telemetry, fields, 'read', () => store.get(id));
       }
     }
     // Keys claimed and released over and over by others: rare enough to hand back to the caller.
+    telemetry.record(MetricName.inProgressRejections, 'info', 'The key keeps changing hands; the duplicate is turned away.', fields);
     throw new IdempotencyInProgressError(1);
   }
 
-  private answer<S>(decision: ReturnType<typeof decide>): { replayed: true; result: S } {
+  private answer<S>(decision: Exclude<Decision, { kind: 'claim' | 'wait' }>, telemetry: InvocationTelemetry, fields: Record<string, unknown>): { replayed: true; result: S } {
     switch (decision.kind) {
       case 'replay':
         this.cache.set(decision.record);
-        return { result: decodeResult(decision.record.result as Exclude<EncodedResult, { encoding: 'omitted' }>) as S, replayed: true };
+        telemetry.record(MetricName.replayed, 'info', 'Replayed the stored result.', fields);
+        return { replayed: true, result: decodeResult(decision.record.result as Exclude<EncodedResult, { encoding: 'omitted' }>) as S };
       case 'mismatch':
+        telemetry.record(MetricName.payloadMismatches, 'warn', 'The key was reused with another payload; nothing runs.', fields);
         throw new IdempotencyPayloadMismatchError();
       case 'unavailable':
+        telemetry.record(undefined, 'warn', 'The key completed, but its result was not stored; it cannot be replayed.', fields);
         throw new IdempotencyResultUnavailableError();
-      default:
-        throw new Error(`unreachable decision ${decision.kind}`);
     }
   }
 
-  private async runClaimed<R, S>(id: string, leaseToken: string, execution: Execution<R, S>): Promise<R> {
-    const idem: IdempotencyContext = { key: id, downstreamKey: (name) => downstreamKey(id, name) };
-    let result: R;
-    try {
-      result = await execution.run(idem);
-    } catch (error) {
-      await this.releaseQuietly(id, leaseToken, execution.context);
-      throw error;
-    }
-    if (execution.isFinal && !execution.isFinal(result)) {
-      await this.releaseQuietly(id, leaseToken, execution.context);
-      return result;
-    }
-    const stored = execution.toStored ? execution.toStored(result) : result;
-    await this.completeQuietly(id, leaseToken, stored, execution.fingerprint, execution.context);
-    return result;
+  private claimHandle(id: string, leaseToken: string, request: BeginRequest, telemetry: InvocationTelemetry): Claim {
+    const fields = { idempotencyKey: id };
+    let settled = false;
+    const once = (what: string) => {
+      if (settled) throw new Error(`The claim was already settled; cannot ${what} it again.`);
+      settled = true;
+    };
+    return {
+      idem: { key: id, downstreamKey: (name) => downstreamKey(id, name) },
+      complete: async (result) => {
+        once('complete');
+        await this.completeQuietly(id, leaseToken, result, request, telemetry);
+      },
+      release: async (reason) => {
+        once('release');
+        await this.releaseQuietly(id, leaseToken, request.context, telemetry, { ...fields, reason });
+      },
+    };
   }
 
   /**
@@ -145,46 +216,51 @@ export class IdempotencyEngine {
    * (see `settle`); if it still fails, the record stays in progress until its lease ends, and a retry
    * after that runs the handler again, which `idem.downstreamKey` makes safe downstream.
    */
-  private async completeQuietly(
-    id: string,
-    leaseToken: string,
-    result: unknown,
-    fingerprint: string | undefined,
-    context: InvocationClock | undefined,
-  ): Promise<void> {
-    const { store, now, logger } = this.options;
+  private async completeQuietly(id: string, leaseToken: string, result: unknown, request: BeginRequest, telemetry: InvocationTelemetry): Promise<void> {
+    const { store, now } = this.options;
+    const fields = { idempotencyKey: id };
     let encoded: EncodedResult;
     try {
       encoded = encodeResult(result, store.maxResultBytes);
     } catch (error) {
-      logger.warn('The result is not JSON-serialisable, so it cannot be replayed.', { id, error: String(error) });
+      telemetry.record(undefined, 'warn', 'The result is not JSON-serialisable, so it cannot be replayed.', { ...fields, error: String(error) });
       encoded = { encoding: 'omitted' };
     }
     const completedAt = now();
     const expiration = this.expirationFrom(completedAt);
     try {
-      const { completed } = await this.settle(() => store.complete({ id, leaseToken, result: encoded, expiration }), context);
+      const { completed } = await this.settle(() => store.complete({ id, leaseToken, result: encoded, expiration }), request.context);
       if (!completed) {
-        logger.warn('The lease was taken over before completion; the new owner\'s record stands.', { id });
+        telemetry.record(MetricName.fencingRejections, 'warn', "The lease was taken over before completion; the new owner's record stands.", fields);
         return;
       }
       if (encoded.encoding === 'omitted') {
-        logger.warn('The result is too large to store; duplicates cannot replay it.', { id });
+        telemetry.record(MetricName.resultsNotStored, 'warn', 'The result is too large to store; duplicates cannot replay it.', fields);
         return;
       }
-      this.cache.set({ id, status: 'COMPLETED', expiration, fingerprint, result: encoded, createdAt: completedAt });
+      telemetry.record(undefined, 'debug', 'Stored the result.', fields);
+      this.cache.set({ id, status: 'COMPLETED', expiration, fingerprint: request.fingerprint, result: encoded, createdAt: completedAt });
     } catch (error) {
-      logger.warn('Storing the result failed; the record stays in progress until its lease ends.', { id, error: String(error) });
+      telemetry.record(MetricName.storeErrors, 'error', 'Storing the result failed; the record stays in progress until its lease ends.', {
+        ...fields,
+        error: String(error),
+      });
     }
   }
 
-  /** Frees the key for a retry. If this fails too, the lease still ends on time. */
-  private async releaseQuietly(id: string, leaseToken: string, context: InvocationClock | undefined): Promise<void> {
+  private async releaseQuietly(
+    id: string,
+    leaseToken: string,
+    context: InvocationClock | undefined,
+    telemetry: InvocationTelemetry,
+    fields: Record<string, unknown>,
+  ): Promise<void> {
     try {
       const { released } = await this.settle(() => this.options.store.release(id, leaseToken), context);
-      if (!released) this.options.logger.warn('The lease was taken over before release; the new owner\'s record stands.', { id });
+      if (released) telemetry.record(undefined, 'info', 'Released the key for a retry.', fields);
+      else telemetry.record(MetricName.fencingRejections, 'warn', "The lease was taken over before release; the new owner's record stands.", fields);
     } catch (error) {
-      this.options.logger.warn('Releasing the key failed; it frees itself when the lease ends.', { id, error: String(error) });
+      telemetry.record(MetricName.storeErrors, 'error', 'Releasing the key failed; it frees itself when the lease ends.', { ...fields, error: String(error) });
     }
   }
 
@@ -207,15 +283,17 @@ export class IdempotencyEngine {
     return write();
   }
 
+  private async guard<T>(telemetry: InvocationTelemetry, fields: Record<string, unknown>, step: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      telemetry.record(MetricName.storeErrors, 'error', `The store failed (${step}).`, { ...fields, error: message });
+      throw new IdempotencyStoreError(`Could not ${step === 'claim' ? 'claim the idempotency key' : 'read the idempotency record'}: ${message}`, error);
+    }
+  }
+
   private expirationFrom(nowMs: number): number {
     return Math.floor(nowMs / 1000) + this.options.expiresAfterSeconds;
-  }
-}
-
-async function guard<T>(what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw new IdempotencyStoreError(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`, error);
   }
 }

@@ -62,14 +62,20 @@ export function idempotent<TEvent, TResult>(
     }
     if (typeof key !== 'string') throw new IdempotencyKeyInvalidError(`The idempotency key must be a string, got ${typeof key}.`);
     assertValidKey(key);
-    const { result } = await engine.execute({
-      key,
-      scope: options.scope?.(event, context),
-      fingerprint: options.fingerprint ? fingerprintOf(options.fingerprint(event)) : undefined,
-      context,
-      run: (idem) => handler(event, context, idem),
-    });
-    return result;
+    const telemetry = engine.telemetry();
+    try {
+      const { result } = await engine.execute({
+        key,
+        scope: options.scope?.(event, context),
+        fingerprint: options.fingerprint ? fingerprintOf(options.fingerprint(event)) : undefined,
+        context,
+        telemetry,
+        run: (idem) => handler(event, context, idem),
+      });
+      return result;
+    } finally {
+      telemetry.flush();
+    }
   };
 }
 

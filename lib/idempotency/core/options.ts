@@ -1,8 +1,27 @@
 import type { IdempotencyStore } from './store';
+import type { MetricsSettings } from './telemetry';
 
-/** Where the library reports what it cannot throw (a completion that failed after the handler ran). */
+/**
+ * Receives a structured log line at each decision (claimed, replayed, waited, taken over, fenced off,
+ * store errors), with the hashed key as `idempotencyKey`, never the raw key or the payload.
+ * Powertools Logger fits as it is; for pino, pass `{ info: (m, f) => pino.info(f, m), … }`.
+ * Only `warn` is required; `error` falls back to it.
+ */
 export interface IdempotencyLogger {
+  debug?(message: string, fields: Record<string, unknown>): void;
+  info?(message: string, fields: Record<string, unknown>): void;
   warn(message: string, fields: Record<string, unknown>): void;
+  error?(message: string, fields: Record<string, unknown>): void;
+}
+
+/** Where and how the per-invocation metrics are written. */
+export interface MetricsOptions {
+  /** @default 'Idempotency' */
+  readonly namespace?: string;
+  /** @default { Service: <operation> } */
+  readonly dimensions?: Readonly<Record<string, string>>;
+  /** Receives each EMF line. @default a line on standard output, which Lambda sends to CloudWatch Logs */
+  readonly emit?: (line: string) => void;
 }
 
 /** Options shared by every wrapper (`idempotent`, `idempotentHttp`). */
@@ -47,15 +66,25 @@ export interface EngineOptions {
    * @default false
    */
   readonly localCache?: boolean | { readonly maxEntries: number };
-  /** Receives warnings about failures the caller cannot be told of. @default console */
+  /**
+   * Receives a log line at each decision; see `IdempotencyLogger`.
+   * @default JSON lines on the console, warnings and errors only
+   */
   readonly logger?: IdempotencyLogger;
+  /**
+   * One CloudWatch Embedded Metric Format line per invocation with the counts in `MetricName`;
+   * `false` turns it off.
+   * @default on inside Lambda (`AWS_LAMBDA_FUNCTION_NAME` set), off elsewhere
+   */
+  readonly metrics?: boolean | MetricsOptions;
   /** The clock, in epoch ms. For tests. @default Date.now */
   readonly now?: () => number;
 }
 
 /** `EngineOptions` with every default applied. */
-export type ResolvedEngineOptions = Required<Omit<EngineOptions, 'localCache'>> & {
+export type ResolvedEngineOptions = Required<Omit<EngineOptions, 'localCache' | 'metrics'>> & {
   readonly localCacheEntries: number;
+  readonly metrics: MetricsSettings | undefined;
 };
 
 /** The defaults of `EngineOptions`, in one frozen place. */
@@ -123,6 +152,7 @@ export function resolveEngineOptions(options: EngineOptions | undefined): Resolv
     inFlightWaitMs: options.inFlightWaitMs ?? ENGINE_DEFAULTS.inFlightWaitMs,
     localCacheEntries: resolveCacheEntries(options.localCache),
     logger: options.logger ?? consoleLogger,
+    metrics: resolveMetrics(options.metrics, operation),
     now: options.now ?? Date.now,
   };
   assertInteger('expiresAfterSeconds', resolved.expiresAfterSeconds, 1);
@@ -147,6 +177,27 @@ function resolveCacheEntries(localCache: EngineOptions['localCache']): number {
   return localCache.maxEntries;
 }
 
+function resolveMetrics(metrics: EngineOptions['metrics'], operation: string): MetricsSettings | undefined {
+  const enabled = metrics === undefined ? Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME) : metrics !== false;
+  if (!enabled) return undefined;
+  if (typeof metrics !== 'boolean' && metrics !== undefined && (typeof metrics !== 'object' || metrics === null)) {
+    throw new TypeError(`Expected \`metrics\` to be a boolean or { namespace, dimensions, emit }, got ${describe(metrics)}`);
+  }
+  const settings: MetricsOptions = typeof metrics === 'object' ? metrics : {};
+  const namespace = settings.namespace ?? 'Idempotency';
+  if (typeof namespace !== 'string' || namespace.length === 0 || namespace.length > 255) {
+    throw new TypeError(`Expected \`metrics.namespace\` to be a string of 1 to 255 characters, got ${describe(namespace)}`);
+  }
+  const dimensions = settings.dimensions ?? { Service: operation };
+  const entries = typeof dimensions === 'object' && dimensions !== null ? Object.entries(dimensions) : [];
+  if (entries.length === 0 || entries.length > 30 || entries.some(([, value]) => typeof value !== 'string' || value.length === 0)) {
+    throw new TypeError(`Expected \`metrics.dimensions\` to map 1 to 30 names to non-empty strings, got ${describe(dimensions)}`);
+  }
+  assertFunction('metrics.emit', settings.emit, true);
+  return { namespace, dimensions, emit: settings.emit ?? ((line) => void process.stdout.write(`${line}\n`)) };
+}
+
 const consoleLogger: IdempotencyLogger = {
   warn: (message, fields) => console.warn(JSON.stringify({ level: 'WARN', message, ...fields })),
+  error: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })),
 };

@@ -41,8 +41,13 @@ export interface ClaimRequest {
   readonly now: number;
 }
 
-/** `existing` is the record that held the key; absent only if it vanished before it could be read. */
-export type ClaimResult = { readonly claimed: true } | { readonly claimed: false; readonly existing?: IdempotencyRecord };
+/**
+ * Claimed: `replaced` is the expired record or ended lease the claim overwrote, if any.
+ * Not claimed: `existing` is the record that holds the key; absent only if it vanished before it could be read.
+ */
+export type ClaimResult =
+  | { readonly claimed: true; readonly replaced?: IdempotencyRecord }
+  | { readonly claimed: false; readonly existing?: IdempotencyRecord };
 
 /** Turns the caller's `IN_PROGRESS` record into `COMPLETED`, provided it still holds the lease. */
 export interface CompleteRequest {

@@ -85,8 +85,10 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
         return problem(ProblemType.keyInvalid, 400, 'Invalid Idempotency-Key', header.reason);
     }
 
+    const telemetry = engine.telemetry();
     try {
       const outcome = await engine.execute<TResult | HttpResponse, StoredResponse>({
+        telemetry,
         key: header.key,
         operation: `${engine.operation} ${request.method} ${request.route}`,
         scope: settings.scope ? settings.scope(event) : principalOf(event),
@@ -112,6 +114,8 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
         return problem(ProblemType.storeUnavailable, 503, 'Service temporarily unavailable', 'The request was not processed; retry it with the same Idempotency-Key.', { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) });
       }
       throw error; // the handler's own error, unchanged
+    } finally {
+      telemetry.flush();
     }
   };
 }

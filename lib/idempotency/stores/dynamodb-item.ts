@@ -28,7 +28,8 @@ const names = (...placeholders: (keyof typeof A)[]) =>
  *   expired, not yet swept      expiration < now (s)      DynamoDB deletes expired items up to days late
  *   crashed / timed-out owner   IN_PROGRESS and leaseExpiresAt < now (ms)
  *
- * On failure DynamoDB returns the holder (ALL_OLD), so a duplicate learns what to do in the same round trip.
+ * On failure DynamoDB returns the holder (ALL_OLD), so a duplicate learns what to do in the same round trip;
+ * on success it returns what was overwritten, if anything, which tells a lease takeover apart.
  */
 export function claimInput(tableName: string, request: ClaimRequest): PutItemCommandInput {
   const item: Item = {
@@ -51,6 +52,7 @@ export function claimInput(tableName: string, request: ClaimRequest): PutItemCom
       ':nowMs': { N: String(request.now) },
       ':inProgress': { S: 'IN_PROGRESS' },
     },
+    ReturnValues: 'ALL_OLD',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
 }

@@ -38,8 +38,8 @@ export class DynamoDbStore implements IdempotencyStore {
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     try {
-      await this.client.send(new PutItemCommand(claimInput(this.tableName, request)));
-      return { claimed: true };
+      const { Attributes } = await this.client.send(new PutItemCommand(claimInput(this.tableName, request)));
+      return { claimed: true, replaced: recordFromItem(Attributes) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const existing = recordFromItem(error.Item) ?? (await this.get(request.id));

@@ -34,7 +34,7 @@ export class MemoryStore implements IdempotencyStore {
       fingerprint: request.fingerprint,
       createdAt: request.now,
     });
-    return { claimed: true };
+    return { claimed: true, replaced: existing };
   }
 
   async get(id: string): Promise<IdempotencyRecord | undefined> {

@@ -268,7 +268,7 @@ describe('idempotentHttp when the store fails', () => {
     const mock = mockClient(client);
     mock.on(PutItemCommand).rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
     let runs = 0;
-    const wrapped = idempotentHttp(async () => ({ statusCode: 201, body: String(++runs) }), { store: new DynamoDbStore({ tableName: 't', client }) });
+    const wrapped = idempotentHttp(async () => ({ statusCode: 201, body: String(++runs) }), { store: new DynamoDbStore({ tableName: 't', client }), logger: recordingLogger() });
     const response = await wrapped(EVENT_SHAPES[1][1]({ headers: [['Idempotency-Key', 'k']], body: '{}' }), lambdaContext());
     expect(response).toMatchObject({ statusCode: 503, headers: { 'Retry-After': '2', 'Content-Type': 'application/problem+json' } });
     expect(problemType(response)).toBe(`${TYPE}idempotency-store-unavailable`);

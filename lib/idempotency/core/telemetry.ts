@@ -1,0 +1,88 @@
+import type { IdempotencyLogger } from './options';
+
+/** The metrics each invocation reports (CloudWatch Embedded Metric Format), and what a team alarms on. */
+export const MetricName = {
+  /** Keys claimed: the handler ran. */
+  claimed: 'Claimed',
+  /** Duplicates answered with the stored result (from DynamoDB or the local cache). */
+  replayed: 'Replayed',
+  /** Duplicates that found the key in flight and waited for it. */
+  inFlightWaits: 'InFlightWaits',
+  /** Duplicates turned away because the key stayed in flight (HTTP 409, SQS redelivery). */
+  inProgressRejections: 'InProgressRejections',
+  /** A key reused with another payload (HTTP 422): usually a client bug. */
+  payloadMismatches: 'PayloadMismatches',
+  /** Keys taken over from an invocation whose lease ended: it crashed, timed out or ran too long. */
+  leaseTakeovers: 'LeaseTakeovers',
+  /** Late invocations whose completion or release was refused because their lease was taken over. */
+  fencingRejections: 'FencingRejections',
+  /** Calls to the store that failed (after the SDK's retries). */
+  storeErrors: 'StoreErrors',
+  /** Results completed without being stored (too large, or not JSON): duplicates cannot replay them. */
+  resultsNotStored: 'ResultsNotStored',
+} as const;
+
+/** One of the metric names. */
+export type MetricName = (typeof MetricName)[keyof typeof MetricName];
+
+/** Where the metrics of an invocation go. */
+export interface MetricsSettings {
+  readonly namespace: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly emit: (line: string) => void;
+}
+
+type Level = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * Counts what happens to the keys of one invocation and logs each decision as it is taken.
+ * Logs carry the hashed key (`idempotencyKey`), never the raw key or the payload.
+ */
+export class InvocationTelemetry {
+  private readonly counts = new Map<MetricName, number>();
+
+  constructor(
+    private readonly logger: IdempotencyLogger,
+    private readonly metrics: MetricsSettings | undefined,
+    private readonly now: () => number,
+  ) {}
+
+  /** Counts `metric` (if any) and logs `message` at `level` with the fields. */
+  record(metric: MetricName | undefined, level: Level, message: string, fields: Record<string, unknown>): void {
+    if (metric) this.counts.set(metric, (this.counts.get(metric) ?? 0) + 1);
+    const log = this.logger[level] ?? (level === 'error' ? this.logger.warn : undefined);
+    log?.call(this.logger, message, fields);
+  }
+
+  /** How often `metric` was counted so far. */
+  count(metric: MetricName): number {
+    return this.counts.get(metric) ?? 0;
+  }
+
+  /** Writes one EMF line with every metric (zeros included, so alarms see continuous data), if metrics are on. */
+  flush(): void {
+    if (!this.metrics) return;
+    this.metrics.emit(emfLine(this.metrics, this.counts, this.now()));
+    this.counts.clear();
+  }
+}
+
+/** An Embedded Metric Format document: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html */
+export function emfLine(settings: Omit<MetricsSettings, 'emit'>, counts: ReadonlyMap<MetricName, number>, timestamp: number): string {
+  const names = Object.values(MetricName);
+  const document: Record<string, unknown> = {
+    _aws: {
+      Timestamp: timestamp,
+      CloudWatchMetrics: [
+        {
+          Namespace: settings.namespace,
+          Dimensions: [Object.keys(settings.dimensions)],
+          Metrics: names.map((name) => ({ Name: name, Unit: 'Count' })),
+        },
+      ],
+    },
+    ...settings.dimensions,
+  };
+  for (const name of names) document[name] = counts.get(name) ?? 0;
+  return JSON.stringify(document);
+}
