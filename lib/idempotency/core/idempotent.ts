@@ -10,8 +10,12 @@ export type MissingKeyPolicy = 'reject' | 'run-without-idempotency';
 
 /** Options of `idempotent`. */
 export interface IdempotentOptions<TEvent> extends EngineOptions {
-  /** The idempotency key of an event, or `undefined` when it has none. */
-  readonly key: (event: TEvent) => string | undefined;
+  /**
+   * The idempotency key of an event, or `undefined` when it has none.
+   * @default the event's `id` (EventBridge, CloudEvents), else `context.awsRequestId`, which Lambda's
+   * own retries of an asynchronous invocation keep
+   */
+  readonly key?: (event: TEvent, context: Context) => string | undefined;
   /**
    * The caller the key belongs to (a tenant, a principal); keys of two scopes never meet.
    * @default no scope: keys are shared by all callers of the operation
@@ -48,14 +52,15 @@ export function idempotent<TEvent, TResult>(
 ): (event: TEvent, context: Context) => Promise<TResult> {
   assertFunction('handler', handler, false);
   const engine = new IdempotencyEngine(resolveEngineOptions(options));
-  assertFunction('key', options.key, false);
+  assertFunction('key', options.key, true);
+  const keyOf = options.key ?? defaultEventKey;
   assertFunction('scope', options.scope, true);
   assertFunction('fingerprint', options.fingerprint, true);
   const missingKey = options.missingKey ?? 'reject';
   assertOneOf('missingKey', missingKey, ['reject', 'run-without-idempotency'] as const);
 
   return async (event, context) => {
-    const key = options.key(event);
+    const key = keyOf(event, context);
     if (key === undefined || key === null) {
       if (missingKey === 'reject') throw new IdempotencyKeyMissingError();
       return handler(event, context, unprotected());
@@ -77,6 +82,13 @@ export function idempotent<TEvent, TResult>(
       telemetry.flush();
     }
   };
+}
+
+/** EventBridge and CloudEvents carry an `id`; a retried asynchronous invocation keeps its request id. */
+function defaultEventKey(event: unknown, context: Context | undefined): string | undefined {
+  const id = (event as { id?: unknown } | null)?.id;
+  if (typeof id === 'string' && id.length > 0) return id;
+  return context?.awsRequestId;
 }
 
 /** For a call without a key: downstream keys are random, so nothing is deduplicated, as documented. */
