@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { LEDGER_PARTITION_KEY, LEDGER_SORT_KEY, LEDGER_TABLE_NAME_ENV } from '../../lambda/payment/ledger-schema';
+import { LEDGER_SORT_KEY, LEDGER_TABLE_NAME_ENV } from '../../lambda/payment/ledger-schema';
 import { TABLE_NAME_ENV } from '../../lib/idempotency/schema';
 import { PaymentApiStack } from '../../lib/infra/payment-api-stack';
+import { createLedgerTable } from '../../lib/local/tables';
 import { freshIdempotencyTable, localEndpoint, scanAll, testClient } from '../support/dynamodb';
 import { lambdaContext } from '../support/lambda-context';
 import { REPO_ROOT, logicalId, testApp } from './cdk-app';
@@ -37,20 +38,7 @@ describe('the bundled payment function', () => {
     client = testClient();
     const idempotencyTable = await freshIdempotencyTable(client, 'bundle-idempotency');
     ledgerTable = `bundle-ledger-${Date.now()}`;
-    await client.send(
-      new CreateTableCommand({
-        TableName: ledgerTable,
-        AttributeDefinitions: [
-          { AttributeName: LEDGER_PARTITION_KEY, AttributeType: 'S' },
-          { AttributeName: LEDGER_SORT_KEY, AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: LEDGER_PARTITION_KEY, KeyType: 'HASH' },
-          { AttributeName: LEDGER_SORT_KEY, KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createLedgerTable(client, ledgerTable);
     Object.assign(process.env, {
       [TABLE_NAME_ENV]: idempotencyTable,
       [LEDGER_TABLE_NAME_ENV]: ledgerTable,
