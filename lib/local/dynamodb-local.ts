@@ -49,7 +49,9 @@ export async function startDynamoDbLocal(options: { readonly timeoutMs?: number 
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<never>((_, reject) => {
-    child.once('error', (error) => reject(new Error(`could not start java for DynamoDB Local: ${error.message}`)));
+    child.once('error', (error) =>
+      reject(new Error(`could not start java for DynamoDB Local (${error.message}); it needs Java 17 or later on the PATH, e.g. \`apt-get install openjdk-17-jre-headless\``)),
+    );
     child.once('exit', (code) => reject(new Error(`DynamoDB Local exited with code ${code}: ${stderr.trim()}`)));
   });
   exited.catch(() => undefined);
