@@ -11,7 +11,7 @@ import { leaseDurationMs, remainingTimeMs, retryAfterSeconds, waitBudgetMs, type
 import { LocalCache } from './local-cache';
 import type { ResolvedEngineOptions } from './options';
 import { decodeResult, encodeResult } from './result-codec';
-import { downstreamKey, scopedId } from './scoped-key';
+import { assertValidKey, downstreamKey, scopedId } from './scoped-key';
 import type { EncodedResult, IdempotencyRecord } from './store';
 import { InvocationTelemetry, MetricName } from './telemetry';
 
@@ -94,13 +94,15 @@ export class IdempotencyEngine {
 
   /** Claims, runs and settles one request, or replays it. */
   async execute<R, S = R>(execution: Execution<R, S>): Promise<Outcome<R, S>> {
-    const begun = await this.begin<S>(execution);
+    const telemetry = execution.telemetry ?? this.telemetry();
+    const begun = await this.begin<S>({ ...execution, telemetry });
     if (begun.replayed) return begun;
     const { claim } = begun;
     let result: R;
     try {
       result = await execution.run(claim.idem);
     } catch (error) {
+      telemetry.record(MetricName.handlerErrors, 'debug', 'The handler threw.', { idempotencyKey: claim.idem.key });
       await claim.release('the handler threw');
       throw error;
     }
@@ -116,6 +118,7 @@ export class IdempotencyEngine {
   async begin<S>(request: BeginRequest): Promise<Begun<S>> {
     const { store, now } = this.options;
     const telemetry = request.telemetry ?? this.telemetry();
+    assertValidKey(request.key); // adapters check first to answer in their own terms; this guards the rest
     const id = scopedId(request.operation ?? this.options.operation, request.scope, request.key);
     const fields = { idempotencyKey: id };
     const remaining = remainingTimeMs(request.context);

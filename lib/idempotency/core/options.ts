@@ -119,6 +119,13 @@ export function assertOneOf<T extends string>(name: string, value: unknown, allo
   }
 }
 
+/** Throws a `TypeError` naming `name` unless `value` starts like an absolute URI (`scheme:`). */
+export function assertUriPrefix(name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || !/^[a-z][a-z0-9+.-]*:/i.test(value)) {
+    throw new TypeError(`Expected \`${name}\` to be an absolute URI prefix, got ${describe(value)}`);
+  }
+}
+
 /** A short, safe rendering of a bad option value for error messages. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);

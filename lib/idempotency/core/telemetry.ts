@@ -16,6 +16,8 @@ export const MetricName = {
   leaseTakeovers: 'LeaseTakeovers',
   /** Late invocations whose completion or release was refused because their lease was taken over. */
   fencingRejections: 'FencingRejections',
+  /** Handlers that threw (their keys are released for a retry), whatever the adapter answers. */
+  handlerErrors: 'HandlerErrors',
   /** Calls to the store that failed (after the SDK's retries). */
   storeErrors: 'StoreErrors',
   /** Results completed without being stored (too large, or not JSON): duplicates cannot replay them. */

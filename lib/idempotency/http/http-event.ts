@@ -16,7 +16,7 @@ export interface HttpRequest {
   readonly method: string;
   /** The route template: REST `resource`, HTTP API `routeKey` without the method, Function URL the path. */
   readonly route: string;
-  /** Every value of each header, by lower-case name. */
+  /** Every value of each header, by lower-case name (HTTP API sends a repeated header as one comma-joined value). */
   readonly headers: ReadonlyMap<string, readonly string[]>;
   readonly pathParameters: Readonly<Record<string, string | undefined>>;
   /** Every value of each query parameter. */
@@ -38,7 +38,7 @@ export function readRequest(event: ApiGatewayEvent): HttpRequest {
     return {
       method: event.requestContext.http.method.toUpperCase(),
       route: routeKey === '$default' ? event.rawPath : routeKey.replace(/^\S+\s+/, ''),
-      headers: collect(Object.entries(event.headers ?? {}), splitCommaJoined),
+      headers: collect(Object.entries(event.headers ?? {}), (value) => (value === undefined ? [] : [value])),
       pathParameters: event.pathParameters ?? {},
       query: parseRawQuery(event.rawQueryString ?? ''),
       body,
@@ -70,11 +70,10 @@ function collect<V>(entries: [string, V][], toValues: (value: V) => readonly str
 }
 
 /**
- * HTTP API joins repeated headers with commas. Split on commas outside quoted strings, so
- * `"a,b"` stays one value while `k1,k2` (two headers) becomes two.
+ * Splits a list-valued header (RFC 9110 §5.3: repeated headers and comma-joined ones mean the same) on
+ * commas outside quoted strings, so `"a,b"` stays one value while `k1, k2` becomes two.
  */
-export function splitCommaJoined(value: string | undefined): string[] {
-  if (value === undefined) return [];
+export function splitCommaJoined(value: string): string[] {
   const values: string[] = [];
   let current = '';
   let quoted = false;

@@ -1,4 +1,5 @@
 import { MAX_KEY_LENGTH } from '../core/scoped-key';
+import { splitCommaJoined } from './http-event';
 
 /** The header a client sends its key in (IETF draft-ietf-httpapi-idempotency-key-header). */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -15,12 +16,13 @@ const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 /**
  * Reads the `Idempotency-Key` values of a request. The draft makes the key a structured-field
  * string (`"8e03978e-40d5"`, RFC 9651); most clients send a bare token (Stripe's style): both work.
- * Repeated headers with one value are one key; with two values they are ambiguous.
+ * Repeated headers with one value are one key; with two values they are ambiguous. A comma separates
+ * values as a repeated header does (HTTP API joins repeats that way), so `a, b` is two keys too.
  */
 export function readKeyHeader(values: readonly string[] | undefined): KeyHeader {
   if (!values || values.length === 0) return { kind: 'missing' };
   const keys = new Set<string>();
-  for (const value of values) {
+  for (const value of values.flatMap(splitCommaJoined)) {
     const parsed = parseKeyValue(value);
     if (parsed.kind !== 'key') return parsed;
     keys.add(parsed.key);

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { IdempotencyEngine, type IdempotencyContext } from '../core/engine';
 import { unprotected, type MissingKeyPolicy } from '../core/idempotent';
-import { assertFunction, assertOneOf, describe, resolveEngineOptions, type EngineOptions } from '../core/options';
+import { assertFunction, assertOneOf, assertUriPrefix, describe, resolveEngineOptions, type EngineOptions } from '../core/options';
 import { ErrorCode, hasErrorCode, type IdempotencyInProgressError } from '../errors';
 import { readRequest, type ApiGatewayEvent, type ApiGatewayResult } from './http-event';
 import { DEFAULT_REPLAYED_HEADERS, isFinalStatus, normalizeResponse, replayResponse, storableResponse, type StoredResponse } from './http-response';
@@ -134,9 +134,7 @@ function resolveHttpOptions<TEvent extends ApiGatewayEvent>(options: IdempotentH
     throw new TypeError(`Expected \`replayedHeaders\` to be an array of header names, got ${describe(replayedHeaders)}`);
   }
   const problemTypeBase = options.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
-  if (typeof problemTypeBase !== 'string' || !/^[a-z][a-z0-9+.-]*:/i.test(problemTypeBase)) {
-    throw new TypeError(`Expected \`problemTypeBase\` to be an absolute URI prefix, got ${describe(problemTypeBase)}`);
-  }
+  assertUriPrefix('problemTypeBase', problemTypeBase);
   return {
     methods: new Set(methods.map((method) => method.toUpperCase())),
     missingKey,
