@@ -44,3 +44,8 @@ export type { IdempotentWebhookOptions } from './webhook/webhook-options';
 export { WebhookProblemType } from './webhook/webhook-problem';
 export { DEFAULT_SIGNATURE_HEADER, signWebhookPayload, verifyWebhookSignature } from './webhook/webhook-signature';
 export type { SignatureCheck, SignatureVerification } from './webhook/webhook-signature';
+export { idempotentMiddleware } from './middy/idempotent-middleware';
+export type { IdempotentMiddlewareOptions } from './middy/idempotent-middleware';
+export { idempotencyOf } from './middy/context-idempotency';
+export type { ContextWithIdempotency } from './middy/context-idempotency';
+export type { MiddyMiddleware, MiddyRequest } from './middy/middy-request';

@@ -37,7 +37,7 @@ export interface BeginRequest {
   /** The hashed request payload, if any. */
   readonly fingerprint?: string;
   readonly context?: InvocationClock;
-  /** Counts and logs what happens; one per invocation. @default a telemetry that reports nothing */
+  /** Counts and logs what happens; one per invocation, flushed by the adapter. @default one that logs but whose metrics are never flushed */
   readonly telemetry?: InvocationTelemetry;
   /** Override of the `inFlightWaitMs` option (0 for event sources that redeliver). */
   readonly inFlightWaitMs?: number;
@@ -46,9 +46,9 @@ export interface BeginRequest {
 /** A key this invocation holds: run the handler, then complete or release it exactly once. */
 export interface Claim {
   readonly idem: IdempotencyContext;
-  /** Stores `result` for replays. Never throws: the handler has run, so its caller gets its result. */
+  /** Stores `result` for replays. A store fault is logged, not thrown: the handler has run, so its caller gets its result. Call once. */
   complete(result: unknown): Promise<void>;
-  /** Frees the key for a retry. Never throws: if it fails, the lease still ends on time. */
+  /** Frees the key for a retry. A store fault is logged, not thrown: the lease still ends on time. Call once. */
   release(reason: string): Promise<void>;
 }
 
@@ -106,8 +106,17 @@ export class IdempotencyEngine {
       await claim.release('the handler threw');
       throw error;
     }
-    if (execution.isFinal && !execution.isFinal(result)) await claim.release('the result is not final');
-    else await claim.complete(execution.toStored ? execution.toStored(result) : result);
+    let stored: { final: false } | { final: true; value: unknown };
+    try {
+      stored = execution.isFinal && !execution.isFinal(result) ? { final: false } : { final: true, value: execution.toStored ? execution.toStored(result) : result };
+    } catch (error) {
+      // The adapter could not read the result (a user's isFinalStatus threw, a BigInt in a response):
+      // nothing can be stored, so free the key rather than hold it until the lease ends.
+      await claim.release('the result could not be read');
+      throw error;
+    }
+    if (stored.final) await claim.complete(stored.value);
+    else await claim.release('the result is not final');
     return { replayed: false, result };
   }
 

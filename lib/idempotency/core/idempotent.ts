@@ -84,8 +84,8 @@ export function idempotent<TEvent, TResult>(
   };
 }
 
-/** EventBridge and CloudEvents carry an `id`; a retried asynchronous invocation keeps its request id. */
-function defaultEventKey(event: unknown, context: Context | undefined): string | undefined {
+/** The default key: EventBridge and CloudEvents carry an `id`; a retried asynchronous invocation keeps its request id. */
+export function defaultEventKey(event: unknown, context: Context | undefined): string | undefined {
   const id = (event as { id?: unknown } | null)?.id;
   if (typeof id === 'string' && id.length > 0) return id;
   return context?.awsRequestId;

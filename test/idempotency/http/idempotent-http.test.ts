@@ -223,6 +223,16 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
     expect(await wrapped(post('k'), lambdaContext())).toMatchObject({ statusCode: 503, headers: { 'Idempotent-Replayed': 'true' } });
   });
 
+  it('frees the key when the response cannot be read (isFinalStatus throws), so a retry runs', async () => {
+    const handler = countingHandler();
+    const broken = new Error('policy bug');
+    let calls = 0;
+    const wrapped = wrap(handler, { isFinalStatus: () => { if (++calls === 1) throw broken; return true; } });
+    await expect(wrapped(post('k'), lambdaContext())).rejects.toBe(broken);
+    expect(await wrapped(post('k'), lambdaContext())).toMatchObject({ statusCode: 201 });
+    expect(handler.runs).toBe(2);
+  });
+
   it('rethrows a thrown error unchanged and releases the key', async () => {
     const boom = new Error('handler bug');
     const handler = countingHandler((run) => (run === 1 ? Promise.reject(boom) : { statusCode: 201, body: 'ok' }));

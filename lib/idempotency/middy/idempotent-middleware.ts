@@ -1,0 +1,111 @@
+import type { Context } from 'aws-lambda';
+import { IdempotencyKeyInvalidError, IdempotencyKeyMissingError } from '../errors';
+import { IdempotencyEngine, type Claim } from '../core/engine';
+import { defaultEventKey, unprotected, type IdempotentOptions } from '../core/idempotent';
+import { assertFunction, assertOneOf, resolveEngineOptions } from '../core/options';
+import { assertValidKey, fingerprintOf } from '../core/scoped-key';
+import { MetricName, type InvocationTelemetry } from '../core/telemetry';
+import { exposeIdempotency } from './context-idempotency';
+import { endEarly } from './early-response';
+import type { MiddyMiddleware, MiddyRequest } from './middy-request';
+
+/**
+ * Options of `idempotentMiddleware`: the same as `idempotent`'s (`store`, `key`, `scope`,
+ * `fingerprint`, `missingKey` and the engine options), with the same defaults.
+ */
+export type IdempotentMiddlewareOptions<TEvent> = IdempotentOptions<TEvent>;
+
+/** A key this invocation holds, from `before` until `after` or `onError` settles it. */
+interface Held {
+  readonly claim: Claim;
+  readonly telemetry: InvocationTelemetry;
+}
+
+/**
+ * A middy middleware (`@middy/core` 4 to 7) that runs the rest of the chain once per key, as
+ * `idempotent` does for a plain handler: `before` claims the key or ends the chain early with the
+ * stored result, `after` stores `request.response` (`undefined` included), `onError` releases the key
+ * and lets the error go on unchanged. The handler reads its `idem` with `idempotencyOf(context)`.
+ *
+ * Order in `.use()`: after the middlewares its `key`, `scope` and `fingerprint` read from (a body
+ * parser) and after error handlers (their `onError` then runs after ours has released the key); before
+ * every middleware with an `after` (a serializer), because a replay skips all `after` middlewares, so
+ * the stored response must be the finished one. Whatever ends the chain early once the key is claimed
+ * (a later `before`, or an `after`/`onError` used after ours, that returns a value) skips our `after`
+ * and `onError`: the key then stays in progress until its lease ends. So middlewares that answer early
+ * (warmup) go before it too. Options are validated here, at cold start.
+ */
+export function idempotentMiddleware<TEvent>(options: IdempotentMiddlewareOptions<TEvent>): MiddyMiddleware<TEvent> {
+  const engine = new IdempotencyEngine(resolveEngineOptions(options));
+  assertFunction('key', options.key, true);
+  const keyOf = options.key ?? defaultEventKey;
+  assertFunction('scope', options.scope, true);
+  assertFunction('fingerprint', options.fingerprint, true);
+  const missingKey = options.missingKey ?? 'reject';
+  assertOneOf('missingKey', missingKey, ['reject', 'run-without-idempotency'] as const);
+
+  // Keyed on middy's request object, which is new for every invocation and the same in all three
+  // phases: concurrent invocations in one container never see each other's claim.
+  const held = new WeakMap<object, Held>();
+
+  /** Takes the claim off the request, so that it is settled exactly once. */
+  const take = (request: object): Held | undefined => {
+    const found = held.get(request);
+    held.delete(request);
+    return found;
+  };
+
+  const idempotentMiddlewareBefore = async (request: MiddyRequest<TEvent>): Promise<unknown> => {
+    const { event, context } = request;
+    const key = keyOf(event, context);
+    if (key === undefined || key === null) {
+      if (missingKey === 'reject') throw new IdempotencyKeyMissingError();
+      exposeIdempotency(context, unprotected());
+      return undefined;
+    }
+    if (typeof key !== 'string') throw new IdempotencyKeyInvalidError(`The idempotency key must be a string, got ${typeof key}.`);
+    assertValidKey(key);
+    const scope = options.scope?.(event, context);
+    const fingerprint = options.fingerprint ? fingerprintOf(options.fingerprint(event)) : undefined;
+
+    const telemetry = engine.telemetry();
+    let claimed = false;
+    try {
+      const begun = await engine.begin({ key, scope, fingerprint, context, telemetry });
+      if (begun.replayed) return endEarly(request, begun.result);
+      held.set(request, { claim: begun.claim, telemetry });
+      claimed = true;
+      exposeIdempotency(context, begun.claim.idem);
+      return undefined;
+    } finally {
+      // A replay or a refusal (mismatch, in progress, store failure) ends the invocation here.
+      if (!claimed) telemetry.flush();
+    }
+  };
+
+  const idempotentMiddlewareAfter = async (request: MiddyRequest<TEvent>): Promise<void> => {
+    const holding = take(request);
+    if (!holding) return; // no key, and missingKey: 'run-without-idempotency'
+    try {
+      await holding.claim.complete(request.response); // `undefined` too: it is stored and replayed as such
+    } finally {
+      holding.telemetry.flush();
+    }
+  };
+
+  const idempotentMiddlewareOnError = async (request: MiddyRequest<TEvent>): Promise<void> => {
+    // Nothing held when our own `before` refused the request, or when our `after` has already
+    // stored the response and an outer `after` failed.
+    const holding = take(request);
+    if (!holding) return;
+    try {
+      holding.telemetry.record(MetricName.handlerErrors, 'debug', 'The handler or a middleware threw.', { idempotencyKey: holding.claim.idem.key });
+      await holding.claim.release('the handler or a middleware threw');
+    } finally {
+      holding.telemetry.flush();
+    }
+    // Returns nothing: the error goes on to the next onError middleware, or to Lambda, unchanged.
+  };
+
+  return { before: idempotentMiddlewareBefore, after: idempotentMiddlewareAfter, onError: idempotentMiddlewareOnError };
+}
