@@ -177,8 +177,8 @@ export class IdempotencyEngine {
           waited = true;
           telemetry.record(MetricName.inFlightWaits, 'info', 'The key is in progress; waiting for its result.', fields);
         }
-        // Jittered backoff: 200 waiting duplicates should not poll in lockstep.
-        await sleep(Math.min(left, pollMs * (0.5 + Math.random())));
+        // Jittered backoff: 200 waiting duplicates should not poll in lockstep; never past MAX_POLL_MS.
+        await sleep(Math.min(left, MAX_POLL_MS, pollMs * (0.5 + Math.random())));
         pollMs = Math.min(MAX_POLL_MS, pollMs * 2);
         record = await this.guard(telemetry, fields, 'read', () => store.get(id));
       }
