@@ -52,35 +52,55 @@ export function idempotent<TEvent, TResult>(
 ): (event: TEvent, context: Context) => Promise<TResult> {
   assertFunction('handler', handler, false);
   const engine = new IdempotencyEngine(resolveEngineOptions(options));
-  assertFunction('key', options.key, true);
-  const keyOf = options.key ?? defaultEventKey;
-  assertFunction('scope', options.scope, true);
-  assertFunction('fingerprint', options.fingerprint, true);
-  const missingKey = options.missingKey ?? 'reject';
-  assertOneOf('missingKey', missingKey, ['reject', 'run-without-idempotency'] as const);
+  const readKey = eventKeyReader(options);
 
   return async (event, context) => {
-    const key = keyOf(event, context);
-    if (key === undefined || key === null) {
-      if (missingKey === 'reject') throw new IdempotencyKeyMissingError();
-      return handler(event, context, unprotected());
-    }
-    if (typeof key !== 'string') throw new IdempotencyKeyInvalidError(`The idempotency key must be a string, got ${typeof key}.`);
-    assertValidKey(key);
+    const request = readKey(event, context);
+    if (!request) return handler(event, context, unprotected());
     const telemetry = engine.telemetry();
     try {
-      const { result } = await engine.execute({
-        key,
-        scope: options.scope?.(event, context),
-        fingerprint: options.fingerprint ? fingerprintOf(options.fingerprint(event)) : undefined,
-        context,
-        telemetry,
-        run: (idem) => handler(event, context, idem),
-      });
+      const { result } = await engine.execute({ ...request, context, telemetry, run: (idem) => handler(event, context, idem) });
       return result;
     } finally {
       telemetry.flush();
     }
+  };
+}
+
+/** Key, scope and fingerprint of one event, ready for the engine. */
+export interface EventKey {
+  readonly key: string;
+  readonly scope?: string;
+  readonly fingerprint?: string;
+}
+
+/**
+ * Validates the event-facing options of `idempotent` (shared with the middy middleware) and returns
+ * a reader: the event's key, scope and fingerprint; `undefined` for a keyless event that may run
+ * unprotected; `IdempotencyKeyMissingError` / `IdempotencyKeyInvalidError` otherwise.
+ */
+export function eventKeyReader<TEvent>(
+  options: Pick<IdempotentOptions<TEvent>, 'key' | 'scope' | 'fingerprint' | 'missingKey'>,
+): (event: TEvent, context: Context) => EventKey | undefined {
+  assertFunction('key', options.key, true);
+  assertFunction('scope', options.scope, true);
+  assertFunction('fingerprint', options.fingerprint, true);
+  const keyOf = options.key ?? defaultEventKey;
+  const missingKey = options.missingKey ?? 'reject';
+  assertOneOf('missingKey', missingKey, ['reject', 'run-without-idempotency'] as const);
+  return (event, context) => {
+    const key = keyOf(event, context);
+    if (key === undefined || key === null) {
+      if (missingKey === 'reject') throw new IdempotencyKeyMissingError();
+      return undefined;
+    }
+    if (typeof key !== 'string') throw new IdempotencyKeyInvalidError(`The idempotency key must be a string, got ${typeof key}.`);
+    assertValidKey(key);
+    return {
+      key,
+      scope: options.scope?.(event, context),
+      fingerprint: options.fingerprint ? fingerprintOf(options.fingerprint(event)) : undefined,
+    };
   };
 }
 

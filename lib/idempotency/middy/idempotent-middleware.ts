@@ -1,9 +1,6 @@
-import type { Context } from 'aws-lambda';
-import { IdempotencyKeyInvalidError, IdempotencyKeyMissingError } from '../errors';
 import { IdempotencyEngine, type Claim } from '../core/engine';
-import { defaultEventKey, unprotected, type IdempotentOptions } from '../core/idempotent';
-import { assertFunction, assertOneOf, resolveEngineOptions } from '../core/options';
-import { assertValidKey, fingerprintOf } from '../core/scoped-key';
+import { eventKeyReader, unprotected, type IdempotentOptions } from '../core/idempotent';
+import { resolveEngineOptions } from '../core/options';
 import { MetricName, type InvocationTelemetry } from '../core/telemetry';
 import { exposeIdempotency } from './context-idempotency';
 import { endEarly } from './early-response';
@@ -37,12 +34,7 @@ interface Held {
  */
 export function idempotentMiddleware<TEvent>(options: IdempotentMiddlewareOptions<TEvent>): MiddyMiddleware<TEvent> {
   const engine = new IdempotencyEngine(resolveEngineOptions(options));
-  assertFunction('key', options.key, true);
-  const keyOf = options.key ?? defaultEventKey;
-  assertFunction('scope', options.scope, true);
-  assertFunction('fingerprint', options.fingerprint, true);
-  const missingKey = options.missingKey ?? 'reject';
-  assertOneOf('missingKey', missingKey, ['reject', 'run-without-idempotency'] as const);
+  const readKey = eventKeyReader(options);
 
   // Keyed on middy's request object, which is new for every invocation and the same in all three
   // phases: concurrent invocations in one container never see each other's claim.
@@ -57,21 +49,16 @@ export function idempotentMiddleware<TEvent>(options: IdempotentMiddlewareOption
 
   const idempotentMiddlewareBefore = async (request: MiddyRequest<TEvent>): Promise<unknown> => {
     const { event, context } = request;
-    const key = keyOf(event, context);
-    if (key === undefined || key === null) {
-      if (missingKey === 'reject') throw new IdempotencyKeyMissingError();
+    const eventKey = readKey(event, context);
+    if (!eventKey) {
       exposeIdempotency(context, unprotected());
       return undefined;
     }
-    if (typeof key !== 'string') throw new IdempotencyKeyInvalidError(`The idempotency key must be a string, got ${typeof key}.`);
-    assertValidKey(key);
-    const scope = options.scope?.(event, context);
-    const fingerprint = options.fingerprint ? fingerprintOf(options.fingerprint(event)) : undefined;
 
     const telemetry = engine.telemetry();
     let claimed = false;
     try {
-      const begun = await engine.begin({ key, scope, fingerprint, context, telemetry });
+      const begun = await engine.begin({ ...eventKey, context, telemetry });
       if (begun.replayed) return endEarly(request, begun.result);
       held.set(request, { claim: begun.claim, telemetry });
       claimed = true;
