@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { httpApiEvent, restApiEvent, type LocalRequest, type MatchedRoute } from './api-events';
+import { localLambdaContext } from './lambda-context';
 
 /** A route the local API serves, with `{name}` path parameters: `GET /payments/{id}`. */
 export interface RouteSpec {
@@ -90,8 +90,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: LocalAp
   const event = options.payloadVersion === '1.0' ? restApiEvent(request, route) : httpApiEvent(request, route);
 
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const deadline = Date.now() + timeoutMs;
-  const context = lambdaContext(options.functionName ?? 'payment-local', deadline);
+  const context = localLambdaContext(timeoutMs, options.functionName ?? 'payment-local');
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
   try {
@@ -144,23 +143,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
-}
-
-function lambdaContext(functionName: string, deadline: number): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 interface LambdaHttpResult {
