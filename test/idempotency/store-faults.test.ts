@@ -150,9 +150,8 @@ describe('store faults at a chosen call against DynamoDB Local', () => {
     const logger = recordingLogger();
     const wrapped = idempotent(async () => 'done', { store, operation, key: () => 'k', logger });
     failNext(client, 'UpdateItemCommand', faults.timeout());
-    const started = Date.now();
     await expect(wrapped({}, lambdaContext(1_020))).resolves.toBe('done'); // 20 ms to spare: no room for a 50 ms retry
-    expect(Date.now() - started).toBeLessThan(50);
+    // One fault was injected: a retry would have completed the record, so IN_PROGRESS shows none was made.
     expect(await statusOf(operation, 'k')).toBe('IN_PROGRESS');
     expect(logger.warnings).toHaveLength(1);
   });
