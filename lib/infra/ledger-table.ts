@@ -42,7 +42,7 @@ export class LedgerTable extends Construct {
 
   /**
    * Exactly the ledger actions the payment function sends (`LEDGER_ACTIONS`: GetItem, PutItem,
-   * Query) on this table's ARN, and the `LEDGER_TABLE_NAME` environment variable.
+   * UpdateItem, Query) on this table's ARN, and the `LEDGER_TABLE_NAME` environment variable.
    */
   public grant(fn: lambda.Function): iam.Grant {
     fn.addEnvironment(LEDGER_TABLE_NAME_ENV, this.tableName);

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { startLocalPaymentApi, type LocalPaymentApi } from '../../lib/local/local-payment-api';
+import { LEDGER_ACTIONS } from '../../lambda/payment/ledger-schema';
+import { STORE_ACTIONS } from '../../lib/idempotency/schema';
+import { recordItemActions } from '../support/call-counter';
 import { scanAll, testClient } from '../support/dynamodb';
 import { recordingLogger } from '../support/silent-logger';
 import { charges, paymentClient } from '../support/payment-api-client';
@@ -7,6 +10,9 @@ import { until } from '../support/until';
 
 const TYPE = 'tag:lambda-idempotency,2026:';
 const dynamodb = testClient();
+// The function's own client, apart from the one tests read tables with, so its calls can be recorded.
+const functionClient = testClient();
+const actions = recordItemActions(functionClient);
 
 describe.each([['2.0'], ['1.0']] as const)('the payment API over real sockets (payload %s)', (payloadVersion) => {
   let api: LocalPaymentApi;
@@ -15,10 +21,10 @@ describe.each([['2.0'], ['1.0']] as const)('the payment API over real sockets (p
 
   beforeAll(async () => {
     const tables = { idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` };
-    api = await startLocalPaymentApi({ client: dynamodb, idempotency: { logger: recordingLogger() }, payloadVersion, ...tables });
-    // A second function instance on the same tables whose duplicates give up waiting early, to see a 409.
+    api = await startLocalPaymentApi({ client: functionClient, idempotency: { logger: recordingLogger() }, payloadVersion, ...tables });
+    // A second function, on its own tables, whose duplicates give up waiting early, to see a 409.
     const handlerTables = { idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` };
-    shortWaitApi = await startLocalPaymentApi({ client: dynamodb, payloadVersion, ...handlerTables, idempotency: { inFlightWaitMs: 200, logger: recordingLogger() } });
+    shortWaitApi = await startLocalPaymentApi({ client: functionClient, payloadVersion, ...handlerTables, idempotency: { inFlightWaitMs: 200, logger: recordingLogger() } });
     client = paymentClient(api.url);
   });
   afterAll(async () => {
@@ -162,5 +168,11 @@ describe.each([['2.0'], ['1.0']] as const)('the payment API over real sockets (p
     expect(stored).not.toContain(key);
     expect(stored).not.toContain('frank-the-principal');
     expect(stored).not.toContain('tok_visa');
+  });
+
+  // Runs last in this block: by now every route and outcome above has run against these tables.
+  it('sends each table only the item actions the CDK stack grants: the grants are neither short nor broad', () => {
+    expect(actions.on(api.ledgerTable)).toEqual([...LEDGER_ACTIONS].sort());
+    expect(actions.on(api.idempotencyTable)).toEqual([...STORE_ACTIONS].sort());
   });
 });

@@ -24,3 +24,43 @@ export function countCalls(client: DynamoDBClient) {
     },
   };
 }
+
+/**
+ * Records which IAM item actions a client uses on which table (`dynamodb:PutItem` on `ledger-…`), so a
+ * test can hold the grants the CDK stack writes to what the code really sends. Table management
+ * (CreateTable, UpdateTimeToLive) is left out: the deployed function never does it.
+ */
+export function recordItemActions(client: DynamoDBClient) {
+  const used = new Map<string, Set<string>>();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const action = ITEM_ACTIONS[String(context.commandName)];
+      const table = (args.input as { TableName?: string }).TableName;
+      if (action && table) used.set(table, (used.get(table) ?? new Set()).add(action));
+      return next(args);
+    },
+    { step: 'initialize', name: `actionRecorder-${Math.random()}` },
+  );
+  return {
+    /** The actions used on `table`, sorted. */
+    on: (table: string): string[] => [...(used.get(table) ?? [])].sort(),
+  };
+}
+
+// The SDK's command names (client-dynamodb and lib-dynamodb) and the IAM action each needs.
+const ITEM_ACTIONS: Record<string, string> = {
+  GetItemCommand: 'dynamodb:GetItem',
+  GetCommand: 'dynamodb:GetItem',
+  PutItemCommand: 'dynamodb:PutItem',
+  PutCommand: 'dynamodb:PutItem',
+  UpdateItemCommand: 'dynamodb:UpdateItem',
+  UpdateCommand: 'dynamodb:UpdateItem',
+  DeleteItemCommand: 'dynamodb:DeleteItem',
+  DeleteCommand: 'dynamodb:DeleteItem',
+  QueryCommand: 'dynamodb:Query',
+  ScanCommand: 'dynamodb:Scan',
+  BatchGetItemCommand: 'dynamodb:BatchGetItem',
+  BatchWriteItemCommand: 'dynamodb:BatchWriteItem',
+  TransactWriteItemsCommand: 'dynamodb:TransactWriteItems',
+  TransactGetItemsCommand: 'dynamodb:TransactGetItems',
+};

@@ -39,8 +39,6 @@ export interface BeginRequest {
   readonly context?: InvocationClock;
   /** Counts and logs what happens; one per invocation, flushed by the adapter. @default one that logs but whose metrics are never flushed */
   readonly telemetry?: InvocationTelemetry;
-  /** Override of the `inFlightWaitMs` option (0 for event sources that redeliver). */
-  readonly inFlightWaitMs?: number;
 }
 
 /** A key this invocation holds: run the handler, then complete or release it exactly once. */
@@ -131,7 +129,7 @@ export class IdempotencyEngine {
     const id = scopedId(request.operation ?? this.options.operation, request.scope, request.key);
     const fields = { idempotencyKey: id };
     const remaining = remainingTimeMs(request.context);
-    const waitUntil = now() + waitBudgetMs(remaining, { ...this.options, inFlightWaitMs: request.inFlightWaitMs ?? this.options.inFlightWaitMs });
+    const waitUntil = now() + waitBudgetMs(remaining, this.options);
 
     const cached = this.cache.get(id, now());
     const known = cached && decide(cached, request.fingerprint, now());

@@ -47,7 +47,7 @@ export function idempotentSqs<TResult>(
   options: IdempotentSqsOptions,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   assertFunction('handler', handler, false);
-  const engine = new IdempotencyEngine(resolveEngineOptions({ inFlightWaitMs: 0, ...options }));
+  const engine = new IdempotencyEngine(resolveEngineOptions({ ...options, inFlightWaitMs: options.inFlightWaitMs ?? 0 }));
   assertFunction('key', options.key, true);
   assertFunction('scope', options.scope, true);
   assertFunction('fingerprint', options.fingerprint, true);
@@ -56,9 +56,18 @@ export function idempotentSqs<TResult>(
   const fifoFailure = options.fifoFailure ?? 'stop-batch';
   assertOneOf('fifoFailure', fifoFailure, ['stop-batch', 'skip-group'] as const);
 
-  async function processRecord(record: SQSRecord, context: Context, telemetry: InvocationTelemetry): Promise<boolean> {
+  /** The record's key, or the error its key function threw (reported when the record is processed). */
+  const keyOf = (record: SQSRecord): string | Error => {
     try {
-      const key = options.key?.(record) ?? record.messageId;
+      return options.key?.(record) ?? record.messageId;
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  };
+
+  async function processRecord(record: SQSRecord, key: string | Error, context: Context, telemetry: InvocationTelemetry): Promise<boolean> {
+    try {
+      if (key instanceof Error) throw key;
       assertValidKey(key);
       await engine.execute({
         key,
@@ -82,9 +91,11 @@ export function idempotentSqs<TResult>(
     const telemetry = engine.telemetry();
     try {
       const records = event.Records ?? [];
+      const keys = new Map(records.map((record) => [record, keyOf(record)]));
+      const process = (record: SQSRecord) => processRecord(record, keys.get(record)!, context, telemetry);
       const failed = isFifo(records)
-        ? await processFifo(records, (record) => processRecord(record, context, telemetry), fifoFailure)
-        : await processStandard(records, (record) => processRecord(record, context, telemetry), (record) => options.key?.(record) ?? record.messageId, concurrency);
+        ? await processFifo(records, process, fifoFailure)
+        : await processStandard(records, process, (record) => keys.get(record)!, concurrency);
       return { batchItemFailures: failed.map((record): SQSBatchItemFailure => ({ itemIdentifier: record.messageId })) };
     } finally {
       telemetry.flush();
@@ -119,17 +130,13 @@ async function processFifo(
 async function processStandard(
   records: readonly SQSRecord[],
   process: (record: SQSRecord) => Promise<boolean>,
-  keyOf: (record: SQSRecord) => string,
+  keyOf: (record: SQSRecord) => string | Error,
   concurrency: number,
 ): Promise<SQSRecord[]> {
   const byKey = new Map<string, SQSRecord[]>();
   for (const record of records) {
-    let key: string;
-    try {
-      key = keyOf(record);
-    } catch {
-      key = record.messageId; // the key function fails again inside `process`, which reports the record
-    }
+    const found = keyOf(record);
+    const key = found instanceof Error ? `unkeyed:${record.messageId}` : found; // `process` reports the error
     byKey.set(key, [...(byKey.get(key) ?? []), record]);
   }
   const queues = [...byKey.values()];

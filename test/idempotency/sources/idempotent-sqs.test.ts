@@ -52,6 +52,15 @@ describe('idempotentSqs on a standard queue', () => {
     expect(seen).toEqual([JSON.stringify({ orderId: 'o-9', at: 1 })]);
   });
 
+  it('fails only the record whose key cannot be read (a body that is not JSON), and runs the others', async () => {
+    const { seen, handler } = recordingHandler();
+    const wrapped = idempotentSqs(handler, options({ key: (record) => JSON.parse(record.body).orderId }));
+    const broken = sqsRecord('{"orderId": ');
+    const good = sqsRecord({ orderId: 'o-7' });
+    expect(await wrapped(sqsEvent([broken, good]), lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: broken.messageId }] });
+    expect(seen).toEqual([good.body]);
+  });
+
   it('reports a throwing record as failed without blocking the others, and runs it again on redelivery', async () => {
     let failing = true;
     const { seen, handler } = recordingHandler((body) => failing && body.includes('bad'));
