@@ -8,6 +8,7 @@ export const SANDBOX_STACK_NAME = 'PaymentApiSandbox';
 /** What `npm run sandbox -- …` was asked for. */
 export type SandboxArgs = { readonly help: true } | { readonly help?: false; readonly stackName: string; readonly keep: boolean };
 
+/** What `npm run sandbox -- --help` prints. */
 export const SANDBOX_USAGE = `Usage: npm run sandbox [-- --keep] [-- --stack-name <name>]
 
 Deploys the payment stack to the account and region of your AWS credentials under a name of its

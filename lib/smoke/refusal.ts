@@ -3,7 +3,7 @@
  * that does not answer, a stack without the outputs it needs. Nothing was created when it is thrown.
  */
 export class SmokeRefusal extends Error {
-  override readonly name = 'SmokeRefusal';
+  override readonly name: string = 'SmokeRefusal';
 
   constructor(
     message: string,

@@ -17,6 +17,7 @@ export type SmokeArgs = { readonly help: true } | { readonly help?: false; reado
 /** Where `npm start` serves the local API. */
 export const LOCAL_API_URL = 'http://localhost:3000/';
 
+/** What `npm run smoke -- --help` prints. */
 export const SMOKE_USAGE = `Usage: npm run smoke -- [<api-url>] [options]
 
 Checks a deployed payment API end to end: a throwaway Cognito user pays twice with one

@@ -49,11 +49,13 @@ export class StepReport {
     this.out.line(`   ${text}`);
   }
 
+  /** What was sent and what came back, one line each. */
   exchange(request: SmokeRequest, response: SmokeResponse): void {
     this.detail(describeRequest(request));
     this.detail(describeResponse(response));
   }
 
+  /** `PASS  reason` or `FAIL  reason`, counted; returns whether it passed. */
   verdict(verdict: Verdict): boolean {
     if (verdict.pass) this.passed += 1;
     else this.failed += 1;
