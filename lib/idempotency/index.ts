@@ -1,7 +1,9 @@
-export { idempotent } from './core/idempotent';
-export type { IdempotentHandler, IdempotentOptions, MissingKeyPolicy } from './core/idempotent';
-export type { IdempotencyContext } from './core/engine';
-export type { EngineOptions, IdempotencyLogger } from './core/options';
+export { idempotent } from './sources/idempotent';
+export type { IdempotentHandler, IdempotentOptions } from './sources/idempotent';
+export type { MissingKeyPolicy } from './core/event-key';
+export type { IdempotencyContext } from './core/outcome';
+export type { EngineOptions } from './core/options';
+export type { IdempotencyLogger, MetricsOptions } from './core/telemetry';
 export type {
   ClaimRequest,
   ClaimResult,
@@ -37,7 +39,6 @@ export { PARTITION_KEY, TABLE_NAME_ENV, TTL_ATTRIBUTE } from './schema';
 export { idempotentSqs } from './sources/idempotent-sqs';
 export type { IdempotentSqsOptions, SqsRecordHandler } from './sources/idempotent-sqs';
 export { MetricName } from './core/telemetry';
-export type { MetricsOptions } from './core/options';
 export { idempotentWebhook } from './webhook/idempotent-webhook';
 export type { IdempotentWebhookHandler } from './webhook/idempotent-webhook';
 export type { IdempotentWebhookOptions } from './webhook/webhook-options';

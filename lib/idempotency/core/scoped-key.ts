@@ -1,24 +1,4 @@
 import { createHash } from 'node:crypto';
-import { IdempotencyKeyInvalidError } from '../errors';
-
-/** The longest idempotency key accepted, in characters. */
-export const MAX_KEY_LENGTH = 255;
-
-// C0 controls, DEL and C1 controls: invisible in logs and a classic injection vector.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-
-/** Throws `IdempotencyKeyInvalidError` unless `key` is 1 to 255 characters with no control characters. */
-export function assertValidKey(key: string): void {
-  if (key.length === 0) throw new IdempotencyKeyInvalidError('The idempotency key is empty.');
-  if (key.length > MAX_KEY_LENGTH) {
-    throw new IdempotencyKeyInvalidError(
-      `The idempotency key is ${key.length} characters long; at most ${MAX_KEY_LENGTH} are allowed.`,
-    );
-  }
-  if (CONTROL_CHARACTERS.test(key)) {
-    throw new IdempotencyKeyInvalidError('The idempotency key contains control characters.');
-  }
-}
 
 function sha256Hex(parts: readonly string[]): string {
   // A JSON array keeps the parts apart: ("a:b", "c") and ("a", "b:c") never collide.

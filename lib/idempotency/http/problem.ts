@@ -9,8 +9,10 @@ export const ProblemType = {
   storeUnavailable: 'idempotency-store-unavailable',
 } as const;
 
+import { DEFAULTS } from '../core/defaults';
+
 /** The default base of problem `type` URIs: a tag URI (RFC 4151), stable and never dereferenced. */
-export const DEFAULT_PROBLEM_TYPE_BASE = 'tag:lambda-idempotency,2026:problems/';
+export const DEFAULT_PROBLEM_TYPE_BASE = DEFAULTS.problemTypeBase;
 
 /** An RFC 9457 problem. Extra members are allowed (`errors`, `retryAfter`…). */
 export interface Problem {

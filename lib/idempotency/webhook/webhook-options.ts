@@ -1,8 +1,8 @@
-import { assertFunction, assertInteger, assertUriPrefix, describe, type EngineOptions } from '../core/options';
+import { DEFAULTS } from '../core/defaults';
+import type { EngineOptions } from '../core/options';
+import { assertFunction, assertInteger, assertUriPrefix, describe } from '../core/validate';
 import type { ApiGatewayEvent } from '../http/http-event';
-import { DEFAULT_PROBLEM_TYPE_BASE } from '../http/problem';
 import { defaultEventId } from './webhook-payload';
-import { DEFAULT_SIGNATURE_HEADER } from './webhook-signature';
 
 /** Options of `idempotentWebhook`. */
 export interface IdempotentWebhookOptions<TPayload = unknown, TEvent extends ApiGatewayEvent = ApiGatewayEvent> extends EngineOptions {
@@ -40,12 +40,8 @@ export interface IdempotentWebhookOptions<TPayload = unknown, TEvent extends Api
   readonly problemTypeBase?: string;
 }
 
-/** The defaults of the webhook options, in one frozen place. */
-export const WEBHOOK_DEFAULTS = Object.freeze({
-  toleranceSeconds: 300,
-  signatureHeader: DEFAULT_SIGNATURE_HEADER,
-  problemTypeBase: DEFAULT_PROBLEM_TYPE_BASE,
-});
+/** The options `idempotentWebhook` reads besides the engine's. */
+export const WEBHOOK_OPTION_KEYS: readonly string[] = Object.freeze(['secret', 'toleranceSeconds', 'signatureHeader', 'eventId', 'scope', 'problemTypeBase']);
 
 /** `IdempotentWebhookOptions` (the webhook part) with every default applied. */
 export interface ResolvedWebhookOptions<TPayload, TEvent extends ApiGatewayEvent> {
@@ -68,15 +64,15 @@ export function resolveWebhookOptions<TPayload, TEvent extends ApiGatewayEvent>(
   options: IdempotentWebhookOptions<TPayload, TEvent>,
 ): ResolvedWebhookOptions<TPayload, TEvent> {
   const secrets = resolveSecrets(options.secret);
-  const toleranceSeconds = options.toleranceSeconds ?? WEBHOOK_DEFAULTS.toleranceSeconds;
+  const toleranceSeconds = options.toleranceSeconds ?? DEFAULTS.webhookToleranceSeconds;
   assertInteger('toleranceSeconds', toleranceSeconds, 1);
-  const signatureHeader = options.signatureHeader ?? WEBHOOK_DEFAULTS.signatureHeader;
+  const signatureHeader = options.signatureHeader ?? DEFAULTS.webhookSignatureHeader;
   if (typeof signatureHeader !== 'string' || !HEADER_NAME.test(signatureHeader)) {
     throw new TypeError(`Expected \`signatureHeader\` to be a header name, got ${describe(signatureHeader)}`);
   }
   assertFunction('eventId', options.eventId, true);
   assertFunction('scope', options.scope, true);
-  const problemTypeBase = options.problemTypeBase ?? WEBHOOK_DEFAULTS.problemTypeBase;
+  const problemTypeBase = options.problemTypeBase ?? DEFAULTS.problemTypeBase;
   assertUriPrefix('problemTypeBase', problemTypeBase);
   return {
     secrets,
