@@ -69,7 +69,7 @@ describe('metrics (CloudWatch Embedded Metric Format)', () => {
         await gate;
         return 'done';
       },
-      { store, operation: `op-${randomUUID()}`, key: (e: { k: string; v?: number }) => e.k, fingerprint: (e) => e.v, inFlightWaitMs: 100, logger: seen.logger, metrics: { emit: seen.emit } },
+      { store, operation: `op-${randomUUID()}`, key: (e: { k: string; v?: number }) => e.k, fingerprint: (e) => e.v, inFlightWaitMs: 1_000, logger: seen.logger, metrics: { emit: seen.emit } },
     );
     const first = handler({ k: 'a', v: 1 }, context(5_000));
     await until(() => runs === 1);

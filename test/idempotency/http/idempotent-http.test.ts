@@ -3,6 +3,9 @@ import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   DynamoDbStore,
+  IdempotencyInProgressError,
+  IdempotencyPayloadMismatchError,
+  IdempotencyStoreError,
   idempotentHttp,
   MemoryStore,
   type ApiGatewayEvent,
@@ -239,6 +242,17 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
     const wrapped = wrap(handler);
     await expect(wrapped(post('k'), lambdaContext())).rejects.toBe(boom);
     await expect(wrapped(post('k'), lambdaContext())).resolves.toMatchObject({ statusCode: 201 });
+  });
+
+  it.each([
+    ['in progress', new IdempotencyInProgressError(3)],
+    ['a store failure', new IdempotencyStoreError('inner store down', new Error('cause'))],
+    ['a payload mismatch', new IdempotencyPayloadMismatchError()],
+  ])('rethrows the handler\'s own IdempotencyError (%s, from a nested idempotent call) unchanged, never as the outer request\'s answer', async (_kind, nested) => {
+    const handler = countingHandler((run) => (run === 1 ? Promise.reject(nested) : { statusCode: 201, body: 'ok' }));
+    const wrapped = wrap(handler);
+    await expect(wrapped(post('k'), lambdaContext())).rejects.toBe(nested);
+    await expect(wrapped(post('k'), lambdaContext())).resolves.toMatchObject({ statusCode: 201, body: 'ok' });
   });
 
   it('answers a duplicate of a running request with 409 and Retry-After once its wait is over', async () => {

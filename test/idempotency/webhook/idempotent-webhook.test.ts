@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DynamoDbStore, MemoryStore, type ApiGatewayEvent, type HttpResponse, type IdempotencyContext } from '../../../lib/idempotency';
+import { DynamoDbStore, IdempotencyStoreError, MemoryStore, type ApiGatewayEvent, type HttpResponse, type IdempotencyContext } from '../../../lib/idempotency';
 import { idempotentWebhook } from '../../../lib/idempotency/webhook/idempotent-webhook';
 import type { IdempotentWebhookOptions } from '../../../lib/idempotency/webhook/webhook-options';
 import { signWebhookPayload } from '../../../lib/idempotency/webhook/webhook-signature';
@@ -159,6 +159,19 @@ describe.each(EVENT_SHAPES)('idempotentWebhook with %s events against DynamoDB L
     expect(failed.body).not.toContain('alice');
     expect(logger.warnings.map((line) => String(line.fields.error))).toContainEqual(expect.stringContaining('ledger unavailable for customer alice@example.com'));
     expect(await scanAll(client, tableName)).toEqual([]);
+    expect(await wrapped(deliver(body), lambdaContext())).toEqual(RECEIVED);
+    expect(runs).toHaveLength(2);
+  });
+
+  it('answers 500 (not 503) when the handler throws an IdempotencyStoreError of its own, and releases the event', async () => {
+    const { runs, handler } = recordingHandler((run) => {
+      if (run === 1) throw new IdempotencyStoreError('a nested idempotent call met a store fault', new Error('cause'));
+    });
+    const wrapped = wrap(handler);
+    const body = JSON.stringify(stripeEvent());
+    const failed = await wrapped(deliver(body), lambdaContext());
+    expect(failed.statusCode).toBe(500);
+    expect(problemOf(failed).type).toBe(`${TYPE}webhook-handler-failed`);
     expect(await wrapped(deliver(body), lambdaContext())).toEqual(RECEIVED);
     expect(runs).toHaveLength(2);
   });
