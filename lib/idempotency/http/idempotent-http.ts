@@ -6,7 +6,7 @@ import { ErrorCode, hasErrorCode, type IdempotencyInProgressError } from '../err
 import { readRequest, type ApiGatewayEvent, type ApiGatewayResult } from './http-event';
 import { DEFAULT_REPLAYED_HEADERS, isFinalStatus, normalizeResponse, replayResponse, storableResponse, type StoredResponse } from './http-response';
 import { IDEMPOTENCY_KEY_HEADER, readKeyHeader } from './idempotency-key-header';
-import { principalOf } from './principal';
+import { resolvePrincipal } from './principal';
 import { DEFAULT_PROBLEM_TYPE_BASE, ProblemType, problemResponse, type HttpResponse } from './problem';
 import { requestFingerprint } from './request-fingerprint';
 
@@ -24,8 +24,12 @@ export interface IdempotentHttpOptions<TEvent extends ApiGatewayEvent = ApiGatew
    */
   readonly missingKey?: MissingKeyPolicy;
   /**
-   * The caller a key belongs to; the same key from two callers never meets.
-   * @default the authorizer's principal (JWT/Cognito `sub`, Lambda authorizer `principalId`, IAM user ARN, API key id)
+   * The caller a key belongs to; the same key from two callers never meets. Whatever it returns is
+   * used as it is: `() => undefined` shares keys among all callers on purpose.
+   * @default the caller `principalOf` reads (identity pool identity, JWT `sub` or `client_id`, Lambda
+   * authorizer `principalId`, IAM ARN, client certificate, API key id); where an authorizer ran but
+   * named no caller, the request is refused (500 `idempotency-scope-unresolved`, logged) rather than
+   * run in a key space shared by every caller
    */
   readonly scope?: (event: TEvent) => string | undefined;
   /**
@@ -87,11 +91,17 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
 
     const telemetry = engine.telemetry();
     try {
+      const caller = scopeOf(event, settings.scope);
+      if ('unresolved' in caller) {
+        // Nothing is claimed or run: a shared key space would replay one caller's response to another.
+        telemetry.record(undefined, 'error', scopeUnresolvedMessage(caller.unresolved), { authorizer: caller.unresolved });
+        return problem(ProblemType.scopeUnresolved, 500, 'Idempotency scope unresolved', 'The request was not processed: the API cannot tell its callers apart, so it cannot keep their Idempotency-Keys apart. This is a server configuration error (idempotentHttp needs a `scope`); the server log says more.');
+      }
       const outcome = await engine.execute<TResult | HttpResponse, StoredResponse>({
         telemetry,
         key: header.key,
         operation: `${engine.operation} ${request.method} ${request.route}`,
-        scope: settings.scope ? settings.scope(event) : principalOf(event),
+        scope: caller.scope,
         fingerprint: requestFingerprint(request),
         context,
         run: async (idem) => handler(event, context, idem),
@@ -118,6 +128,20 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
       telemetry.flush();
     }
   };
+}
+
+/** The `scope` option's answer, else the event's principal (`undefined`: no authorizer, keys shared). */
+function scopeOf<TEvent extends ApiGatewayEvent>(event: TEvent, scope: ((event: TEvent) => string | undefined) | undefined): { readonly scope: string | undefined } | { readonly unresolved: string } {
+  if (scope) return { scope: scope(event) };
+  const caller = resolvePrincipal(event);
+  if (caller.kind === 'unresolved') return { unresolved: caller.authorizer };
+  return { scope: caller.kind === 'principal' ? caller.principal : undefined };
+}
+
+function scopeUnresolvedMessage(authorizer: string): string {
+  return `A ${authorizer} ran, but the event names no caller (no principal the adapter reads), so the request was refused rather than `
+    + 'run in one key space shared by every caller. Pass `scope: (event) => …` to idempotentHttp, returning what names the caller '
+    + '(a claim, a Lambda authorizer context value), or `scope: () => undefined` to share keys among all callers on purpose.';
 }
 
 function resolveHttpOptions<TEvent extends ApiGatewayEvent>(options: IdempotentHttpOptions<TEvent>) {

@@ -7,6 +7,7 @@ export const ProblemType = {
   payloadMismatch: 'idempotency-key-reused',
   responseUnavailable: 'response-unavailable',
   storeUnavailable: 'idempotency-store-unavailable',
+  scopeUnresolved: 'idempotency-scope-unresolved',
 } as const;
 
 /** The default base of problem `type` URIs: a tag URI (RFC 4151), stable and never dereferenced. */
