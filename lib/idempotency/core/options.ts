@@ -18,7 +18,7 @@ export interface IdempotencyLogger {
 export interface MetricsOptions {
   /** @default 'Idempotency' */
   readonly namespace?: string;
-  /** @default { Service: <operation> } */
+  /** @default { Service: <operation> }, or the function name while `operation` is not set */
   readonly dimensions?: Readonly<Record<string, string>>;
   /** Receives each EMF line. @default a line on standard output, which Lambda sends to CloudWatch Logs */
   readonly emit?: (line: string) => void;
@@ -29,8 +29,12 @@ export interface EngineOptions {
   /** Where records live: `new DynamoDbStore({ tableName })`, or `new MemoryStore()` in unit tests. */
   readonly store: IdempotencyStore;
   /**
-   * Names the operation keys belong to; the same client key under two operations never meets.
-   * @default process.env.AWS_LAMBDA_FUNCTION_NAME, else 'default'
+   * Names the operation keys belong to; the same client key under two operations never meets, and
+   * `idem.downstreamKey()` derives from it. Keep it stable across deploys; change it only when the
+   * operation changes meaning (a new version of an endpoint's semantics). HTTP and webhooks add the
+   * method and route to it. Never the function name: CloudFormation generates that, and a deploy that
+   * replaces the function would forget every stored key and change every downstream key.
+   * @default 'default'
    */
   readonly operation?: string;
   /**
@@ -95,6 +99,7 @@ export const ENGINE_DEFAULTS = Object.freeze({
   leaseWithoutContextMs: 60_000,
   inFlightWaitMs: 5_000,
   localCacheEntries: 1_000,
+  operation: 'default',
 });
 
 /** Throws a `TypeError` naming `name` unless `value` is an integer of at least `min`. */
@@ -145,7 +150,7 @@ export function resolveEngineOptions(options: EngineOptions | undefined): Resolv
   if (!store || typeof store.claim !== 'function' || typeof store.complete !== 'function') {
     throw new TypeError(`Expected \`store\` to be an IdempotencyStore (DynamoDbStore or MemoryStore), got ${describe(store)}`);
   }
-  const operation = options.operation ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'default';
+  const operation = options.operation ?? ENGINE_DEFAULTS.operation;
   if (typeof operation !== 'string' || operation.length === 0) {
     throw new TypeError(`Expected \`operation\` to be a non-empty string, got ${describe(operation)}`);
   }
@@ -159,7 +164,8 @@ export function resolveEngineOptions(options: EngineOptions | undefined): Resolv
     inFlightWaitMs: options.inFlightWaitMs ?? ENGINE_DEFAULTS.inFlightWaitMs,
     localCacheEntries: resolveCacheEntries(options.localCache),
     logger: options.logger ?? consoleLogger,
-    metrics: resolveMetrics(options.metrics, operation),
+    // Metrics may name the function (a dimension, not a key): more telling than 'default' on a dashboard.
+    metrics: resolveMetrics(options.metrics, options.operation ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? operation),
     now: options.now ?? Date.now,
   };
   assertInteger('expiresAfterSeconds', resolved.expiresAfterSeconds, 1);
@@ -184,7 +190,7 @@ function resolveCacheEntries(localCache: EngineOptions['localCache']): number {
   return localCache.maxEntries;
 }
 
-function resolveMetrics(metrics: EngineOptions['metrics'], operation: string): MetricsSettings | undefined {
+function resolveMetrics(metrics: EngineOptions['metrics'], service: string): MetricsSettings | undefined {
   const enabled = metrics === undefined ? Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME) : metrics !== false;
   if (!enabled) return undefined;
   if (typeof metrics !== 'boolean' && metrics !== undefined && (typeof metrics !== 'object' || metrics === null)) {
@@ -195,7 +201,7 @@ function resolveMetrics(metrics: EngineOptions['metrics'], operation: string): M
   if (typeof namespace !== 'string' || namespace.length === 0 || namespace.length > 255) {
     throw new TypeError(`Expected \`metrics.namespace\` to be a string of 1 to 255 characters, got ${describe(namespace)}`);
   }
-  const dimensions = settings.dimensions ?? { Service: operation };
+  const dimensions = settings.dimensions ?? { Service: service };
   const entries = typeof dimensions === 'object' && dimensions !== null ? Object.entries(dimensions) : [];
   if (entries.length === 0 || entries.length > 30 || entries.some(([, value]) => typeof value !== 'string' || value.length === 0)) {
     throw new TypeError(`Expected \`metrics.dimensions\` to map 1 to 30 names to non-empty strings, got ${describe(dimensions)}`);
