@@ -139,7 +139,7 @@ function scopeOf<TEvent extends ApiGatewayEvent>(event: TEvent, scope: ((event: 
 }
 
 function scopeUnresolvedMessage(authorizer: string): string {
-  return `A ${authorizer} ran, but the event names no caller (no principal the adapter reads), so the request was refused rather than `
+  return `An authorizer ran (${authorizer}), but the event names no caller (no principal the adapter reads), so the request was refused rather than `
     + 'run in one key space shared by every caller. Pass `scope: (event) => …` to idempotentHttp, returning what names the caller '
     + '(a claim, a Lambda authorizer context value), or `scope: () => undefined` to share keys among all callers on purpose.';
 }

@@ -117,7 +117,7 @@ describe.each(unresolved.map((sample) => [sample.title, sample] as const))('%s',
     expect(handler.runs).toBe(0);
     expect((await scanAll(dynamodb, tableName)).length).toBe(before);
     expect(logger.warnings).toHaveLength(2);
-    expect(logger.warnings[0]!.message).toMatch(/ran, but the event names no caller.*`scope: \(event\) => …`.*`scope: \(\) => undefined`/);
+    expect(logger.warnings[0]!.message).toMatch(/^An authorizer ran \((JWT|Lambda) authorizer\), but the event names no caller.*`scope: \(event\) => …`.*`scope: \(\) => undefined`/);
   });
 
   it('shares one key space only when told to, with `scope: () => undefined`', async () => {
