@@ -12,6 +12,7 @@ import {
   type IdempotentHttpOptions,
 } from '../../lib/idempotency';
 import { FakePaymentGateway, GatewayUnavailableError } from './fake-gateway';
+import { PAYMENT_OPERATION } from './payment-operation';
 import { parsePaymentRequest } from './payment-request';
 import { PaymentRepository } from './payments';
 
@@ -79,7 +80,8 @@ export function createPaymentApi(config: PaymentApiConfig) {
     }
   }
 
-  return idempotentHttp(route, { store: new DynamoDbStore({ tableName: config.idempotencyTable, client: config.client }), ...config.idempotency });
+  const store = new DynamoDbStore({ tableName: config.idempotencyTable, client: config.client });
+  return idempotentHttp(route, { store, operation: PAYMENT_OPERATION, ...config.idempotency });
 }
 
 function routeOf(event: ApiGatewayEvent): { method: string; resource: string; id: string | undefined } {

@@ -34,6 +34,12 @@ export const ATTRIBUTES = {
 export const TABLE_NAME_ENV = 'IDEMPOTENCY_TABLE_NAME';
 
 /**
+ * The environment variable the example stack sets and its function reads for the `operation`: a
+ * constant from code, never a generated name, so that keys survive a deploy that replaces the function.
+ */
+export const OPERATION_ENV = 'IDEMPOTENCY_OPERATION';
+
+/**
  * The item actions the DynamoDB store uses, and so exactly what a function needs:
  * claim (PutItem), wait for / re-read a record (GetItem), complete (UpdateItem), release (DeleteItem).
  */

@@ -1,7 +1,8 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { LEDGER_ACTIONS, LEDGER_PARTITION_KEY, LEDGER_SORT_KEY, LEDGER_TABLE_NAME_ENV } from '../../lambda/payment/ledger-schema';
-import { STORE_ACTIONS, TABLE_NAME_ENV } from '../../lib/idempotency/schema';
+import { PAYMENT_OPERATION } from '../../lambda/payment/payment-operation';
+import { OPERATION_ENV, STORE_ACTIONS, TABLE_NAME_ENV } from '../../lib/idempotency/schema';
 import { PaymentApiStack, type PaymentApiStackProps } from '../../lib/infra/payment-api-stack';
 import { ACCESS_TOKEN_SCOPE } from '../../lib/infra/payment-user-pool';
 import { logicalId, testApp } from './cdk-app';
@@ -56,11 +57,12 @@ describe('PaymentApiStack', () => {
   });
 
   describe('payment function', () => {
-    it('runs Node.js 22 on arm64 with source maps, a 10 s timeout and both table names', () => {
+    it('runs Node.js 22 on arm64 with source maps, a 10 s timeout, both table names and a stable idempotency operation', () => {
       const props = template.toJSON().Resources[fn].Properties;
       expect(props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', Timeout: 10, MemorySize: 256 });
       expect(props.Environment.Variables).toEqual({
         NODE_OPTIONS: '--enable-source-maps',
+        [OPERATION_ENV]: PAYMENT_OPERATION,
         [TABLE_NAME_ENV]: { Ref: idempotencyTable },
         [LEDGER_TABLE_NAME_ENV]: { Ref: ledgerTable },
       });

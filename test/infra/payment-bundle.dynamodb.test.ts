@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { LEDGER_SORT_KEY, LEDGER_TABLE_NAME_ENV } from '../../lambda/payment/ledger-schema';
-import { TABLE_NAME_ENV } from '../../lib/idempotency/schema';
+import { OPERATION_ENV, TABLE_NAME_ENV } from '../../lib/idempotency/schema';
 import { PaymentApiStack } from '../../lib/infra/payment-api-stack';
 import { createLedgerTable } from '../../lib/local/tables';
 import { freshIdempotencyTable, localEndpoint, scanAll, testClient } from '../support/dynamodb';
@@ -25,6 +25,7 @@ describe('the bundled payment function', () => {
   let client: DynamoDBClient;
   let ledgerTable: string;
   const savedEnv = { ...process.env };
+  let operation: unknown;
 
   beforeAll(async () => {
     mkdirSync(cacheDir, { recursive: true });
@@ -34,6 +35,7 @@ describe('the bundled payment function', () => {
     const assembly = app.synth();
     const fn = assembly.getStackByName(stack.stackName).template.Resources[logicalId(stack.payment.function)];
     bundleDir = join(assembly.directory, fn.Metadata['aws:asset:path']);
+    operation = fn.Properties.Environment.Variables[OPERATION_ENV]; // as the stack sets it
 
     client = testClient();
     const idempotencyTable = await freshIdempotencyTable(client, 'bundle-idempotency');
@@ -42,6 +44,7 @@ describe('the bundled payment function', () => {
     Object.assign(process.env, {
       [TABLE_NAME_ENV]: idempotencyTable,
       [LEDGER_TABLE_NAME_ENV]: ledgerTable,
+      [OPERATION_ENV]: operation,
       AWS_ENDPOINT_URL_DYNAMODB: localEndpoint(),
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',

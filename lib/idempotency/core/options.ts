@@ -8,8 +8,11 @@ export interface EngineOptions {
   /** Where records live: `new DynamoDbStore({ tableName })`, or `new MemoryStore()` in unit tests. */
   readonly store: IdempotencyStore;
   /**
-   * Names the operation keys belong to; the same client key under two operations never meets. Keep it
-   * stable across deploys: it is part of every stored key and of every `idem.downstreamKey()`.
+   * Names the operation keys belong to; the same client key under two operations never meets, and
+   * `idem.downstreamKey()` derives from it. Keep it stable across deploys; change it only when the
+   * operation changes meaning (a new version of an endpoint's semantics). HTTP and webhooks add the
+   * method and route to it. Never the function name: CloudFormation generates that, and a deploy that
+   * replaces the function would forget every stored key and change every downstream key.
    * @default 'default'
    */
   readonly operation?: string;

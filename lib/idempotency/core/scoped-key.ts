@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
+
+export { canonicalJson } from './canonical-json';
 
 function sha256Hex(parts: readonly string[]): string {
   // A JSON array keeps the parts apart: ("a:b", "c") and ("a", "b:c") never collide.
@@ -18,17 +21,7 @@ export function downstreamKey(id: string, name: string): string {
   return sha256Hex(['downstream/v1', id, name]);
 }
 
-/** sha256 of a value in canonical JSON (object keys sorted), for payload fingerprints. */
+/** sha256 of a value in canonical JSON (see `canonicalJson`), for payload fingerprints. */
 export function fingerprintOf(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value) ?? 'undefined').digest('hex');
-}
-
-/** JSON with object keys sorted at every depth, so `{a,b}` and `{b,a}` read alike. */
-export function canonicalJson(value: unknown): string | undefined {
-  return JSON.stringify(value, (_key, item: unknown) => {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
-    const sorted: Record<string, unknown> = {};
-    for (const name of Object.keys(item).sort()) sorted[name] = (item as Record<string, unknown>)[name];
-    return sorted;
-  });
 }

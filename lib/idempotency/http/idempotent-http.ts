@@ -8,7 +8,7 @@ import { assertFunction, assertOneOf, assertUriPrefix, describe } from '../core/
 import { readRequest, type ApiGatewayEvent, type ApiGatewayResult } from './http-event';
 import { DEFAULT_REPLAYED_HEADERS, isFinalStatus, normalizeResponse, replayResponse, storableResponse, type StoredResponse } from './http-response';
 import { IDEMPOTENCY_KEY_HEADER, readKeyHeader } from './idempotency-key-header';
-import { principalOf } from './principal';
+import { resolvePrincipal } from './principal';
 import { ProblemType, problemResponse, type HttpResponse } from './problem';
 import { problemFor, type ProblemOutcome, type ProblemText } from './problem-for';
 import { requestFingerprint } from './request-fingerprint';
@@ -27,8 +27,12 @@ export interface IdempotentHttpOptions<TEvent extends ApiGatewayEvent = ApiGatew
    */
   readonly missingKey?: MissingKeyPolicy;
   /**
-   * The caller a key belongs to; the same key from two callers never meets.
-   * @default the authorizer's principal (JWT/Cognito `sub`, Lambda authorizer `principalId`, IAM user ARN, API key id)
+   * The caller a key belongs to; the same key from two callers never meets. Whatever it returns is
+   * used as it is: `() => undefined` shares keys among all callers on purpose.
+   * @default the caller `principalOf` reads (identity pool identity, JWT `sub` or `client_id`, Lambda
+   * authorizer `principalId`, IAM ARN, client certificate, API key id); where an authorizer ran but
+   * named no caller, the request is refused (500 `idempotency-scope-unresolved`, logged) rather than
+   * run in a key space shared by every caller
    */
   readonly scope?: (event: TEvent) => string | undefined;
   /**
@@ -114,11 +118,17 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
     }
 
     return engine.invoke(context, async (invocation) => {
+      const caller = scopeOf(event, settings.scope);
+      if ('unresolved' in caller) {
+        // Nothing is claimed or run: a shared key space would replay one caller's response to another.
+        invocation.telemetry.record(undefined, 'error', scopeUnresolvedMessage(caller.unresolved), { authorizer: caller.unresolved });
+        return problem(ProblemType.scopeUnresolved, 500, 'Idempotency scope unresolved', 'The request was not processed: the API cannot tell its callers apart, so it cannot keep their Idempotency-Keys apart. This is a server configuration error (idempotentHttp needs a `scope`); the server log says more.');
+      }
       try {
         const outcome = await invocation.execute<TResult | HttpResponse, StoredResponse>({
           key: header.key,
           operation: `${engine.operation} ${request.method} ${request.route}`,
-          scope: settings.scope ? settings.scope(event) : principalOf(event),
+          scope: caller.scope,
           fingerprint: requestFingerprint(request),
           run: async (idem) => handler(event, context, idem),
           isFinal: (result) => settings.isFinalStatus(normalizeResponse(result).statusCode),
@@ -133,6 +143,20 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
       }
     });
   };
+}
+
+/** The `scope` option's answer, else the event's principal (`undefined`: no authorizer, keys shared). */
+function scopeOf<TEvent extends ApiGatewayEvent>(event: TEvent, scope: ((event: TEvent) => string | undefined) | undefined): { readonly scope: string | undefined } | { readonly unresolved: string } {
+  if (scope) return { scope: scope(event) };
+  const caller = resolvePrincipal(event);
+  if (caller.kind === 'unresolved') return { unresolved: caller.authorizer };
+  return { scope: caller.kind === 'principal' ? caller.principal : undefined };
+}
+
+function scopeUnresolvedMessage(authorizer: string): string {
+  return `An authorizer ran (${authorizer}), but the event names no caller (no principal the adapter reads), so the request was refused rather than `
+    + 'run in one key space shared by every caller. Pass `scope: (event) => …` to idempotentHttp, returning what names the caller '
+    + '(a claim, a Lambda authorizer context value), or `scope: () => undefined` to share keys among all callers on purpose.';
 }
 
 function resolveHttpOptions<TEvent extends ApiGatewayEvent>(options: IdempotentHttpOptions<TEvent>) {

@@ -7,6 +7,7 @@ export const ProblemType = {
   payloadMismatch: 'idempotency-key-reused',
   responseUnavailable: 'response-unavailable',
   storeUnavailable: 'idempotency-store-unavailable',
+  scopeUnresolved: 'idempotency-scope-unresolved',
 } as const;
 
 import { DEFAULTS } from '../core/defaults';

@@ -13,7 +13,8 @@ export interface IdempotentWebhookOptions<TPayload = unknown, TEvent extends Api
   readonly secret: string | readonly string[];
   /**
    * How far, in seconds, the signature's timestamp may be from the clock (`now`), in either direction.
-   * A captured delivery replayed later than that is refused.
+   * A captured delivery replayed later than that is refused. `expiresAfterSeconds` must be at least
+   * twice this, so that an event's record outlives every moment its signature is accepted.
    * @default 300
    */
   readonly toleranceSeconds?: number;
@@ -66,6 +67,7 @@ export function resolveWebhookOptions<TPayload, TEvent extends ApiGatewayEvent>(
   const secrets = resolveSecrets(options.secret);
   const toleranceSeconds = options.toleranceSeconds ?? DEFAULTS.webhookToleranceSeconds;
   assertInteger('toleranceSeconds', toleranceSeconds, 1);
+  assertRecordOutlivesSignature(options.expiresAfterSeconds ?? DEFAULTS.expiresAfterSeconds, toleranceSeconds);
   const signatureHeader = options.signatureHeader ?? DEFAULTS.webhookSignatureHeader;
   if (typeof signatureHeader !== 'string' || !HEADER_NAME.test(signatureHeader)) {
     throw new TypeError(`Expected \`signatureHeader\` to be a header name, got ${describe(signatureHeader)}`);
@@ -83,6 +85,22 @@ export function resolveWebhookOptions<TPayload, TEvent extends ApiGatewayEvent>(
     scope: options.scope,
     problemTypeBase,
   };
+}
+
+/**
+ * A signature with timestamp `t` is accepted from `t - tolerance` to `t + tolerance` on our clock. Its
+ * first delivery may complete as early as `t - tolerance` (the sender's clock ahead of ours), and its
+ * record then expires `expiresAfterSeconds` later: were that before `t + tolerance`, a captured copy
+ * sent in between would find no record, pass the signature check and run the handler a second time.
+ */
+function assertRecordOutlivesSignature(expiresAfterSeconds: number, toleranceSeconds: number): void {
+  if (expiresAfterSeconds < 2 * toleranceSeconds) {
+    throw new TypeError(
+      `Expected \`expiresAfterSeconds\` to be at least twice \`toleranceSeconds\` (${2 * toleranceSeconds}), got ${expiresAfterSeconds}: `
+        + 'a signed delivery is accepted for `toleranceSeconds` either side of its timestamp, and its record must outlive that '
+        + 'window, or a captured copy sent after the record expired would run the handler again',
+    );
+  }
 }
 
 /**

@@ -285,9 +285,48 @@ describe('idempotentWebhook options', () => {
     expect(() => idempotentWebhook(async () => undefined, { ...base, [name]: value })).toThrow(new TypeError(message));
   });
 
+  it('refuses a record that would expire while its signature is still accepted: expiresAfterSeconds below twice toleranceSeconds', () => {
+    const wrapWith = (options: Partial<IdempotentWebhookOptions>) => () => idempotentWebhook(async () => undefined, { ...base, ...options });
+    expect(wrapWith({ toleranceSeconds: 300, expiresAfterSeconds: 599 })).toThrow(
+      new TypeError(
+        'Expected `expiresAfterSeconds` to be at least twice `toleranceSeconds` (600), got 599: a signed delivery is accepted for '
+          + '`toleranceSeconds` either side of its timestamp, and its record must outlive that window, or a captured copy sent after '
+          + 'the record expired would run the handler again',
+      ),
+    );
+    expect(wrapWith({ toleranceSeconds: 300, expiresAfterSeconds: 120 })).toThrow(TypeError);
+    expect(wrapWith({ expiresAfterSeconds: 599 })).toThrow(/twice `toleranceSeconds` \(600\), got 599/); // the default tolerance
+    expect(wrapWith({ toleranceSeconds: 86_400 })).toThrow(/\(172800\), got 86400/); // the default expiry
+    expect(wrapWith({ toleranceSeconds: 300, expiresAfterSeconds: 600 })).not.toThrow();
+    expect(wrapWith({})).not.toThrow();
+  });
+
   it('never puts a secret into the message', () => {
     expect(() => idempotentWebhook(async () => undefined, { ...base, secret: [SECRET, 7] as unknown as string[] })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining(SECRET) }),
     );
+  });
+});
+
+describe('idempotentWebhook and a captured delivery', () => {
+  // Signed 300 s ahead of our clock (the sender's clock runs fast): accepted from its first second on
+  // ours to its last, 600 s later, which the shortest record allowed (600 s) still covers.
+  it('replays it up to the last moment its signature is accepted, with the shortest record life allowed', async () => {
+    const tolerance = 300;
+    const signedAt = 1_900_000_000;
+    let clock = (signedAt - tolerance) * 1000;
+    const { runs, handler } = recordingHandler();
+    const wrapped = idempotentWebhook<StripeEvent>(handler, {
+      store: new MemoryStore(), secret: SECRET, toleranceSeconds: tolerance, expiresAfterSeconds: 2 * tolerance, now: () => clock, logger: recordingLogger(),
+    });
+    const body = JSON.stringify(stripeEvent());
+    const captured = EVENT_SHAPES[1][1]({ headers: [['Stripe-Signature', signWebhookPayload(body, SECRET, signedAt)]], body });
+
+    expect(await wrapped(captured, lambdaContext())).toEqual(RECEIVED);
+    clock = (signedAt + tolerance) * 1000; // the last millisecond the signature is accepted
+    expect((await wrapped(captured, lambdaContext())).headers?.['Idempotent-Replayed']).toBe('true');
+    clock += 1;
+    expect(problemOf(await wrapped(captured, lambdaContext())).type).toBe(`${TYPE}webhook-timestamp-outside-tolerance`);
+    expect(runs).toHaveLength(1);
   });
 });
