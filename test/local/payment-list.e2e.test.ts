@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { startLocalPaymentApi, type LocalPaymentApi } from '../../lib/local/local-payment-api';
+import { countCalls } from '../support/call-counter';
 import { scanAll, testClient } from '../support/dynamodb';
 import { recordingLogger } from '../support/silent-logger';
 import { paymentClient } from '../support/payment-api-client';
 
 const PAYMENTS = 'tag:lambda-idempotency,2026:payments/';
 const dynamodb = testClient();
+// The function's own client, whose calls are counted: a refused request must not reach DynamoDB.
+const functionClient = testClient();
+const calls = countCalls(functionClient);
 let api: LocalPaymentApi;
 let client: ReturnType<typeof paymentClient>;
 /** Olivia's 25 payments, in the order she made them. */
 const made: string[] = [];
 
 beforeAll(async () => {
-  api = await startLocalPaymentApi({ client: dynamodb, idempotency: { logger: recordingLogger() }, idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` });
+  api = await startLocalPaymentApi({ client: functionClient, idempotency: { logger: recordingLogger() }, idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` });
   client = paymentClient(api.url);
   for (let i = 1; i <= 25; i++) {
     const response = await client.pay('olivia', randomUUID(), { amount: i, currency: 'EUR', source: 'tok_visa' });
@@ -89,10 +93,12 @@ describe('GET /payments: Stripe-like pages, newest first', () => {
     ['?starting_after=<1,100 characters>', 'starting_after'],
     ['?page=2', 'page'],
   ])('answers %s with a 400 naming %s, before any read', async (query, name) => {
+    calls.reset();
     const response = await list(query.replace('<1,100 characters>', 'pay_'.padEnd(1_100, 'x')));
     expect(response.status).toBe(400);
     expect(response.body.type).toBe(`${PAYMENTS}invalid-request`);
     expect(response.body.errors.map((error: { name: string }) => error.name)).toContain(name);
+    expect(calls.counts).toEqual({});
   });
 
   it('refuses starting_after and ending_before together', async () => {
@@ -117,10 +123,13 @@ describe('GET /payments/{id}', () => {
     ['an id of the right form that does not exist', 'pay_0000000000000000000000000z'],
     ['percent-encoded bytes', '%F0%9F%92%B3'],
   ])('answers %s with a 404 problem', async (_name, id) => {
+    calls.reset();
     const response = await client.request('GET', `/payments/${id}`, { token: 'olivia' });
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(response.body.type).toBe(`${PAYMENTS}not-found`);
+    // A malformed id is refused before any read; only a well-formed one is looked up.
+    expect(calls.counts).toEqual(/^pay_[0-9a-z]{26}$/.test(id) ? { GetItemCommand: 1 } : {});
   });
 
   it('answers 404 for another caller\'s payment, and stores nothing for any of these reads', async () => {
