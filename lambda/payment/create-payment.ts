@@ -1,7 +1,7 @@
 import { problemResponse, type HttpResponse, type IdempotencyContext } from '../../lib/idempotency';
 import { GatewayUnavailableError, type FakePaymentGateway } from './fake-gateway';
 import { invalidRequest, PROBLEMS } from './payment-problems';
-import { isJsonContentType, MAX_BODY_BYTES, parsePaymentRequest } from './payment-request';
+import { parsePaymentRequest } from './payment-request';
 import { toPayment, type Payment } from './payment-items';
 import type { PaymentRepository } from './payments';
 
@@ -10,18 +10,18 @@ export interface PaymentLogger {
   error(message: string, fields: Record<string, unknown>): void;
 }
 
-/** What `POST /payments` needs: the request's parts, the caller and the idempotency context. */
+/** What `POST /payments` needs: the body (screened by `screenPayment`), the caller and the idempotency context. */
 export interface CreatePaymentRequest {
   readonly owner: string;
-  readonly contentType: string | undefined;
-  readonly body: Buffer | undefined;
+  readonly body: Buffer;
   readonly idem: IdempotencyContext;
 }
 
 /**
  * `POST /payments`, in the order that keeps every charge on the books:
  *
- *   validate      bounded, before anything is written: 415, 413, 400 (released: a fix may reuse the key)
+ *   validate      bounded, before anything is written: 415, 413 (`screenPayment`, before the claim), 400
+ *                 (released: the corrected request may reuse the key)
  *   open          reserve the payment id for the downstream key and record it as `pending`
  *   charge        at the gateway, idempotent on the same downstream key
  *   settle        the payment becomes `succeeded` (201) or `failed` (402)
@@ -34,12 +34,6 @@ export async function createPayment(
   request: CreatePaymentRequest,
   deps: { readonly payments: PaymentRepository; readonly gateway: FakePaymentGateway; readonly logger: PaymentLogger },
 ): Promise<HttpResponse> {
-  if (!isJsonContentType(request.contentType)) {
-    return problemResponse({ type: `${PROBLEMS}unsupported-media-type`, title: 'Unsupported Media Type', status: 415, detail: 'Send the payment as `Content-Type: application/json`.' }, { Accept: 'application/json' });
-  }
-  if ((request.body?.length ?? 0) > MAX_BODY_BYTES) {
-    return problemResponse({ type: `${PROBLEMS}payload-too-large`, title: 'Payment request too large', status: 413, detail: `A payment request is at most ${MAX_BODY_BYTES} bytes.` });
-  }
   const parsed = parsePaymentRequest(request.body);
   if (!parsed.ok) return invalidRequest('Invalid payment request', parsed.errors);
 

@@ -16,6 +16,7 @@ import { FakePaymentGateway } from './fake-gateway';
 import { parseListRequest } from './list-request';
 import { isPaymentId } from './payment-id';
 import { invalidRequest, paymentNotFound, PROBLEMS } from './payment-problems';
+import { bodyOf, screenPayment } from './payment-screen';
 import { PaymentRepository, type Payment } from './payments';
 
 /** What the payment API needs to run: its tables and a client to reach them. */
@@ -44,8 +45,7 @@ export function createPaymentApi(config: PaymentApiConfig) {
     if (!owner) return problemResponse({ type: `${PROBLEMS}unauthorized`, title: 'Unauthorized', status: 401, detail: 'Send a bearer token.' });
     const { method, resource, id } = routeOf(event);
     if (method === 'POST' && resource === '/payments') {
-      const body = event.body == null ? undefined : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-      return createPayment({ owner, contentType: headerOf(event, 'content-type'), body, idem }, { payments, gateway, logger });
+      return createPayment({ owner, body: bodyOf(event), idem }, { payments, gateway, logger });
     }
     if (method === 'GET' && resource === '/payments') {
       const request = parseListRequest(event);
@@ -75,7 +75,8 @@ export function createPaymentApi(config: PaymentApiConfig) {
     }
   }
 
-  return idempotentHttp(route, { store: new DynamoDbStore({ tableName: config.idempotencyTable, client: config.client }), ...config.idempotency });
+  const idempotent = idempotentHttp(route, { store: new DynamoDbStore({ tableName: config.idempotencyTable, client: config.client }), ...config.idempotency });
+  return async (event: ApiGatewayEvent, context: Context) => screenPayment(event) ?? idempotent(event, context);
 }
 
 function routeOf(event: ApiGatewayEvent): { method: string; resource: string; id: string | undefined } {
@@ -83,9 +84,4 @@ function routeOf(event: ApiGatewayEvent): { method: string; resource: string; id
   if ('httpMethod' in event) return { method: event.httpMethod, resource: event.resource, id };
   const [method = '', resource = ''] = event.routeKey === '$default' ? [event.requestContext.http.method, event.rawPath] : event.routeKey.split(' ');
   return { method, resource, id };
-}
-
-function headerOf(event: ApiGatewayEvent, name: string): string | undefined {
-  const found = Object.entries(event.headers ?? {}).filter(([key]) => key.toLowerCase() === name);
-  return found.length === 1 ? found[0]![1] : undefined; // two Content-Types are no Content-Type
 }

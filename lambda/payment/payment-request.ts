@@ -31,15 +31,14 @@ export function isJsonContentType(contentType: string | undefined): boolean {
 }
 
 /**
- * Parses and validates a payment body, listing every offending field. Every input is bounded here,
- * before anything is written or charged: the body's size, its fields (no unknown ones), the amount,
- * the currency and the source.
+ * Parses and validates a payment body (its size and depth already screened), listing every offending
+ * field: no unknown fields, the amount, the currency, the source. All before anything is written or charged.
  */
-export function parsePaymentRequest(body: Buffer | undefined): { ok: true; value: PaymentRequest } | { ok: false; errors: InvalidParam[] } {
+export function parsePaymentRequest(body: Buffer): { ok: true; value: PaymentRequest } | { ok: false; errors: InvalidParam[] } {
   const notAnObject = { ok: false as const, errors: [{ name: 'body', reason: 'must be a JSON object in UTF-8' }] };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body ?? Buffer.alloc(0)));
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
   } catch {
     return notAnObject;
   }
