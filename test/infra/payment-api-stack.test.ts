@@ -1,6 +1,7 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { LEDGER_ACTIONS, LEDGER_PARTITION_KEY, LEDGER_SORT_KEY, LEDGER_TABLE_NAME_ENV } from '../../lambda/payment/ledger-schema';
+import { PAYMENT_CORS, PAYMENT_ROUTES } from '../../lambda/payment/payment-routes';
 import { STORE_ACTIONS, TABLE_NAME_ENV } from '../../lib/idempotency/schema';
 import { PaymentApiStack, type PaymentApiStackProps } from '../../lib/infra/payment-api-stack';
 import { ACCESS_TOKEN_SCOPE } from '../../lib/infra/payment-user-pool';
@@ -121,6 +122,16 @@ describe('PaymentApiStack', () => {
     it('has exactly the three payment routes, each behind the JWT authorizer and requiring an access token', () => {
       const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties);
       expect(routes.map((route) => route.RouteKey).sort()).toEqual(['GET /payments', 'GET /payments/{id}', 'POST /payments']);
+      // The very routes and CORS settings the local stand-in serves (npm start), so the two cannot drift.
+      expect(routes.map((route) => route.RouteKey).sort()).toEqual(PAYMENT_ROUTES.map((route) => `${route.method} ${route.resource}`).sort());
+      const api = Object.values(template.findResources('AWS::ApiGatewayV2::Api'))[0]!.Properties.CorsConfiguration;
+      expect(api).toEqual({
+        AllowOrigins: [...PAYMENT_CORS.allowOrigins],
+        AllowMethods: [...PAYMENT_CORS.allowMethods],
+        AllowHeaders: [...PAYMENT_CORS.allowHeaders],
+        ExposeHeaders: [...PAYMENT_CORS.exposeHeaders],
+        MaxAge: PAYMENT_CORS.maxAgeSeconds,
+      });
       for (const route of routes) {
         expect(route).toMatchObject({
           AuthorizationType: 'JWT',
