@@ -72,7 +72,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     listener(req, res);
   });
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  // Node's default accept queue (511) overflows under a burst of a thousand new connections, and the
+  // overflow ends in resets; API Gateway takes such a burst, so the stand-in queues it instead.
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 2_048 }, resolve));
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   return {
