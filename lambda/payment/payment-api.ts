@@ -16,7 +16,8 @@ import { FakePaymentGateway } from './fake-gateway';
 import { parseListRequest } from './list-request';
 import { isPaymentId } from './payment-id';
 import { invalidRequest, paymentNotFound, PROBLEMS } from './payment-problems';
-import { bodyOf, screenPayment } from './payment-screen';
+import { bodyOf, routeOf, screenPayment } from './payment-screen';
+import type { StoredPayment } from './payment-items';
 import { PaymentRepository, type Payment } from './payments';
 
 /** What the payment API needs to run: its tables and a client to reach them. */
@@ -63,7 +64,7 @@ export function createPaymentApi(config: PaymentApiConfig) {
   }
 
   /** A pending payment whose charge went through (its settling failed after the charge) is settled on read. */
-  async function reconciled(owner: string, payment: Payment & { downstreamKey: string }): Promise<Payment> {
+  async function reconciled(owner: string, payment: StoredPayment): Promise<Payment> {
     const { downstreamKey, ...visible } = payment;
     if (visible.status !== 'pending') return visible;
     try {
@@ -77,11 +78,4 @@ export function createPaymentApi(config: PaymentApiConfig) {
 
   const idempotent = idempotentHttp(route, { store: new DynamoDbStore({ tableName: config.idempotencyTable, client: config.client }), ...config.idempotency });
   return async (event: ApiGatewayEvent, context: Context) => screenPayment(event) ?? idempotent(event, context);
-}
-
-function routeOf(event: ApiGatewayEvent): { method: string; resource: string; id: string | undefined } {
-  const id = event.pathParameters?.id;
-  if ('httpMethod' in event) return { method: event.httpMethod, resource: event.resource, id };
-  const [method = '', resource = ''] = event.routeKey === '$default' ? [event.requestContext.http.method, event.rawPath] : event.routeKey.split(' ');
-  return { method, resource, id };
 }

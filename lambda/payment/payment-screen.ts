@@ -11,8 +11,7 @@ export const MAX_JSON_DEPTH = 8;
  * recursively, so a few kilobytes of `[[[[…` would exhaust the stack). `undefined`: go on.
  */
 export function screenPayment(event: ApiGatewayEvent): HttpResponse | undefined {
-  const method = 'httpMethod' in event ? event.httpMethod : event.requestContext.http.method;
-  const resource = 'httpMethod' in event ? event.resource : event.routeKey.replace(/^\S+\s+/, '');
+  const { method, resource } = routeOf(event);
   if (method !== 'POST' || resource !== '/payments') return undefined;
 
   if (!isJsonContentType(headerOf(event, 'content-type'))) {
@@ -26,6 +25,14 @@ export function screenPayment(event: ApiGatewayEvent): HttpResponse | undefined 
     return problemResponse({ type: `${PROBLEMS}invalid-request`, title: 'Invalid payment request', status: 400, detail: `\`body\` nests deeper than ${MAX_JSON_DEPTH} levels`, errors: [{ name: 'body', reason: `nests deeper than ${MAX_JSON_DEPTH} levels` }] });
   }
   return undefined;
+}
+
+/** The route an event came by, and its `{id}`: REST and HTTP API name the route; a Function URL (`$default`) has the path. */
+export function routeOf(event: ApiGatewayEvent): { method: string; resource: string; id: string | undefined } {
+  const id = event.pathParameters?.id;
+  if ('httpMethod' in event) return { method: event.httpMethod, resource: event.resource, id };
+  const [method = '', resource = ''] = event.routeKey === '$default' ? [event.requestContext.http.method, event.rawPath] : event.routeKey.split(' ');
+  return { method, resource, id };
 }
 
 /** The body as sent (base64 decoded). */
