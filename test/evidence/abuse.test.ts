@@ -29,6 +29,10 @@ beforeAll(async () => {
   client = paymentClient(api.url);
 });
 afterAll(() => api.close());
+// Whatever a test in this file sent, every charge the gateway made has its payment in the ledger.
+afterEach(async () => {
+  expect(await chargesWithoutPayment(dynamodb, api.ledgerTable)).toEqual([]);
+});
 
 function typeOf(body: unknown): string | undefined {
   if (typeof body === 'string') {
