@@ -17,8 +17,12 @@ export interface IdempotencyTableProps {
   readonly tableName?: string;
 
   /**
-   * What happens to the table when it leaves the stack. The records are what makes a retry safe,
-   * so they outlive a stack deletion unless you say otherwise.
+   * What CloudFormation does with the table when it leaves the stack (the stack is deleted, or the
+   * table is replaced or removed from it). `RETAIN` keeps the table and its records, but *orphaned*:
+   * nothing in the stack points at it any more. A redeploy after `cdk destroy`, a renamed or moved
+   * construct (a new logical id) or a change that replaces the table creates a new, empty table, and
+   * the function never reads the old one; bring it back with `cdk import` or restore it. Only in-place
+   * updates keep the records in use. `DESTROY` deletes the table and its records.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -40,9 +44,11 @@ export interface IdempotencyTableProps {
   readonly recoveryPeriodInDays?: number;
 
   /**
-   * Whether DynamoDB refuses `DeleteTable` until this is turned off.
+   * Whether DynamoDB refuses `DeleteTable` (from the console, the CLI, an SDK or CloudFormation) until
+   * this is turned off. It guards the records against a deletion outside the stack's removal policy;
+   * it cannot stop a replacement from moving the stack to a new table.
    *
-   * @default false
+   * @default true, unless `removalPolicy` is `DESTROY` (which asks for the deletion)
    */
   readonly deletionProtection?: boolean;
 }
@@ -50,7 +56,9 @@ export interface IdempotencyTableProps {
 /**
  * A DynamoDB table laid out for the idempotency store: partition key `id` (string) and TTL on
  * `expiration`, the names the runtime's schema module fixes. On-demand billing (idempotency
- * traffic follows the API's and is spiky), point-in-time recovery, AWS-managed KMS encryption.
+ * traffic follows the API's and is spiky), point-in-time recovery, AWS-managed KMS encryption,
+ * deletion protection, and `RETAIN`: the records outlive a deletion of the stack, though orphaned
+ * (see `removalPolicy` for what survives what).
  *
  * Built on `TableV2` (`AWS::DynamoDB::GlobalTable`), the table API aws-cdk-lib recommends:
  * replicas can be added later without replacing the table, whereas moving from `Table` to
@@ -81,7 +89,7 @@ export class IdempotencyTable extends Construct {
         pointInTimeRecoveryEnabled: pointInTimeRecovery,
         recoveryPeriodInDays: pointInTimeRecovery ? props.recoveryPeriodInDays : undefined,
       },
-      deletionProtection: props.deletionProtection ?? false,
+      deletionProtection: props.deletionProtection ?? props.removalPolicy !== RemovalPolicy.DESTROY,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.tableName = this.table.tableName;

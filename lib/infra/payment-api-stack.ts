@@ -9,8 +9,11 @@ import { PaymentUserPool } from './payment-user-pool';
 /** Properties of a {@link PaymentApiStack}. */
 export interface PaymentApiStackProps extends StackProps {
   /**
-   * What happens to the idempotency and ledger tables on `cdk destroy`. `DESTROY` suits a
-   * throwaway sandbox; kept tables survive a redeploy with all their records.
+   * What happens to the idempotency and ledger tables on `cdk destroy`. `RETAIN` (with deletion
+   * protection) keeps both tables and their records, orphaned: deploying the stack again creates
+   * new, empty tables and never reads the old ones. Records stay in use only across in-place
+   * updates (`cdk deploy` of the same stack, no table replaced). `DESTROY` (deletion protection
+   * off) deletes both with the stack: for a throwaway sandbox.
    *
    * @default RemovalPolicy.RETAIN
    */

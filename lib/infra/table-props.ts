@@ -11,7 +11,7 @@ export interface CheckedTableProps {
   readonly pointInTimeRecovery: boolean;
   /** @default 35 */
   readonly recoveryPeriodInDays?: number;
-  /** @default false */
+  /** @default true, unless `removalPolicy` is `DESTROY` */
   readonly deletionProtection?: boolean;
 }
 

@@ -9,7 +9,10 @@ const dynamodb = testClient();
 let api: LocalPaymentApi;
 
 beforeAll(async () => {
-  api = await startLocalPaymentApi({ client: dynamodb, idempotency: { logger: recordingLogger() }, idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` });
+  // A thousand invocations share one process and one DynamoDB Local here, where each would have its
+  // own Lambda sandbox: on a loaded machine a first run can queue past the 10 s function timeout, so
+  // the stand-in's timeout is raised out of the way (this test counts executions, not time).
+  api = await startLocalPaymentApi({ client: dynamodb, timeoutMs: 60_000, idempotency: { logger: recordingLogger() }, idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` });
 });
 afterAll(() => api.close());
 

@@ -70,6 +70,16 @@ describe('IdempotencyTable', () => {
     guarded.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })] });
   });
 
+  it('is retained and deletion-protected by default, and protection is off by default when DESTROY asks for the deletion', () => {
+    const replicaOf = (props: IdempotencyTableProps) => {
+      const [table] = Object.values(Template.fromStack(tableIn(props).stack).findResources('AWS::DynamoDB::GlobalTable'));
+      return { deletionPolicy: table!.DeletionPolicy, updateReplacePolicy: table!.UpdateReplacePolicy, protection: table!.Properties.Replicas[0].DeletionProtectionEnabled };
+    };
+    expect(replicaOf({})).toEqual({ deletionPolicy: 'Retain', updateReplacePolicy: 'Retain', protection: true });
+    expect(replicaOf({ removalPolicy: RemovalPolicy.DESTROY })).toEqual({ deletionPolicy: 'Delete', updateReplacePolicy: 'Delete', protection: false });
+    expect(replicaOf({ deletionProtection: false })).toEqual({ deletionPolicy: 'Retain', updateReplacePolicy: 'Retain', protection: false });
+  });
+
   describe('grant(fn)', () => {
     const { stack, table } = tableIn();
     const fn = bareFunction(stack);

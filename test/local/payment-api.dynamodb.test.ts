@@ -38,7 +38,7 @@ describe.each([['2.0'], ['1.0']] as const)('the payment API over real sockets (p
     expect(responses.map((r) => r.status)).toEqual(Array(25).fill(201));
     expect(new Set(responses.map((r) => r.text)).size).toBe(1);
     expect(responses.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(24);
-    const mine = (await charges(dynamodb, api.ledgerTable)).filter((c) => c.chargeId === responses[0]!.body.id.replace('pay_', 'ch_'));
+    const mine = (await charges(dynamodb, api.ledgerTable)).filter((c) => c.chargeId === responses[0]!.body.charge);
     expect(mine).toEqual([expect.objectContaining({ attempts: 1, status: 'succeeded' })]);
   });
 
@@ -47,7 +47,7 @@ describe.each([['2.0'], ['1.0']] as const)('the payment API over real sockets (p
     const first = await client.pay('alice', key, { amount: 4200, currency: 'USD', source: 'tok_visa' });
     const second = await client.pay('alice', key, { amount: 4200, currency: 'USD', source: 'tok_visa' });
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ id: expect.stringMatching(/^pay_/), amount: 4200, currency: 'USD', status: 'succeeded', created: expect.any(String) });
+    expect(first.body).toEqual({ id: expect.stringMatching(/^pay_/), amount: 4200, currency: 'USD', status: 'succeeded', created: expect.any(String), charge: expect.stringMatching(/^ch_/) });
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     expect(second.status).toBe(201);
     expect(second.text).toBe(first.text);
@@ -96,7 +96,7 @@ describe.each([['2.0'], ['1.0']] as const)('the payment API over real sockets (p
     expect(first.body.type).toBe(`${TYPE}payments/card-declined`);
     expect(second.status).toBe(402);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
-    const declined = (await charges(dynamodb, api.ledgerTable)).filter((c) => c.chargeId === first.body.chargeId);
+    const declined = (await charges(dynamodb, api.ledgerTable)).filter((c) => c.chargeId === first.body.charge);
     expect(declined).toEqual([expect.objectContaining({ status: 'declined', attempts: 1 })]);
   });
 
@@ -157,7 +157,7 @@ describe.each([['2.0'], ['1.0']] as const)('the payment API over real sockets (p
     const before = (await scanAll(dynamodb, api.idempotencyTable)).length;
     const response = await client.request('GET', '/payments', { token: 'erin' });
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ data: [] });
+    expect(response.body).toEqual({ object: 'list', url: '/payments', has_more: false, data: [] });
     expect((await scanAll(dynamodb, api.idempotencyTable)).length).toBe(before);
   });
 
