@@ -9,6 +9,11 @@ module.exports = {
     // compile it to CommonJS like our own code (tests only; the library never imports middy).
     '/node_modules/@middy/.+\\.js$': ['@swc/jest'],
   },
+  // The package's own names resolve to its sources, as tsconfig.json's `paths` say.
+  moduleNameMapper: {
+    '^lambda-idempotency$': '<rootDir>/lib/idempotency/index.ts',
+    '^lambda-idempotency/(.*)$': '<rootDir>/lib/idempotency/$1.ts',
+  },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -1,3 +1,5 @@
+// The package's root entry, `lambda-idempotency`: wrappers, errors and types. It loads no AWS SDK
+// (stores live in their own entries: `lambda-idempotency/dynamodb`, `lambda-idempotency/testing`).
 export { idempotent } from './core/idempotent';
 export type { IdempotentHandler, IdempotentOptions, MissingKeyPolicy } from './core/idempotent';
 export type { IdempotencyContext } from './core/engine';
@@ -10,10 +12,6 @@ export type {
   IdempotencyRecord,
   IdempotencyStore,
 } from './core/store';
-export { DynamoDbStore } from './stores/dynamodb-store';
-export type { DynamoDbStoreOptions } from './stores/dynamodb-store';
-export { MemoryStore } from './stores/memory-store';
-export type { MemoryStoreOptions } from './stores/memory-store';
 export {
   ErrorCode,
   hasErrorCode,

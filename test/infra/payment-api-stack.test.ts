@@ -1,7 +1,7 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { LEDGER_ACTIONS, LEDGER_PARTITION_KEY, LEDGER_SORT_KEY, LEDGER_TABLE_NAME_ENV } from '../../lambda/payment/ledger-schema';
-import { STORE_ACTIONS, TABLE_NAME_ENV } from '../../lib/idempotency/schema';
+import { STORE_ACTIONS, TABLE_NAME_ENV } from 'lambda-idempotency/cdk';
 import { PaymentApiStack, type PaymentApiStackProps } from '../../lib/infra/payment-api-stack';
 import { ACCESS_TOKEN_SCOPE } from '../../lib/infra/payment-user-pool';
 import { logicalId, testApp } from './cdk-app';

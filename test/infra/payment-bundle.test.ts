@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { LEDGER_SORT_KEY, LEDGER_TABLE_NAME_ENV } from '../../lambda/payment/ledger-schema';
-import { TABLE_NAME_ENV } from '../../lib/idempotency/schema';
+import { TABLE_NAME_ENV } from 'lambda-idempotency/cdk';
 import { PaymentApiStack } from '../../lib/infra/payment-api-stack';
 import { createLedgerTable } from '../../lib/local/tables';
 import { freshIdempotencyTable, localEndpoint, scanAll, testClient } from '../support/dynamodb';

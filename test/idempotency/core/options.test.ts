@@ -1,4 +1,5 @@
-import { idempotent, MemoryStore, type IdempotentOptions } from '../../../lib/idempotency';
+import { idempotent, type IdempotentOptions } from '../../../lib/idempotency';
+import { MemoryStore } from '../../../lib/idempotency/testing';
 
 const handler = async () => 'ok';
 const valid: IdempotentOptions<{ key?: string }> = { store: new MemoryStore(), key: (e) => e.key };
