@@ -1,7 +1,8 @@
 /**
- * `npm run build` (and `prepack`): the published package in dist/. tsc compiles lib/idempotency and
- * lib/cdk twice, to ESM (dist/esm) and CommonJS (dist/cjs), with declarations for each; a package.json
- * in each folder tells Node (and TypeScript) which format its files are. The ESM output's relative
+ * `npm run build` (and `prepack`): the published package in dist/. tsc checks the runtime library
+ * under exactOptionalPropertyTypes (tsconfig.strict.json), then compiles lib/idempotency and lib/cdk
+ * twice, to ESM (dist/esm) and CommonJS (dist/cjs), with declarations for each; a package.json in
+ * each folder tells Node (and TypeScript) which format its files are. The ESM output's relative
  * specifiers are then made explicit (scripts/esm-specifiers.ts).
  */
 import { execFileSync } from 'node:child_process';
@@ -37,6 +38,8 @@ function build(): void {
   const stale = staleManifestFields(manifest);
   if (stale.length > 0) throw new Error(`package.json's ${stale.join(', ')} differ from scripts/entries.ts: run \`npm run manifest\``);
 
+  // The runtime library must compile under a strict user's settings, not only ours.
+  execFileSync(TSC, ['-p', join(ROOT, 'tsconfig.strict.json')], { cwd: ROOT, stdio: 'inherit' });
   rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
   for (const format of ['esm', 'cjs'] as const) {
     execFileSync(TSC, ['-p', join(ROOT, `tsconfig.${format}.json`)], { cwd: ROOT, stdio: 'inherit' });

@@ -33,9 +33,9 @@ export interface BeginRequest {
   /** The operation this request belongs to (an HTTP route, say). @default the `operation` option */
   readonly operation?: string;
   /** The caller the key belongs to (a principal), if any. */
-  readonly scope?: string;
+  readonly scope?: string | undefined;
   /** The hashed request payload, if any. */
-  readonly fingerprint?: string;
+  readonly fingerprint?: string | undefined;
   readonly context?: InvocationClock;
   /** Counts and logs what happens; one per invocation, flushed by the adapter. @default one that logs but whose metrics are never flushed */
   readonly telemetry?: InvocationTelemetry;

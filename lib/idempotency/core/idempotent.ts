@@ -70,8 +70,8 @@ export function idempotent<TEvent, TResult>(
 /** Key, scope and fingerprint of one event, ready for the engine. */
 export interface EventKey {
   readonly key: string;
-  readonly scope?: string;
-  readonly fingerprint?: string;
+  readonly scope?: string | undefined;
+  readonly fingerprint?: string | undefined;
 }
 
 /**

@@ -18,7 +18,7 @@ export type IdempotencyRecord =
       readonly expiration: number;
       readonly leaseToken: string;
       readonly leaseExpiresAt: number;
-      readonly fingerprint?: string;
+      readonly fingerprint?: string | undefined;
       readonly createdAt: number;
     }
   | {
@@ -26,8 +26,8 @@ export type IdempotencyRecord =
       readonly status: 'COMPLETED';
       readonly expiration: number;
       /** The lease token of the invocation that completed it: a retried completion that landed recognises itself. */
-      readonly leaseToken?: string;
-      readonly fingerprint?: string;
+      readonly leaseToken?: string | undefined;
+      readonly fingerprint?: string | undefined;
       readonly result: EncodedResult;
       readonly createdAt: number;
     };
@@ -38,7 +38,7 @@ export interface ClaimRequest {
   readonly leaseToken: string;
   readonly leaseExpiresAt: number;
   readonly expiration: number;
-  readonly fingerprint?: string;
+  readonly fingerprint?: string | undefined;
   /** The clock reading the conditions compare against, in epoch ms. */
   readonly now: number;
 }
@@ -49,8 +49,8 @@ export interface ClaimRequest {
  * Not claimed: `existing` is the record that holds the key; absent only if it vanished before it could be read.
  */
 export type ClaimResult =
-  | { readonly claimed: true; readonly replaced?: IdempotencyRecord }
-  | { readonly claimed: false; readonly existing?: IdempotencyRecord };
+  | { readonly claimed: true; readonly replaced?: IdempotencyRecord | undefined }
+  | { readonly claimed: false; readonly existing?: IdempotencyRecord | undefined };
 
 /** Turns the caller's `IN_PROGRESS` record into `COMPLETED`, provided it still holds the lease. */
 export interface CompleteRequest {
