@@ -180,6 +180,12 @@ async function bundleAndRun(dir: string): Promise<void> {
   ].filter(Boolean));
 }
 
+function launcherFromEsm(dir: string): void {
+  const result = attempt(process.execPath, ['launcher-check.mjs'], dir, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+  const parsed = result.ok ? (JSON.parse(result.output) as { endpoint: string; port: number }) : undefined;
+  check('(d) startDynamoDbLocal from an ES module: answers on 127.0.0.1, stops', result.ok ? (parsed!.endpoint === `http://127.0.0.1:${parsed!.port}` ? [] : [`endpoint ${parsed!.endpoint}`]) : [result.output.trim()]);
+}
+
 function synthCdkApp(dir: string): void {
   const result = attempt(join(BIN, 'tsx'), ['cdk-app.ts'], dir, { CDK_DISABLE_VERSION_CHECK: '1', AWS_EC2_METADATA_DISABLED: 'true', AWS_REGION: 'us-east-1' });
   if (!result.ok) {
@@ -212,6 +218,7 @@ async function main(): Promise<void> {
     loadChecks(dir, packageDir, entries);
     typeChecks(dir);
     await bundleAndRun(dir);
+    launcherFromEsm(dir);
     synthCdkApp(dir);
   } finally {
     if (!process.env.KEEP_CONSUMER) rmSync(work, { recursive: true, force: true });
