@@ -34,7 +34,7 @@ export type HandlerName = keyof typeof HANDLERS;
  * first built (sizes are deterministic), so that nothing grows unnoticed. Raise one only on purpose.
  */
 export const BUDGET: Readonly<Record<HandlerName, { readonly minified: number; readonly gzip: number }>> = {
-  // 0.2.0 measured 18,961 / 6,734 and 25,810 / 9,085 bytes.
+  // 0.2.0 measured 18,973 / 6,739 and 25,822 / 9,090 bytes.
   'idempotent + DynamoDbStore': { minified: 19_000, gzip: 6_800 },
   'idempotentHttp + DynamoDbStore': { minified: 26_000, gzip: 9_200 },
 };
