@@ -15,6 +15,11 @@ const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   transform,
+  // The package's own names resolve to its sources, as tsconfig.json's `paths` say.
+  moduleNameMapper: {
+    '^lambda-idempotency$': '<rootDir>/lib/idempotency/index.ts',
+    '^lambda-idempotency/(.*)$': '<rootDir>/lib/idempotency/$1.ts',
+  },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   setupFiles: ['<rootDir>/test/support/env.ts'],
 };

@@ -1,4 +1,4 @@
-import { problemResponse, type HttpResponse, type IdempotencyContext } from '../../lib/idempotency';
+import { problemResponse, type HttpResponse, type IdempotencyContext } from 'lambda-idempotency';
 import { GatewayUnavailableError, type FakePaymentGateway } from './fake-gateway';
 import { invalidRequest, PROBLEMS } from './payment-problems';
 import { parsePaymentRequest } from './payment-request';

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { OPERATION_ENV, TABLE_NAME_ENV } from '../../lib/idempotency';
+import { OPERATION_ENV, TABLE_NAME_ENV } from 'lambda-idempotency';
 import { LEDGER_TABLE_NAME_ENV } from './ledger-schema';
 import { createPaymentApi } from './payment-api';
 

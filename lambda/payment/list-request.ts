@@ -1,4 +1,4 @@
-import type { ApiGatewayEvent } from '../../lib/idempotency';
+import type { ApiGatewayEvent } from 'lambda-idempotency';
 import { isPaymentId } from './payment-id';
 import type { PageRequest } from './payment-items';
 import type { InvalidParam } from './payment-request';

@@ -2,7 +2,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import {
-  DynamoDbStore,
   idempotentHttp,
   principalOf,
   problemResponse,
@@ -10,7 +9,8 @@ import {
   type HttpResponse,
   type IdempotencyContext,
   type IdempotentHttpOptions,
-} from '../../lib/idempotency';
+} from 'lambda-idempotency';
+import { DynamoDbStore } from 'lambda-idempotency/dynamodb';
 import { createPayment, json, type PaymentLogger } from './create-payment';
 import { FakePaymentGateway } from './fake-gateway';
 import { parseListRequest } from './list-request';

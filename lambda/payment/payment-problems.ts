@@ -1,4 +1,4 @@
-import { problemResponse, type HttpResponse } from '../../lib/idempotency';
+import { problemResponse, type HttpResponse } from 'lambda-idempotency';
 import type { InvalidParam } from './payment-request';
 
 /** Where the example's own problem types live (the library's have their own base). */

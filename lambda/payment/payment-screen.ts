@@ -1,4 +1,4 @@
-import { problemResponse, type ApiGatewayEvent, type HttpResponse } from '../../lib/idempotency';
+import { problemResponse, type ApiGatewayEvent, type HttpResponse } from 'lambda-idempotency';
 import { PROBLEMS } from './payment-problems';
 import { isJsonContentType, MAX_BODY_BYTES } from './payment-request';
 

@@ -1,3 +1,5 @@
+// The package's root entry, `lambda-idempotency`: wrappers, errors and types. It loads no AWS SDK
+// (stores live in their own entries: `lambda-idempotency/dynamodb`, `lambda-idempotency/testing`).
 export { idempotent } from './sources/idempotent';
 export type { IdempotentHandler, IdempotentOptions } from './sources/idempotent';
 export type { MissingKeyPolicy } from './core/event-key';
@@ -12,10 +14,6 @@ export type {
   IdempotencyRecord,
   IdempotencyStore,
 } from './core/store';
-export { DynamoDbStore } from './stores/dynamodb-store';
-export type { DynamoDbStoreOptions } from './stores/dynamodb-store';
-export { MemoryStore } from './stores/memory-store';
-export type { MemoryStoreOptions } from './stores/memory-store';
 export {
   ErrorCode,
   hasErrorCode,

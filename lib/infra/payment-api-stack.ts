@@ -1,6 +1,6 @@
 import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { IdempotencyTable } from './idempotency-table';
+import { IdempotencyTable } from 'lambda-idempotency/cdk';
 import { LedgerTable } from './ledger-table';
 import { PaymentFunction } from './payment-function';
 import { PaymentHttpApi } from './payment-http-api';
@@ -46,6 +46,7 @@ export class PaymentApiStack extends Stack {
     this.payment = new PaymentFunction(this, 'Payment');
     // Each grant is exactly the actions the code sends, on that one table.
     this.idempotencyTable.grant(this.payment.function);
+    this.idempotencyTable.addTableNameTo(this.payment.function);
     this.ledgerTable.grant(this.payment.function);
 
     this.users = new PaymentUserPool(this, 'Users');

@@ -6,7 +6,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PAYMENT_OPERATION } from '../../lambda/payment/payment-operation';
-import { OPERATION_ENV } from '../idempotency/schema';
+import { OPERATION_ENV } from 'lambda-idempotency/cdk';
 
 /** The example payment handler (exports `handler`). */
 export const PAYMENT_ENTRY = join(__dirname, '..', '..', 'lambda', 'payment', 'index.ts');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDbStore, idempotentHttp, type HttpResponse } from '../../lib/idempotency';
+import { idempotentHttp, type HttpResponse } from '../../lib/idempotency';
+import { DynamoDbStore } from '../../lib/idempotency/dynamodb';
 import { startLocalApi, type LocalApi } from '../../lib/local/local-api';
 import { freshIdempotencyTable, testClient } from '../support/dynamodb';
 import { recordingLogger } from '../support/silent-logger';

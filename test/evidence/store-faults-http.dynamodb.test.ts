@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDbStore, idempotentHttp, type ApiGatewayEvent, type HttpResponse } from '../../lib/idempotency';
+import { idempotentHttp, type ApiGatewayEvent, type HttpResponse } from '../../lib/idempotency';
+import { DynamoDbStore } from '../../lib/idempotency/dynamodb';
 import { httpEvent } from '../support/api-gateway-fixtures';
 import { freshIdempotencyTable, scanAll, testClient } from '../support/dynamodb';
 import { failNext, faults } from '../support/fault-injection';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startLocalPaymentApi, type LocalPaymentApi } from '../../lib/local/local-payment-api';
 import { LEDGER_ACTIONS } from '../../lambda/payment/ledger-schema';
-import { STORE_ACTIONS } from '../../lib/idempotency/schema';
+import { STORE_ACTIONS } from 'lambda-idempotency/cdk';
 import { recordItemActions } from '../support/call-counter';
 import { scanAll, testClient } from '../support/dynamodb';
 import { recordingLogger } from '../support/silent-logger';

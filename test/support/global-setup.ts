@@ -1,4 +1,4 @@
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../lib/local/dynamodb-local';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../lib/idempotency/testing';
 
 /**
  * Starts DynamoDB Local once for the whole run; every test file creates its own tables in it.

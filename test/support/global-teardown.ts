@@ -1,4 +1,4 @@
-import type { DynamoDbLocal } from '../../lib/local/dynamodb-local';
+import type { DynamoDbLocal } from '../../lib/idempotency/testing';
 
 export default async function globalTeardown(): Promise<void> {
   await (globalThis as { __dynamoDbLocal__?: DynamoDbLocal }).__dynamoDbLocal__?.stop();

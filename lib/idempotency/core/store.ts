@@ -14,7 +14,7 @@ export interface ClaimRequest {
   readonly leaseToken: string;
   readonly leaseExpiresAt: number;
   readonly expiration: number;
-  readonly fingerprint?: string;
+  readonly fingerprint?: string | undefined;
   /** The clock reading the conditions compare against, in epoch ms. */
   readonly now: number;
 }
@@ -25,8 +25,8 @@ export interface ClaimRequest {
  * Not claimed: `existing` is the record that holds the key; absent only if it vanished before it could be read.
  */
 export type ClaimResult =
-  | { readonly claimed: true; readonly replaced?: IdempotencyRecord }
-  | { readonly claimed: false; readonly existing?: IdempotencyRecord };
+  | { readonly claimed: true; readonly replaced?: IdempotencyRecord | undefined }
+  | { readonly claimed: false; readonly existing?: IdempotencyRecord | undefined };
 
 /** Turns the caller's `IN_PROGRESS` record into `COMPLETED`, provided it still holds the lease. */
 export interface CompleteRequest {

@@ -50,7 +50,7 @@ export class DynamoDbStore implements IdempotencyStore {
   }
 
   async get(id: string, options: StoreCallOptions = {}): Promise<IdempotencyRecord | undefined> {
-    const { Item } = await this.client.send(new GetItemCommand(getInput(this.tableName, id)), { abortSignal: options.signal });
+    const { Item } = await this.client.send(new GetItemCommand(getInput(this.tableName, id)), options.signal ? { abortSignal: options.signal } : {});
     return recordFromItem(Item);
   }
 

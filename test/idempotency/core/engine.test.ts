@@ -1,7 +1,7 @@
 import { IdempotencyEngine } from '../../../lib/idempotency/core/engine';
 import { resolveEngineOptions, type EngineOptions } from '../../../lib/idempotency/core/options';
 import type { ClaimRequest, IdempotencyStore } from '../../../lib/idempotency/core/store';
-import { MemoryStore } from '../../../lib/idempotency';
+import { MemoryStore } from '../../../lib/idempotency/testing';
 
 /** A clock that moves only when the engine sleeps: every wait is exact, and no test waits in real time. */
 function virtualTime(start = 1_800_000_000_000) {

@@ -1,4 +1,5 @@
-import { idempotent, idempotentHttp, idempotentMiddleware, idempotentSqs, idempotentWebhook, MemoryStore, type IdempotentOptions } from '../../../lib/idempotency';
+import { idempotent, idempotentHttp, idempotentMiddleware, idempotentSqs, idempotentWebhook, type IdempotentOptions } from '../../../lib/idempotency';
+import { MemoryStore } from '../../../lib/idempotency/testing';
 
 const handler = async () => 'ok';
 const valid: IdempotentOptions<{ key?: string }> = { store: new MemoryStore(), key: (e) => e.key };

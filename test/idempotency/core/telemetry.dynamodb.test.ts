@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { DynamoDbStore, idempotent, idempotentHttp, MetricName, type IdempotencyLogger } from '../../../lib/idempotency';
+import { idempotent, idempotentHttp, MetricName, type IdempotencyLogger } from '../../../lib/idempotency';
+import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
 import { httpEvent } from '../../support/api-gateway-fixtures';
 import { freshIdempotencyTable, testClient } from '../../support/dynamodb';
 import { failNext, faults } from '../../support/fault-injection';

@@ -1,17 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  DynamoDbStore,
-  IdempotencyInProgressError,
-  IdempotencyPayloadMismatchError,
-  IdempotencyStoreError,
-  idempotentHttp,
-  MemoryStore,
-  type ApiGatewayEvent,
-  type HttpResponse,
-  type IdempotentHttpOptions,
-} from '../../../lib/idempotency';
+import { IdempotencyInProgressError, IdempotencyPayloadMismatchError, IdempotencyStoreError, idempotentHttp, type ApiGatewayEvent, type HttpResponse, type IdempotentHttpOptions } from '../../../lib/idempotency';
+import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
+import { MemoryStore } from '../../../lib/idempotency/testing';
 import { EVENT_SHAPES, type FixtureRequest } from '../../support/api-gateway-fixtures';
 import { lambdaContext } from '../../support/lambda-context';
 import { recordingLogger } from '../../support/silent-logger';

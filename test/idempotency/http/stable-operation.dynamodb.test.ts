@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { createPaymentApi } from '../../../lambda/payment/payment-api';
-import {
-  DynamoDbStore,
-  idempotentHttp,
-  type ApiGatewayEvent,
-  type HttpResponse,
-  type IdempotencyContext,
-  type IdempotentHttpOptions,
-} from '../../../lib/idempotency';
+import { idempotentHttp, type ApiGatewayEvent, type HttpResponse, type IdempotencyContext, type IdempotentHttpOptions } from '../../../lib/idempotency';
+import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
 import { createLedgerTable } from '../../../lib/local/tables';
 import { httpEvent } from '../../support/api-gateway-fixtures';
 import { freshIdempotencyTable, testClient } from '../../support/dynamodb';

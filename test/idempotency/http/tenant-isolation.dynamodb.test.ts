@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  DynamoDbStore,
-  idempotentHttp,
-  principalOf,
-  type ApiGatewayEvent,
-  type HttpResponse,
-  type IdempotentHttpOptions,
-} from '../../../lib/idempotency';
+import { idempotentHttp, principalOf, type ApiGatewayEvent, type HttpResponse, type IdempotentHttpOptions } from '../../../lib/idempotency';
+import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
 import { SAMPLES, loadSample, sampleRequest, type Sample } from '../../support/api-gateway-samples';
 import { freshIdempotencyTable, scanAll, testClient } from '../../support/dynamodb';
 import { lambdaContext } from '../../support/lambda-context';

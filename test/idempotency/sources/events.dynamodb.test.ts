@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { DynamoDbStore, ErrorCode, idempotent } from '../../../lib/idempotency';
+import { ErrorCode, idempotent } from '../../../lib/idempotency';
+import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
 import { freshIdempotencyTable, testClient } from '../../support/dynamodb';
 import { lambdaContext } from '../../support/lambda-context';
 import { recordingLogger } from '../../support/silent-logger';

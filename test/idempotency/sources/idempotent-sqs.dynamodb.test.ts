@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
-import { DynamoDbStore, idempotentSqs, type IdempotentSqsOptions } from '../../../lib/idempotency';
+import { idempotentSqs, type IdempotentSqsOptions } from '../../../lib/idempotency';
+import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
 import { freshIdempotencyTable, testClient } from '../../support/dynamodb';
 import { failNext, faults } from '../../support/fault-injection';
 import { lambdaContext } from '../../support/lambda-context';

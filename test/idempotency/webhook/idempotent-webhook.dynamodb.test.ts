@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DynamoDbStore, IdempotencyStoreError, MemoryStore, type ApiGatewayEvent, type HttpResponse, type IdempotencyContext } from '../../../lib/idempotency';
+import { IdempotencyStoreError, type ApiGatewayEvent, type HttpResponse, type IdempotencyContext } from '../../../lib/idempotency';
+import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
+import { MemoryStore } from '../../../lib/idempotency/testing';
 import { idempotentWebhook } from '../../../lib/idempotency/webhook/idempotent-webhook';
 import type { IdempotentWebhookOptions } from '../../../lib/idempotency/webhook/webhook-options';
 import { signWebhookPayload } from '../../../lib/idempotency/webhook/webhook-signature';

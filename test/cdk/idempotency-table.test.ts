@@ -1,9 +1,10 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { PARTITION_KEY, STORE_ACTIONS, TABLE_NAME_ENV, TTL_ATTRIBUTE } from '../../lib/idempotency/schema';
-import { IdempotencyTable, type IdempotencyTableProps } from '../../lib/infra/idempotency-table';
-import { logicalId, testApp } from './cdk-app';
+import { IdempotencyTable, PARTITION_KEY, STORE_ACTIONS, TABLE_NAME_ENV, TTL_ATTRIBUTE, type IdempotencyTableProps } from 'lambda-idempotency/cdk';
+import { logicalId, testApp } from '../infra/cdk-app';
 
 function tableIn(props?: IdempotencyTableProps) {
   const stack = new Stack(testApp(), 'TableStack');
@@ -80,6 +81,14 @@ describe('IdempotencyTable', () => {
     expect(replicaOf({ deletionProtection: false })).toEqual({ deletionPolicy: 'Retain', updateReplacePolicy: 'Retain', protection: false });
   });
 
+  /** The one policy statement granted, its actions sorted. */
+  function grantedStatements(template: Template) {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toHaveLength(1);
+    const statements = policies[0]!.Properties.PolicyDocument.Statement as { Action: string[]; Effect: string; Resource: unknown }[];
+    return statements.map((s) => ({ ...s, Action: [...s.Action].sort() }));
+  }
+
   describe('grant(fn)', () => {
     const { stack, table } = tableIn();
     const fn = bareFunction(stack);
@@ -87,10 +96,7 @@ describe('IdempotencyTable', () => {
     const template = Template.fromStack(stack);
 
     it('grants exactly the four store actions, on the table ARN only', () => {
-      const policies = Object.values(template.findResources('AWS::IAM::Policy'));
-      expect(policies).toHaveLength(1);
-      const statements = policies[0]!.Properties.PolicyDocument.Statement as { Action: string[]; Effect: string; Resource: unknown }[];
-      expect(statements.map((s) => ({ ...s, Action: [...s.Action].sort() }))).toEqual([
+      expect(grantedStatements(template)).toEqual([
         {
           Action: [...STORE_ACTIONS].sort(),
           Effect: 'Allow',
@@ -100,9 +106,49 @@ describe('IdempotencyTable', () => {
       expect([...STORE_ACTIONS].sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     });
 
-    it("sets the function's IDEMPOTENCY_TABLE_NAME to the table's name", () => {
+    it("leaves the function's environment alone: handing the table name over is addTableNameTo's job", () => {
+      template.hasResourceProperties('AWS::Lambda::Function', { Environment: Match.absent() });
+    });
+  });
+
+  describe('grant() takes any IGrantable', () => {
+    it.each([
+      ['a role', (stack: Stack) => new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') })],
+      [
+        'an imported function with its role',
+        (stack: Stack) =>
+          lambda.Function.fromFunctionAttributes(stack, 'Imported', {
+            functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:orders',
+            role: iam.Role.fromRoleArn(stack, 'ImportedRole', 'arn:aws:iam::123456789012:role/orders-role', { mutable: true }),
+          }),
+      ],
+      ['a container task (its task role)', (stack: Stack) => new ecs.FargateTaskDefinition(stack, 'Task').taskRole],
+    ] as [string, (stack: Stack) => iam.IGrantable][])('%s: the four store actions on this table, nothing else', (_, grantee) => {
+      const { stack, table } = tableIn();
+      const grant = table.grant(grantee(stack));
+      expect(grant.success).toBe(true);
+      expect(grantedStatements(Template.fromStack(stack))).toEqual([
+        { Action: [...STORE_ACTIONS].sort(), Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalId(table.table), 'Arn'] } },
+      ]);
+    });
+  });
+
+  describe('addTableNameTo(fn)', () => {
+    it("sets the function's IDEMPOTENCY_TABLE_NAME to the table's name and grants nothing", () => {
+      const { stack, table } = tableIn();
+      table.addTableNameTo(bareFunction(stack));
+      const template = Template.fromStack(stack);
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: { Variables: { [TABLE_NAME_ENV]: { Ref: logicalId(table.table) } } },
+      });
+      template.resourceCountIs('AWS::IAM::Policy', 0);
+    });
+
+    it('uses the variable name it is given', () => {
+      const { stack, table } = tableIn();
+      table.addTableNameTo(bareFunction(stack), 'ORDERS_IDEMPOTENCY_TABLE');
+      Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: { ORDERS_IDEMPOTENCY_TABLE: { Ref: logicalId(table.table) } } },
       });
     });
   });

@@ -97,16 +97,23 @@ export class IdempotencyTable extends Construct {
   }
 
   /**
-   * Lets `fn` use this table as its idempotency store: exactly the four item actions the store
-   * sends (`STORE_ACTIONS`) on this table's ARN, nothing on indexes, no Scan or Query, and sets
-   * the function's `IDEMPOTENCY_TABLE_NAME` environment variable.
+   * Lets `grantee` (a function's role, an imported function, a container task…) use this table as its
+   * idempotency store: exactly the four item actions the store sends (`STORE_ACTIONS`) on this table's
+   * ARN, nothing on indexes, no Scan or Query. Hand the function the table's name with `addTableNameTo`.
    */
-  public grant(fn: lambda.Function): iam.Grant {
-    fn.addEnvironment(TABLE_NAME_ENV, this.tableName);
+  public grant(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
-      grantee: fn,
+      grantee,
       actions: [...STORE_ACTIONS],
       resourceArns: [this.tableArn],
     });
+  }
+
+  /**
+   * Sets the function's environment variable `variableName` to this table's name, which is where the
+   * examples read it (`new DynamoDbStore({ tableName: process.env.IDEMPOTENCY_TABLE_NAME! })`).
+   */
+  public addTableNameTo(fn: lambda.Function, variableName: string = TABLE_NAME_ENV): void {
+    fn.addEnvironment(variableName, this.tableName);
   }
 }
