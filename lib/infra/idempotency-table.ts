@@ -77,7 +77,7 @@ export class IdempotencyTable extends Construct {
     this.table = new dynamodb.TableV2(this, 'Table', {
       tableName: props.tableName,
       partitionKey: { name: PARTITION_KEY, type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: TTL_ATTRIBUTE,
+      timeToLiveAttribute: props.timeToLive === false ? undefined : TTL_ATTRIBUTE,
       billing: dynamodb.Billing.onDemand(),
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: {

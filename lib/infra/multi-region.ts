@@ -27,6 +27,16 @@ export interface MultiRegionProps {
    * @default - none
    */
   readonly witnessRegion?: string;
+
+  /**
+   * Whether DynamoDB deletes expired records (TTL on the schema's `expiration`). Turn it off only where
+   * DynamoDB refuses TTL: its documentation has listed TTL among the features strongly consistent
+   * (MRSC) tables lack. Records then stay until you delete them; once expired they still count as absent,
+   * since every condition tests expiry, so they cost storage, never a wrong answer.
+   *
+   * @default true
+   */
+  readonly timeToLive?: boolean;
 }
 
 /**

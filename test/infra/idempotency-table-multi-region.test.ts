@@ -61,6 +61,11 @@ describe('IdempotencyTable across Regions', () => {
       expect(Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0]!.Properties.Replicas).toHaveLength(2);
     });
 
+    it('can leave TTL off, where DynamoDB refuses it on a strongly consistent table', () => {
+      const { stack } = tableIn({ multiRegionConsistency: STRONG, replicas: [{ region: 'us-east-2' }, { region: 'us-west-2' }], timeToLive: false });
+      Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::GlobalTable', { MultiRegionConsistency: 'STRONG', TimeToLiveSpecification: Match.absent() });
+    });
+
     it.each<[string, IdempotencyTableProps, RegExp]>([
       ['two Regions without a witness', { replicas: [{ region: 'us-east-2' }] }, /exactly 3 replicas/],
       ['a witness beside two replicas', { replicas: [{ region: 'us-east-2' }, { region: 'us-west-2' }], witnessRegion: 'us-east-2' }, /exactly 2 replicas/],
