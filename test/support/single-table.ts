@@ -11,8 +11,8 @@ export interface ApplicationTableShape {
 /**
  * A fresh application table in DynamoDB Local, shaped as a team's own single-table design would be:
  * generic string keys and TTL on an attribute of its own choosing, created without this library's help.
- * `ttl: false` leaves TTL off until `enableTimeToLive`: DynamoDB Local sweeps expired items about every
- * 10 s, and a test on a fixed clock in the past of the real one would see its records vanish mid-test.
+ * `ttl: false` leaves TTL off until `enableTimeToLive`: DynamoDB Local does delete expired items (about every
+ * 10 s when idle), and a test on a fixed clock in the past of the real one would see its records vanish mid-test.
  */
 export async function freshApplicationTable(client: DynamoDBClient, shape: ApplicationTableShape, { ttl = true } = {}): Promise<string> {
   const tableName = `app-${randomUUID()}`;
