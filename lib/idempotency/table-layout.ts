@@ -1,7 +1,7 @@
 /**
  * How the records map onto a table: the default table's layout, or an existing (single-table) design's key
  * names, key value templates, TTL attribute and attribute prefix. Shared by the DynamoDB store and the CDK
- * grant, so both derive the same keys; like `schema.ts`, it imports nothing else, for the CDK app's sake.
+ * grant, so both derive the same keys; it imports nothing but `schema.ts`, for the CDK app's sake.
  */
 import { ATTRIBUTES, PARTITION_KEY, TTL_ATTRIBUTE } from './schema';
 
@@ -56,7 +56,9 @@ export const TABLE_LAYOUT_OPTIONS: readonly (keyof TableLayoutOptions)[] = [
 
 /** A key attribute and the template of its value. */
 export interface KeyTemplate {
+  /** The attribute name. */
   readonly name: string;
+  /** The value, with `{id}` where the hashed id goes. */
   readonly template: string;
 }
 
@@ -145,8 +147,9 @@ export function resolveTableLayout(options: TableLayoutOptions): TableLayout {
   };
 }
 
+// A replacer function: a string replacement would read `$&` or `$'` in the id as patterns.
 function fill(template: string, id: string): string {
-  return template.replace(ID_PLACEHOLDER, id);
+  return template.replace(ID_PLACEHOLDER, () => id);
 }
 
 // DynamoDB attribute names: 1 to 255 bytes (key attributes); the library keeps to characters for simplicity.

@@ -33,6 +33,12 @@ describe('table layout', () => {
     expect(idFromPartitionValue(layout, undefined)).toBeUndefined();
   });
 
+  it('puts the id in as it is, even one that looks like a replacement pattern', () => {
+    const layout = resolveTableLayout({ partitionKeyValue: 'IDEM#{id}' });
+    expect(keyValues(layout, "a$&b$'c")).toEqual({ id: "IDEM#a$&b$'c" });
+    expect(idFromPartitionValue(layout, "IDEM#a$&b$'c")).toBe("a$&b$'c");
+  });
+
   describe('refuses with a TypeError', () => {
     it('a static partition key value, explaining the hot partition and what to do instead', () => {
       const attempt = () => resolveTableLayout({ partitionKey: 'pk', partitionKeyValue: 'IDEMPOTENCY', sortKey: 'sk', sortKeyValue: '{id}' });
