@@ -4,10 +4,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { PARTITION_KEY, STORE_ACTIONS, TABLE_NAME_ENV, TTL_ATTRIBUTE } from '../idempotency/schema';
+import { refuseEventualReplicasAtSynth, validateMultiRegion, type MultiRegionProps } from './multi-region';
 import { validateTableProps } from './table-props';
 
 /** Properties of an {@link IdempotencyTable}. */
-export interface IdempotencyTableProps {
+export interface IdempotencyTableProps extends MultiRegionProps {
   /**
    * The physical table name. Leave it to CloudFormation unless something outside the stack
    * must know the name in advance: a fixed name blocks any change that replaces the table.
@@ -63,6 +64,7 @@ export interface IdempotencyTableProps {
  * Built on `TableV2` (`AWS::DynamoDB::GlobalTable`), the table API aws-cdk-lib recommends:
  * replicas can be added later without replacing the table, whereas moving from `Table` to
  * `TableV2` means a replacement (and the loss of every stored record) or a manual import.
+ * Replicas are refused unless multi-Region strong consistency is chosen (see `MultiRegionProps`).
  */
 export class IdempotencyTable extends Construct {
   /** The underlying table. */
@@ -78,11 +80,12 @@ export class IdempotencyTable extends Construct {
     super(scope, id);
     const pointInTimeRecovery = props.pointInTimeRecovery ?? true;
     validateTableProps(this, { ...props, pointInTimeRecovery });
+    validateMultiRegion(this, props);
 
     this.table = new dynamodb.TableV2(this, 'Table', {
       tableName: props.tableName,
       partitionKey: { name: PARTITION_KEY, type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: TTL_ATTRIBUTE,
+      timeToLiveAttribute: props.timeToLive === false ? undefined : TTL_ATTRIBUTE,
       billing: dynamodb.Billing.onDemand(),
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: {
@@ -91,7 +94,11 @@ export class IdempotencyTable extends Construct {
       },
       deletionProtection: props.deletionProtection ?? props.removalPolicy !== RemovalPolicy.DESTROY,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      replicas: props.replicas,
+      multiRegionConsistency: props.multiRegionConsistency,
+      witnessRegion: props.witnessRegion,
     });
+    refuseEventualReplicasAtSynth(this.table);
     this.tableName = this.table.tableName;
     this.tableArn = this.table.tableArn;
   }

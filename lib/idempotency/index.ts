@@ -34,6 +34,7 @@ export { principalOf } from './http/principal';
 export { DEFAULT_PROBLEM_TYPE_BASE, problemResponse, ProblemType } from './http/problem';
 export type { HttpResponse, Problem } from './http/problem';
 export { OPERATION_ENV, PARTITION_KEY, TABLE_NAME_ENV, TTL_ATTRIBUTE } from './schema';
+export type { TableLayoutOptions } from './table-layout';
 export { idempotentSqs } from './sources/idempotent-sqs';
 export type { IdempotentSqsOptions, SqsRecordHandler } from './sources/idempotent-sqs';
 export { MetricName } from './core/telemetry';

@@ -4,13 +4,13 @@
  * This module imports nothing, so the CDK app can use it without pulling in the runtime.
  */
 
-/** Partition key (string): the sha256 of operation, caller scope and client key. Fixed name. */
+/** Partition key (string): the sha256 of operation, caller scope and client key. An existing table maps it (`table-layout.ts`). */
 export const PARTITION_KEY = 'id';
 
-/** TTL attribute (number, epoch seconds): when DynamoDB may delete the record. Fixed name. */
+/** TTL attribute (number, epoch seconds): when DynamoDB may delete the record. An existing table names its own. */
 export const TTL_ATTRIBUTE = 'expiration';
 
-/** Every attribute the store writes, by role. */
+/** Every attribute the store writes, by role, as a table of its own names them (an existing table may prefix them). */
 export const ATTRIBUTES = {
   id: PARTITION_KEY,
   expiration: TTL_ATTRIBUTE,
