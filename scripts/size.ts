@@ -34,10 +34,16 @@ export type HandlerName = keyof typeof HANDLERS;
  * first built (sizes are deterministic), so that nothing grows unnoticed. Raise one only on purpose.
  */
 export const BUDGET: Readonly<Record<HandlerName, { readonly minified: number; readonly gzip: number }>> = {
-  // 0.2.0 measured 18,973 / 6,739 and 25,822 / 9,090 bytes.
-  'idempotent + DynamoDbStore': { minified: 19_000, gzip: 6_800 },
-  'idempotentHttp + DynamoDbStore': { minified: 26_000, gzip: 9_200 },
+  // First built at 18,973 / 6,739 and 25,822 / 9,090 bytes. Raised on purpose for 0.2.0, to 26,771 / 9,537 and
+  // 37,429 / 13,351: what users need was added since (retried writes that recognise themselves, the bounded wait,
+  // RFC 8785 fingerprints that survive hostile bodies, identity pools / mTLS / fail-closed principals, single-table
+  // layouts, unknown-option refusals with a suggestion), none of it cut to fit.
+  'idempotent + DynamoDbStore': { minified: 27_000, gzip: 9_600 },
+  'idempotentHttp + DynamoDbStore': { minified: 37_600, gzip: 13_400 },
 };
+
+/** How far the same code may differ in size when esbuild reaches it by another path (identifier names). */
+const MINIFIER_NOISE_BYTES = 64;
 
 /** How a handler's bundle is measured. */
 export interface BundleSize {
@@ -81,7 +87,8 @@ async function main(): Promise<void> {
       const over = viaPackage.minified > budget.minified || viaPackage.gzip > budget.gzip;
       if (over) failures.push(`${name}: ${viaPackage.minified} B minified / ${viaPackage.gzip} B gzip, over the budget of ${budget.minified} / ${budget.gzip}`);
       // The built ESM must tree-shake as well as the sources do: larger means something is kept that was not used.
-      if (viaPackage.minified > viaSources.minified) failures.push(`${name}: ${viaPackage.minified} B through the package, more than the ${viaSources.minified} B of the sources`);
+      // A few bytes either way are the minifier naming the same code differently, not a module kept.
+      if (viaPackage.minified > viaSources.minified + MINIFIER_NOISE_BYTES) failures.push(`${name}: ${viaPackage.minified} B through the package, more than the ${viaSources.minified} B of the sources`);
       rows.push(
         `| ${name} | ${kb(viaPackage.minified)} (${viaPackage.minified} B) | ${kb(viaPackage.gzip)} (${viaPackage.gzip} B) | ${kb(budget.minified)} / ${kb(budget.gzip)} | ${kb(viaSources.minified)} / ${kb(viaSources.gzip)} | ${over ? 'OVER' : 'ok'} |`,
       );

@@ -65,7 +65,7 @@ export interface KeyTemplate {
 /** A validated layout: what the store writes and what the grant allows. */
 export interface TableLayout {
   readonly partitionKey: KeyTemplate;
-  readonly sortKey?: KeyTemplate;
+  readonly sortKey?: KeyTemplate | undefined;
   /** The attribute name of each role; `id` is the partition key, `expiration` the TTL attribute. */
   readonly attributes: { readonly [role in keyof typeof ATTRIBUTES]: string };
   /** The partition key text before `{id}`: every record's partition key value starts with it. */
