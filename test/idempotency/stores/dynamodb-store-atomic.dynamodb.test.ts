@@ -1,0 +1,16 @@
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DynamoDbStore } from '../../../lib/idempotency';
+import { describeAtomicCompletionContract } from '../../support/atomic-completion-contract';
+import { freshIdempotencyTable, scanAll, testClient } from '../../support/dynamodb';
+
+const client = testClient();
+afterAll(() => client.destroy());
+
+describeAtomicCompletionContract('DynamoDbStore on DynamoDB Local', async () => {
+  const table = `accounts-${randomUUID()}`;
+  await client.send(new CreateTableCommand({ TableName: table, AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
+  const store = new DynamoDbStore({ tableName: await freshIdempotencyTable(client), client });
+  return { store, table, items: async () => (await scanAll(client, table)).map((item) => unmarshall(item)) };
+});
