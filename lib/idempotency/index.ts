@@ -2,6 +2,7 @@ export { idempotent } from './sources/idempotent';
 export type { IdempotentHandler, IdempotentOptions } from './sources/idempotent';
 export type { MissingKeyPolicy } from './core/event-key';
 export type { IdempotencyContext } from './core/outcome';
+export type { BusinessWrite, ConditionFailureRule, WriteConditionFailure, WriteOptions } from './core/business-write';
 export type { EngineOptions } from './core/options';
 export type { IdempotencyLogger, MetricsOptions } from './core/telemetry';
 export type {
@@ -11,11 +12,14 @@ export type {
   EncodedResult,
   IdempotencyRecord,
   IdempotencyStore,
+  AtomicCompletionResult,
+  PendingWrite,
 } from './core/store';
 export { DynamoDbStore } from './stores/dynamodb-store';
 export type { DynamoDbStoreOptions } from './stores/dynamodb-store';
 export { MemoryStore } from './stores/memory-store';
 export type { MemoryStoreOptions } from './stores/memory-store';
+export type { MemoryTableKeys } from './stores/memory-tables';
 export {
   ErrorCode,
   hasErrorCode,
@@ -26,6 +30,9 @@ export {
   IdempotencyPayloadMismatchError,
   IdempotencyResultUnavailableError,
   IdempotencyStoreError,
+  IdempotencyWriteConditionError,
+  IdempotencyWriteInvalidError,
+  IdempotencyLeaseLostError,
 } from './errors';
 export type { IdempotencyErrorCode } from './errors';
 export { idempotentHttp } from './http/idempotent-http';
