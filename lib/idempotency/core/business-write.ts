@@ -9,7 +9,7 @@
 type Values = Record<string, unknown>;
 
 interface Conditioned {
-  readonly TableName: string | undefined;
+  readonly TableName?: string | undefined;
   readonly ConditionExpression?: string | undefined;
   readonly ExpressionAttributeNames?: Record<string, string> | undefined;
   readonly ExpressionAttributeValues?: Values | undefined;
@@ -17,12 +17,16 @@ interface Conditioned {
   readonly ReturnValuesOnConditionCheckFailure?: string | undefined;
 }
 
-/** One write: exactly one of `Put`, `Update`, `Delete`, `ConditionCheck`, as in `TransactWriteItems`. */
+/**
+ * One write: exactly one of `Put`, `Update`, `Delete`, `ConditionCheck`, as in `TransactWriteItems`. Fields the
+ * SDK marks required are optional here too, so a command input (`UpdateCommandInput` less `ReturnValues`)
+ * assigns; `idem.write` checks them when it is called.
+ */
 export interface BusinessWrite {
-  readonly Put?: (Conditioned & { readonly Item: Values | undefined }) | undefined;
-  readonly Update?: (Conditioned & { readonly Key: Values | undefined; readonly UpdateExpression: string | undefined }) | undefined;
-  readonly Delete?: (Conditioned & { readonly Key: Values | undefined }) | undefined;
-  readonly ConditionCheck?: (Conditioned & { readonly Key: Values | undefined; readonly ConditionExpression: string | undefined }) | undefined;
+  readonly Put?: (Conditioned & { readonly Item?: Values | undefined }) | undefined;
+  readonly Update?: (Conditioned & { readonly Key?: Values | undefined; readonly UpdateExpression?: string | undefined }) | undefined;
+  readonly Delete?: (Conditioned & { readonly Key?: Values | undefined }) | undefined;
+  readonly ConditionCheck?: (Conditioned & { readonly Key?: Values | undefined }) | undefined;
 }
 
 /** What becomes of the key when one of this write's own conditions fails (the transaction commits nothing). */
