@@ -37,20 +37,23 @@ export function heldClaim(id: string, leaseToken: string, fingerprint: string | 
     settled = true;
   };
   const writes: PendingWrite[] = [];
+  const commit = async (result: unknown) => {
+    once('commit');
+    const settle = {
+      complete: (value: unknown) => complete(id, leaseToken, fingerprint, value, scope),
+      release: (reason: string) => release(id, leaseToken, reason, scope),
+      retried: <T>(write: () => Promise<T>, retryable: (error: unknown) => boolean) => retried(write, scope, retryable),
+    };
+    const { encoded, expiration } = await commitAtomically(id, leaseToken, result, writes, scope, settle);
+    if (encoded.encoding !== 'omitted') scope.cache.set({ id, status: 'COMPLETED', expiration, leaseToken, fingerprint, result: encoded, createdAt: scope.options.now() });
+  };
   return {
     idem: { key: id, downstreamKey: (name) => downstreamKey(id, name), write: writeCollector(scope, writes) },
     writes: () => writes,
-    commit: async (result) => {
-      once('commit');
-      const settle = {
-        complete: (value: unknown) => complete(id, leaseToken, fingerprint, value, scope),
-        release: (reason: string) => release(id, leaseToken, reason, scope),
-        retried: <T>(write: () => Promise<T>, retryable: (error: unknown) => boolean) => retried(write, scope, retryable),
-      };
-      const { encoded, expiration } = await commitAtomically(id, leaseToken, result, writes, scope, settle);
-      if (encoded.encoding !== 'omitted') scope.cache.set({ id, status: 'COMPLETED', expiration, leaseToken, fingerprint, result: encoded, createdAt: scope.options.now() });
-    },
+    commit,
+    // An adapter that only knows `complete` (middy's `after`) must not drop the handler's writes.
     complete: async (result) => {
+      if (writes.length > 0) return commit(result);
       once('complete');
       await complete(id, leaseToken, fingerprint, result, scope);
     },

@@ -37,7 +37,10 @@ export interface BeginRequest {
 /** A key this invocation holds: run the handler, then complete or release it exactly once. */
 export interface Claim {
   readonly idem: IdempotencyContext;
-  /** Stores `result` for replays. A store fault is logged, not thrown: the handler has run, so its caller gets its result. */
+  /**
+   * Stores `result` for replays. A store fault is logged, not thrown: the handler has run, so its caller gets its result.
+   * With writes added by `idem.write`, it is `commit` (and throws as `commit` does), so no adapter drops them.
+   */
   complete(result: unknown): Promise<void>;
   /** The writes the handler added with `idem.write`, in order. */
   readonly writes: () => readonly PendingWrite[];

@@ -1,5 +1,6 @@
+import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { idempotent, idempotentHttp, MemoryStore, type ApiGatewayEvent, type BusinessWrite, type IdempotencyStore } from '../../../lib/idempotency';
+import { idempotencyOf, idempotent, idempotentHttp, idempotentMiddleware, MemoryStore, type ContextWithIdempotency, type ApiGatewayEvent, type BusinessWrite, type IdempotencyStore } from '../../../lib/idempotency';
 
 const TABLE = 'accounts';
 const context = { getRemainingTimeInMillis: () => 30_000, awsRequestId: 'r' } as unknown as Context;
@@ -105,5 +106,21 @@ describe('idem.write commits the handler\'s writes with its result', () => {
     const response = await handler(event, context);
     expect(response).toMatchObject({ statusCode: 409, headers: { 'Content-Type': 'application/problem+json' } });
     expect(JSON.parse((response as { body: string }).body)).toMatchObject({ status: 409, write: 'debit nobody', type: expect.stringContaining('write-condition-failed') });
+  });
+});
+
+describe('idem.write behind the middy middleware', () => {
+  it("commits the handler's writes with the response that middy's after step completes", async () => {
+    const store = new MemoryStore({ tables: { [TABLE]: ['pk'] } });
+    let runs = 0;
+    const wrapped = middy<{ key: string }, string>(async (_event: { key: string }, context: Context) => {
+      runs++;
+      idempotencyOf(context as Context & ContextWithIdempotency).write(open('dora', 1));
+      return 'opened';
+    }).use(idempotentMiddleware({ store, key: (event: { key: string }) => event.key, ...quiet }));
+    expect(await wrapped({ key: 'k' }, context)).toBe('opened');
+    expect(await wrapped({ key: 'k' }, context)).toBe('opened');
+    expect(runs).toBe(1);
+    expect(store.items(TABLE)).toEqual([{ pk: 'dora', balance: 1 }]);
   });
 });
