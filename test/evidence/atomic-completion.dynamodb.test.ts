@@ -39,8 +39,25 @@ afterAll(async () => {
   direct.destroy();
 });
 
-function proxiedClient(): DynamoDBClient {
-  const client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: proxy.endpoint, requestHandler: new NodeHttpHandler({ requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true }) });
+/** What each `TransactWriteItems` send ended with, after the SDK's own retries: `ok` or the error's name. */
+let transactionAnswers: string[] = [];
+
+function proxiedClient(maxAttempts?: number): DynamoDBClient {
+  const client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, ...(maxAttempts && { maxAttempts }), endpoint: proxy.endpoint, requestHandler: new NodeHttpHandler({ requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true }) });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
+      try {
+        const result = await next(args);
+        transactionAnswers.push('ok');
+        return result;
+      } catch (error) {
+        transactionAnswers.push((error as Error).name);
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'transactionAnswers' },
+  );
   clients.push(client);
   return client;
 }
@@ -107,18 +124,41 @@ describe.each(Object.entries(faults))('the commit meets %s', (_name, fault) => {
   it('lands exactly once: one run, the order and its counter once, the record completed, the caller answered', async () => {
     const order = `order-${randomUUID()}`;
     const fn = orderFunction({ client: proxiedClient(), by: 'first' });
+    transactionAnswers = [];
     const applied = proxy.inject({ operation: 'TransactWriteItems', fault });
     const seenBefore = proxy.seen.TransactWriteItems ?? 0;
     expect(await fn.handler({ order }, lambdaContext(10_000))).toEqual({ order, by: 'first' });
     await applied;
     expect(fn.state.runs).toBe(1);
     expect((proxy.seen.TransactWriteItems ?? 0) - seenBefore).toBeGreaterThanOrEqual(2); // the fault, then a retry
+    // Every retry of a transaction that had landed was answered as a success (its ClientRequestToken), not
+    // cancelled by the fence: no TransactionCanceledException reached the store.
+    expect(transactionAnswers.filter((answer) => answer !== 'ok' && answer !== 'TimeoutError' && answer !== 'Error')).toEqual([]);
+    expect(transactionAnswers.at(-1)).toBe('ok');
     expect(await ledger()).toEqual([
       { pk: order, sk: 'COMMITS', n: 1 },
       { pk: order, sk: 'ORDER', by: 'first' },
     ]);
     expect(await records()).toEqual([expect.objectContaining({ status: 'COMPLETED', result: JSON.stringify({ order, by: 'first' }) })]);
     expect(await orderFunction({ client: direct, by: 'duplicate' }).handler({ order }, lambdaContext())).toEqual({ order, by: 'first' });
+  });
+});
+
+describe("the engine's own retry of a commit whose answer was lost", () => {
+  it('is answered by DynamoDB as the success it was (the token derived from the lease), not cancelled by the fence, and applies once', async () => {
+    // The SDK fills in a token of its own for its own retries; with them off, the engine's retry is a new
+    // request, and only the lease-derived token makes DynamoDB recognise it.
+    const order = `order-${randomUUID()}`;
+    const fn = orderFunction({ client: proxiedClient(1), by: 'first' });
+    transactionAnswers = [];
+    const applied = proxy.inject({ operation: 'TransactWriteItems', fault: { kind: 'lost-response' } });
+    expect(await fn.handler({ order }, lambdaContext(10_000))).toEqual({ order, by: 'first' });
+    await applied;
+    expect(transactionAnswers).toEqual([expect.not.stringMatching(/^(ok|TransactionCanceledException)$/), 'ok']);
+    expect(await ledger()).toEqual([
+      { pk: order, sk: 'COMMITS', n: 1 },
+      { pk: order, sk: 'ORDER', by: 'first' },
+    ]);
   });
 });
 
