@@ -18,9 +18,10 @@ export interface Settlement {
  * `idem.write`: checks the write and its store at once (the handler learns of a mistake where it makes it),
  * then keeps it for the commit.
  */
-export function writeCollector(scope: ClaimScope, writes: PendingWrite[]): (action: BusinessWrite, options?: WriteOptions) => void {
+export function writeCollector(scope: ClaimScope, writes: PendingWrite[], settled: () => boolean): (action: BusinessWrite, options?: WriteOptions) => void {
   return (action, options = {}) => {
     const { store } = scope.options;
+    if (settled()) throw new IdempotencyWriteInvalidError('idem.write was called after the request was completed or released; the write would never be committed.');
     if (typeof store.completeWith !== 'function') {
       throw new IdempotencyWriteInvalidError(`idem.write needs a store that commits writes with the result (completeWith), such as DynamoDbStore or MemoryStore; ${store.constructor?.name ?? 'this store'} cannot.`);
     }

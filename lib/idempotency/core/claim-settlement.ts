@@ -48,7 +48,7 @@ export function heldClaim(id: string, leaseToken: string, fingerprint: string | 
     if (encoded.encoding !== 'omitted') scope.cache.set({ id, status: 'COMPLETED', expiration, leaseToken, fingerprint, result: encoded, createdAt: scope.options.now() });
   };
   return {
-    idem: { key: id, downstreamKey: (name) => downstreamKey(id, name), write: writeCollector(scope, writes) },
+    idem: { key: id, downstreamKey: (name) => downstreamKey(id, name), write: writeCollector(scope, writes, () => settled) },
     writes: () => writes,
     commit,
     // An adapter that only knows `complete` (middy's `after`) must not drop the handler's writes.

@@ -124,3 +124,17 @@ describe('idem.write behind the middy middleware', () => {
     expect(store.items(TABLE)).toEqual([{ pk: 'dora', balance: 1 }]);
   });
 });
+
+describe('idem.write after the request settled', () => {
+  it('throws rather than accept a write that would never be committed', async () => {
+    const store = new MemoryStore({ tables: { [TABLE]: ['pk'] } });
+    let kept: { write: (action: BusinessWrite) => void } | undefined;
+    const handler = idempotent(async (_e: unknown, _c, idem) => {
+      kept = idem;
+      return 'done';
+    }, { store, key: () => 'late-write', ...quiet });
+    await handler({}, context);
+    expect(() => kept!.write(open('eve', 1))).toThrow(expect.objectContaining({ code: 'IDEMPOTENCY_WRITE_INVALID', message: expect.stringContaining('after the request was completed') }));
+    expect(store.items(TABLE)).toEqual([]);
+  });
+});
