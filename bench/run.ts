@@ -12,6 +12,7 @@ import { version as esbuildVersion } from 'esbuild';
 import { localClient, startDynamoDbLocal, type DynamoDbLocal } from '../lib/local/dynamodb-local';
 import { createIdempotencyTable } from '../lib/local/tables';
 import { BUNDLE_SETTINGS, measureBundles } from './bundle';
+import { measureBusinessWrite, ORDERS_TABLE, renderBusinessWrite, type BusinessWriteRow } from './business-write';
 import { IN_FLIGHT_MS, measureCalls } from './calls';
 import { TABLES } from './contenders';
 import { measureLatency } from './latency';
@@ -62,10 +63,11 @@ async function main(): Promise<void> {
   database = await startDynamoDbLocal();
   const target = { endpoint: database.endpoint };
   let measured: Omit<Measurements, 'bundles'>;
+  let businessWrite: BusinessWriteRow[];
   try {
     const admin = localClient(database.endpoint);
     try {
-      for (const table of Object.values(TABLES)) await createIdempotencyTable(admin, table);
+      for (const table of [...Object.values(TABLES), ORDERS_TABLE]) await createIdempotencyTable(admin, table);
     } finally {
       admin.destroy();
     }
@@ -73,6 +75,8 @@ async function main(): Promise<void> {
     const calls = await measureCalls(target);
     progress(`timing first executions and replays (${OPTIONS.warmup} + ${OPTIONS.iterations} rounds each)`);
     const latency = await measureLatency(target, OPTIONS);
+    progress(`first executions with one business write, with and without idem.write (${OPTIONS.warmup} + ${OPTIONS.iterations} rounds each)`);
+    businessWrite = await measureBusinessWrite(target, OPTIONS);
     progress(`storm: ${STORM.keys} keys × ${STORM.duplicates} concurrent duplicates per library`);
     const storm = [];
     for (const id of ['ours', 'ours-nowait', 'powertools'] as const) storm.push(await runStorm(id, target));
@@ -99,10 +103,10 @@ async function main(): Promise<void> {
     settings: { ...OPTIONS, inFlightMs: IN_FLIGHT_MS, storm: STORM, bundle: BUNDLE_SETTINGS },
     durationSeconds: (Date.now() - started) / 1000,
   };
-  const markdown = renderReport(info, measurements, checks);
+  const markdown = `${renderReport(info, measurements, checks)}\n\n${renderBusinessWrite(businessWrite)}`;
   process.stdout.write(`${markdown}\n`);
   await writeFile(join(__dirname, 'results.md'), `${markdown}\n`);
-  await writeFile(join(__dirname, 'results.json'), `${JSON.stringify({ ...info, targets: checks, ...measurements }, null, 1)}\n`);
+  await writeFile(join(__dirname, 'results.json'), `${JSON.stringify({ ...info, targets: checks, ...measurements, businessWrite }, null, 1)}\n`);
   progress('wrote bench/results.md and bench/results.json');
 }
 

@@ -1,4 +1,5 @@
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../lib/idempotency/testing';
+import { warmTransactions } from './warm-transactions';
 
 /**
  * Starts DynamoDB Local once for the whole run; every test file creates its own tables in it.
@@ -15,4 +16,5 @@ export default async function globalSetup(): Promise<void> {
   process.once('SIGTERM', stopOnSignal);
   (globalThis as { __dynamoDbLocal__?: DynamoDbLocal }).__dynamoDbLocal__ = local;
   process.env.DYNAMODB_LOCAL_ENDPOINT = local.endpoint;
+  await warmTransactions(local.endpoint);
 }
