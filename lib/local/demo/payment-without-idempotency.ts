@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { principalOf, problemResponse, type ApiGatewayEvent, type HttpResponse, type IdempotencyContext } from '../../idempotency';
+import { createPayment, type PaymentLogger } from '../../../lambda/payment/create-payment';
+import { FakePaymentGateway } from '../../../lambda/payment/fake-gateway';
+import { PROBLEMS } from '../../../lambda/payment/payment-problems';
+import { PaymentRepository } from '../../../lambda/payment/payments';
+
+/** The demonstration route: the same payment handler, without the toolkit. Served by the local stand-in only. */
+export const WITHOUT_IDEMPOTENCY_ROUTE = { method: 'POST', resource: '/without-idempotency/payments' } as const;
+
+/**
+ * A demonstration of the failure: `POST /payments`'s own handler, called unwrapped. No key is claimed
+ * and nothing is stored, and each run gets a fresh downstream key (what a handler has without the
+ * toolkit), so every retry of one payment charges the card again.
+ */
+export function createPaymentWithoutIdempotency(config: { readonly client: DynamoDBClient; readonly ledgerTable: string; readonly logger?: PaymentLogger }) {
+  const documents = DynamoDBDocumentClient.from(config.client);
+  const deps = {
+    payments: new PaymentRepository(documents, config.ledgerTable),
+    gateway: new FakePaymentGateway(documents, config.ledgerTable),
+    logger: config.logger ?? { error: (message: string, fields: Record<string, unknown>) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })) },
+  };
+  return async (event: ApiGatewayEvent): Promise<HttpResponse> => {
+    const owner = principalOf(event);
+    if (!owner) return problemResponse({ type: `${PROBLEMS}unauthorized`, title: 'Unauthorized', status: 401, detail: 'Send a bearer token.' });
+    const idem: IdempotencyContext = { key: undefined, downstreamKey: () => randomUUID() };
+    const body = event.body == null ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+    return createPayment({ owner, body, idem }, deps);
+  };
+}

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { LOCAL_ISSUER } from '../../../lib/local/api-events';
+import { startLocalPaymentApi, type LocalPaymentApi } from '../../../lib/local/local-payment-api';
+import { launchChromium } from '../../support/chromium';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { ownerKey } from '../../../lambda/payment/payment-items';
+import { scanAll, testClient } from '../../support/dynamodb';
+import { recordingLogger } from '../../support/silent-logger';
+
+// What these tests read of the page, inside the browser (the project compiles without the DOM library).
+declare const document: { body: { dataset: Record<string, string | undefined> } };
+interface Item { dataset: Record<string, string | undefined>; textContent: string | null }
+
+/** Where the run leaves its screenshot of the page after the flicker (git-ignored; the README names it). */
+export const FLICKER_SCREENSHOT = '.local/screenshots/demo-after-flicker.png';
+
+const client = testClient();
+let api: LocalPaymentApi;
+let origin: string;
+let browser: Browser;
+let context: BrowserContext;
+const foreign: string[] = [];
+/** Origins a test's pages may reach besides the stand-in's (the CORS test's other origin). */
+const alsoAllowed: string[] = [];
+
+beforeAll(async () => {
+  api = await startLocalPaymentApi({ client, demo: true, idempotency: { logger: recordingLogger() }, idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` });
+  // 127.0.0.1, not localhost: Chromium may try ::1 first, and the stand-in listens on 127.0.0.1.
+  origin = api.url.replace('localhost', '127.0.0.1');
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+});
+beforeEach(async () => {
+  context = await browser.newContext();
+  context.on('request', (request) => {
+    const allowed = [origin, ...alsoAllowed].some((o) => request.url().startsWith(`${o}/`));
+    if (!allowed && !request.url().startsWith('data:')) foreign.push(request.url());
+  });
+});
+afterEach(async () => {
+  await context.close();
+  // Nothing external: every request the page made went to the stand-in's own origin.
+  alsoAllowed.splice(0);
+  expect(foreign.splice(0)).toEqual([]);
+});
+
+/** The page as a new visitor (their own ledger), ready once its first ledger read ended. */
+async function visit(width = 1024): Promise<{ page: Page; who: string }> {
+  const who = `visitor-${randomUUID().slice(0, 8)}`;
+  const page = await context.newPage();
+  await page.setViewportSize({ width, height: 900 });
+  await page.goto(`${origin}/?as=${who}`);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  return { page, who };
+}
+
+/** Clicks and waits (bounded, generously) until the page's scenario has finished. */
+async function run(page: Page, button: string): Promise<void> {
+  const before = Number(await page.evaluate(() => document.body.dataset.finished));
+  await page.click(button);
+  await page.waitForFunction((n) => Number(document.body.dataset.finished) > n, before, { timeout: 30_000 });
+}
+
+const text = (page: Page, selector: string) => page.locator(selector).innerText();
+/** Each attempt of the timeline: its `data-*` (outcome, status, replayed) and its text. */
+const timeline = (page: Page): Promise<Record<string, string | undefined>[]> =>
+  page.locator('#timeline li').evaluateAll((items) => (items as unknown as Item[]).map((li) => ({ ...li.dataset, text: li.textContent ?? '' })));
+
+/** What the ledger table holds for a visitor: each payment, with how often the gateway was asked to charge it. */
+async function ledgerOf(who: string): Promise<{ amount: number; status: string; chargeAttempts: number }[]> {
+  const items = (await scanAll(client, api.ledgerTable)).map((item) => unmarshall(item));
+  const payments = items.filter((item) => item.pk === ownerKey(`sub:${LOCAL_ISSUER}#${who}`) && String(item.sk).startsWith('PAYMENT#'));
+  return payments.map((payment) => ({
+    amount: payment.amount,
+    status: payment.status,
+    chargeAttempts: items.find((item) => item.pk === `CHARGE#${payment.downstreamKey}`)?.attempts ?? 0,
+  }));
+}
+const ledgerRows = (page: Page) => page.locator('#ledger li').allInnerTexts();
+
+describe('the browser demo at / (headless Chromium)', () => {
+  it('pays $100 through a Wi-Fi flicker: the retry with the same key is replayed, and the card is charged once', async () => {
+    const { page, who } = await visit();
+    await page.check('#flicker');
+    await run(page, '#pay');
+
+    const attempts = await timeline(page);
+    expect(attempts.map((a) => a.outcome)).toEqual(['network-error', 'answered']);
+    expect(attempts[1]).toMatchObject({ status: '201', replayed: 'true' });
+    expect(attempts[0]!.text).toContain('network error');
+    expect(attempts[1]!.text).toContain('Idempotent-Replayed: true');
+    expect(await text(page, '#verdict')).toContain('201 Created, replayed after 2 attempts');
+    expect(await text(page, '#ledger-summary')).toBe('1 charge · total $100.00');
+    expect(await ledgerRows(page)).toEqual([expect.stringContaining('$100.00 · succeeded')]);
+    expect(await ledgerOf(who)).toEqual([{ amount: 10000, status: 'succeeded', chargeAttempts: 1 }]);
+
+    mkdirSync(dirname(FLICKER_SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: FLICKER_SCREENSHOT, fullPage: true });
+  });
+
+  it('fires two requests at once with one key on a double click: one charge, both answers equal', async () => {
+    const { page, who } = await visit();
+    await run(page, '#double');
+
+    const attempts = await timeline(page);
+    expect(attempts.filter((a) => a.status === '201')).toHaveLength(2);
+    expect(attempts.filter((a) => a.replayed === 'true')).toHaveLength(1);
+    expect(await text(page, '#verdict')).toBe('Double click: both answers equal (201 Created and 201 Created, replayed).');
+    expect(await text(page, '#ledger-summary')).toBe('1 charge · total $100.00');
+    expect(await ledgerOf(who)).toEqual([{ amount: 10000, status: 'succeeded', chargeAttempts: 1 }]);
+  });
+
+  it('shows the failure without the key ($200 charged through one flicker), then the same with the toolkit ($100)', async () => {
+    const { page, who } = await visit();
+    await run(page, '#compare');
+
+    expect(await text(page, '#without')).toBe('2 charges: $200.00 for one $100 ticket');
+    expect(await text(page, '#with')).toBe('1 charge: $100.00 for one $100 ticket');
+    const attempts = await timeline(page);
+    expect(attempts.map((a) => [a.outcome, a.status, a.replayed])).toEqual([
+      ['network-error', undefined, undefined],
+      ['answered', '201', 'absent'], // without the toolkit: a second, fresh charge
+      ['network-error', undefined, undefined],
+      ['answered', '201', 'true'], // with it: the first answer, replayed
+    ]);
+    expect(await text(page, '#ledger-summary')).toBe('3 charges · total $300.00');
+    const held = await ledgerOf(who);
+    expect(held).toHaveLength(3);
+    expect(held.every((p) => p.amount === 10000 && p.status === 'succeeded' && p.chargeAttempts === 1)).toBe(true);
+  });
+
+  it('is operable with the keyboard alone: Tab to the switch, Space, Tab to Pay, Enter', async () => {
+    const { page, who } = await visit();
+    const focused = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id);
+    for (let i = 0; i < 20 && (await focused()) !== 'flicker'; i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('flicker');
+    await page.keyboard.press('Space');
+    expect(await page.isChecked('#flicker')).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('pay');
+    const before = Number(await page.evaluate(() => document.body.dataset.finished));
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((n) => Number(document.body.dataset.finished) > n, before, { timeout: 30_000 });
+
+    expect((await timeline(page)).map((a) => a.outcome)).toEqual(['network-error', 'answered']);
+    expect(await ledgerOf(who)).toEqual([{ amount: 10000, status: 'succeeded', chargeAttempts: 1 }]);
+  });
+
+  it('is readable at 320 px wide: nothing scrolls sideways, every button fits', async () => {
+    const { page } = await visit(320);
+    await page.check('#flicker');
+    await run(page, '#pay'); // the timeline's longest lines
+    await run(page, '#compare');
+
+    const width = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(320);
+    for (const box of await page.locator('button').evaluateAll((buttons) => buttons.map((b) => (b as unknown as { getBoundingClientRect(): { right: number } }).getBoundingClientRect().right))) {
+      expect(box).toBeLessThanOrEqual(320);
+    }
+  });
+
+  it('loads nothing from elsewhere: its Content-Security-Policy allows only its own origin', async () => {
+    const response = await fetch(`${origin}/`);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const { page } = await visit();
+    // An external script, inserted anyway, is refused by the policy before any request leaves.
+    const refused = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const doc = (globalThis as unknown as { document: { addEventListener(type: string, listener: (event: { blockedURI: string }) => void): void; createElement(tag: string): { src: string }; head: { append(node: unknown): void } } }).document;
+          doc.addEventListener('securitypolicyviolation', (event) => resolve(event.blockedURI));
+          const script = doc.createElement('script');
+          script.src = 'https://cdn.example.com/tracker.js';
+          doc.head.append(script);
+        }),
+    );
+    expect(refused).toBe('https://cdn.example.com/tracker.js');
+    expect(foreign.splice(0)).toEqual(['https://cdn.example.com/tracker.js']); // asked for, and refused
+  });
+});
+
+describe('CORS, as the deployed HTTP API has it', () => {
+  it('lets a page of another origin read Idempotent-Replayed from script', async () => {
+    // Another origin on 127.0.0.1: a blank page whose script calls the stand-in across origins.
+    const other = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>shop</title>'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const shop = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      alsoAllowed.push(shop);
+      const page = await context.newPage();
+      await page.goto(`${shop}/`);
+      const seen = await page.evaluate(async (api) => {
+        const init = { method: 'POST', headers: { Authorization: 'Bearer cors-shopper', 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() }, body: '{"amount":10000,"currency":"USD","source":"tok_visa"}' };
+        const answers = [];
+        for (const _ of [1, 2]) {
+          const response = await fetch(`${api}/payments`, init);
+          answers.push({ status: response.status, replayed: response.headers.get('Idempotent-Replayed'), location: response.headers.get('Location') });
+        }
+        return answers;
+      }, origin);
+      expect(seen).toEqual([
+        { status: 201, replayed: null, location: expect.stringMatching(/^\/payments\/pay_/) },
+        { status: 201, replayed: 'true', location: seen[0]!.location },
+      ]);
+    } finally {
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
+});
