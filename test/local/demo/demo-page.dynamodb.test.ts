@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { LOCAL_ISSUER } from '../../../lib/local/api-events';
-import { startLocalPaymentApi, type LocalPaymentApi } from '../../../lib/local/local-payment-api';
+import { PAYMENT_ROUTES, startLocalPaymentApi, type LocalPaymentApi } from '../../../lib/local/local-payment-api';
 import { launchChromium } from '../../support/chromium';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ownerKey } from '../../../lambda/payment/payment-items';
@@ -214,5 +214,20 @@ describe('CORS, as the deployed HTTP API has it', () => {
       other.closeAllConnections();
       await new Promise((resolve) => other.close(resolve));
     }
+  });
+});
+
+describe('the demo is local only', () => {
+  it('is not served without `demo: true`, and the deployed routes have none of it', async () => {
+    const plain = await startLocalPaymentApi({ client, idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` });
+    try {
+      const auth = { Authorization: 'Bearer alice', 'Content-Type': 'application/json' };
+      expect((await fetch(`${plain.url}/`)).status).toBe(404);
+      expect((await fetch(`${plain.url}/_local/wifi-flicker`, { method: 'POST', headers: auth })).status).toBe(404);
+      expect((await fetch(`${plain.url}/without-idempotency/payments`, { method: 'POST', headers: auth, body: '{"amount":10000,"currency":"USD","source":"tok_visa"}' })).status).toBe(404);
+    } finally {
+      await plain.close();
+    }
+    expect(PAYMENT_ROUTES.map((route) => route.resource)).toEqual(['/payments', '/payments', '/payments/{id}']);
   });
 });
