@@ -87,7 +87,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       })
       .finally(() => {
         const replayed = res.getHeader('idempotent-replayed') === 'true';
-        options.log?.(`${req.method} ${req.url} ${res.statusCode}${replayed ? ' replayed' : ''} ${Date.now() - started}ms`);
+        const dropped = DROPPED.has(res) ? ' dropped (the Wi-Fi flickered)' : '';
+        options.log?.(`${req.method} ${req.url} ${res.statusCode}${replayed ? ' replayed' : ''}${dropped} ${Date.now() - started}ms`);
       });
   };
   const server = createServer(listener);
@@ -209,6 +210,9 @@ function closeWith(res: ServerResponse, gateway: GatewayAnswer): void {
   send(res, gateway.status, { ...gateway.headers, connection: 'close' }, gateway.body);
 }
 
+/** Responses sent without their body, for the log line. */
+const DROPPED = new WeakSet<ServerResponse>();
+
 /** Sends a response; `drop`: the head only, then the connection closes before the body (the Wi-Fi flickers). */
 function send(res: ServerResponse, status: number, headers: HeaderMap, body: string | Buffer, drop = false): void {
   if (res.headersSent) return;
@@ -218,6 +222,7 @@ function send(res: ServerResponse, status: number, headers: HeaderMap, body: str
   if (!drop) return void res.end(body);
   // The client's request fails with a network error. Closing before the head would not do: on a reused
   // connection Chromium silently resends a POST that got no response head, and the page never sees it.
+  DROPPED.add(res);
   res.flushHeaders();
   res.socket?.end();
 }

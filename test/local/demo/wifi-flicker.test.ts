@@ -38,7 +38,9 @@ describe('WifiFlicker, the local switch that loses one answer', () => {
 describe('the stand-in dropping an answer', () => {
   it('runs the function to the end, sends the head, then closes the connection before the body', async () => {
     let runs = 0;
+    const log: string[] = [];
     const api = await startLocalApi({
+      log: (line) => void log.push(line),
       handler: async () => ({ statusCode: 201, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ran: ++runs }) }),
       routes: PAYMENT_ROUTES,
       cors: PAYMENT_CORS,
@@ -59,6 +61,7 @@ describe('the stand-in dropping an answer', () => {
       expect(head).toMatch(/\r\ncontent-length: 9\r\n/i);
       expect(body).toBe(''); // the 9 bytes of {"ran":1} never came
       expect(runs).toBe(1);
+      expect(log).toEqual([expect.stringMatching(/^POST \/payments 201 dropped \(the Wi-Fi flickered\) \d+ms$/)]);
 
       const next = await fetch(`${api.url}/payments`, { method: 'POST', headers: { Authorization: 'Bearer bob' } });
       expect(await next.json()).toEqual({ ran: 2 }); // only the one answer is lost
