@@ -10,6 +10,7 @@ import { LOCAL_ISSUER } from '../../../lib/local/api-events';
 import { PAYMENT_ROUTES, startLocalPaymentApi, type LocalPaymentApi } from '../../../lib/local/local-payment-api';
 import { launchChromium } from '../../support/chromium';
 import { scanAll, testClient } from '../../support/dynamodb';
+import { paymentClient } from '../../support/payment-api-client';
 import { recordingLogger } from '../../support/silent-logger';
 
 // What these tests read of the page, inside the browser (the project compiles without the DOM library).
@@ -146,6 +147,21 @@ describe('the browser demo at / (headless Chromium)', () => {
     const held = await ledgerOf(who);
     expect(held).toHaveLength(3);
     expect(held.every((p) => p.amount === 10000 && p.status === 'succeeded' && p.chargeAttempts === 1)).toBe(true);
+  });
+
+  it('lists every charge in the ledger, past one page of 100, with the total', async () => {
+    const who = `visitor-${randomUUID().slice(0, 8)}`;
+    const shop = paymentClient(origin);
+    for (let batch = 0; batch < 17; batch++) {
+      const answers = await Promise.all(Array.from({ length: 6 }, () => shop.pay(who, randomUUID(), { amount: 100, currency: 'USD', source: 'tok_visa' })));
+      expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    }
+    const page = await context.newPage();
+    await page.goto(`${origin}/?as=${who}`);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+
+    expect(await text(page, '#ledger-summary')).toBe('102 charges · total $102.00');
+    expect(await page.locator('#ledger li').count()).toBe(102);
   });
 
   it('is operable with the keyboard alone: Tab to the switch, Space, Tab to Pay, Enter', async () => {
