@@ -118,6 +118,32 @@ describe('the browser demo at / (headless Chromium)', () => {
     await page.screenshot({ path: FLICKER_SCREENSHOT, fullPage: true });
   });
 
+  it('retries a 503 with Retry-After with the same key, and stops at a 5xx without it', async () => {
+    const { page, who } = await visit();
+    // The stand-in's function answers 503 only when the gateway fails, which a $100 tok_visa payment
+    // never does: the page's first attempts get a 503 made in the browser, the others reach the API.
+    const keys: string[] = [];
+    let fake: { status: number; headers: Record<string, string> } | undefined = { status: 503, headers: { 'Retry-After': '1' } };
+    await page.route(`${origin}/payments`, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key']!);
+      const answer = fake;
+      fake = undefined;
+      if (!answer) return route.continue();
+      await route.fulfill({ ...answer, contentType: 'application/problem+json', body: JSON.stringify({ status: answer.status, title: 'Unavailable' }) });
+    });
+    await run(page, '#pay');
+    expect((await timeline(page)).map((a) => [a.status, a.text?.includes('Retry-After: 1')])).toEqual([['503', true], ['201', false]]);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys).toHaveLength(2);
+
+    fake = { status: 500, headers: {} };
+    await run(page, '#pay');
+    expect((await timeline(page)).map((a) => a.status)).toEqual(['500']);
+    expect(await text(page, '#verdict')).toBe('Pay $100: 500 Internal Server Error after 1 attempt.');
+    expect(await ledgerOf(who)).toEqual([{ amount: 10000, status: 'succeeded', chargeAttempts: 1 }]);
+  });
+
   it('fires two requests at once with one key on a double click: one charge, both answers equal', async () => {
     const { page, who } = await visit();
     await run(page, '#double');
