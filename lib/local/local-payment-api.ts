@@ -1,6 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import type { ApiGatewayEvent } from '../idempotency';
 import { routeOf } from '../../lambda/payment/payment-screen';
 import { createPaymentApi, type PaymentApiConfig } from '../../lambda/payment/payment-api';
 import { PAYMENT_CORS, PAYMENT_ROUTES } from '../../lambda/payment/payment-routes';
@@ -49,7 +48,7 @@ export async function startLocalPaymentApi(
     ...rest,
     routes: [...PAYMENT_ROUTES, WITHOUT_IDEMPOTENCY_ROUTE],
     cors: PAYMENT_CORS,
-    handler: async (event: ApiGatewayEvent, context: Context) =>
+    handler: async (event: Parameters<typeof routeOf>[0], context: Context) =>
       routeOf(event).resource === WITHOUT_IDEMPOTENCY_ROUTE.resource ? withoutIdempotency(event) : handler(event, context),
     localRoutes: (request) => demoAsset(request) ?? flicker.route(request),
     dropResponse: (request) => flicker.takes(request),
