@@ -23,6 +23,14 @@ export interface RedisStoreOptions {
    * @default 1048576 (1 MiB)
    */
   readonly maxResultBytes?: number;
+  /**
+   * The longest the store waits for any one reply; past it the call rejects (a store fault) and a late
+   * reply is ignored. Set it when your client has no reply timeout of its own: node-redis's
+   * `commandOptions.timeout` stops counting once the command is written, so it never ends a wait for a
+   * reply that does not come (ioredis's `commandTimeout` does).
+   * @default none: the client's own timeouts apply
+   */
+  readonly commandTimeoutMs?: number;
 }
 
 /** Options for a read. */
@@ -31,7 +39,7 @@ export interface GetOptions {
   readonly signal?: AbortSignal;
 }
 
-const OPTION_NAMES = new Set(['client', 'keyPrefix', 'maxResultBytes']);
+const OPTION_NAMES = new Set(['client', 'keyPrefix', 'maxResultBytes', 'commandTimeoutMs']);
 
 /**
  * Idempotency records in Redis or Valkey: one Lua script per transition, called by its SHA (and sent
@@ -42,6 +50,8 @@ export class RedisStore implements IdempotencyStore {
   readonly maxResultBytes: number;
   /** What every record key starts with. */
   readonly keyPrefix: string;
+  /** The store's own bound on each reply, if any. */
+  readonly commandTimeoutMs: number | undefined;
   private readonly commands: RedisCommands;
 
   constructor(options: RedisStoreOptions) {
@@ -54,9 +64,13 @@ export class RedisStore implements IdempotencyStore {
     if (!Number.isSafeInteger(maxResultBytes) || maxResultBytes < 1) {
       throw new TypeError(`Expected \`maxResultBytes\` to be a positive integer, got ${JSON.stringify(maxResultBytes)}`);
     }
+    if (options.commandTimeoutMs !== undefined && (!Number.isSafeInteger(options.commandTimeoutMs) || options.commandTimeoutMs < 1)) {
+      throw new TypeError(`Expected \`commandTimeoutMs\` to be a positive integer, got ${JSON.stringify(options.commandTimeoutMs)}`);
+    }
     this.commands = redisCommands(options.client);
     this.keyPrefix = keyPrefix;
     this.maxResultBytes = maxResultBytes;
+    this.commandTimeoutMs = options.commandTimeoutMs;
   }
 
   /** The Redis key of a record. */
@@ -69,7 +83,7 @@ export class RedisStore implements IdempotencyStore {
   }
 
   async get(id: string, options: GetOptions = {}): Promise<StoredRecord | undefined> {
-    return recordFromFields(id, await abortable(this.commands.hGetAll(this.keyOf(id)), options.signal));
+    return recordFromFields(id, await this.bounded('HGETALL', this.commands.hGetAll(this.keyOf(id)), options.signal));
   }
 
   async complete(request: CompleteRequest): Promise<{ completed: boolean }> {
@@ -87,24 +101,43 @@ export class RedisStore implements IdempotencyStore {
   private async run(script: RedisScript, id: string, args: readonly string[]): Promise<unknown> {
     const key = this.keyOf(id);
     try {
-      return await this.commands.evalSha(script.sha, key, args);
+      return await this.bounded(script.name, this.commands.evalSha(script.sha, key, args));
     } catch (error) {
       if (!String((error as { message?: unknown } | null)?.message ?? '').startsWith('NOSCRIPT')) throw error;
-      return this.commands.eval(script.source, key, args);
+      return this.bounded(script.name, this.commands.eval(script.source, key, args));
     }
+  }
+
+  private bounded<T>(what: string, reply: Promise<T>, signal?: AbortSignal): Promise<T> {
+    return boundedReply(reply, { what, timeoutMs: this.commandTimeoutMs, signal });
   }
 }
 
-/** `promise`, or its rejection with the signal's reason as soon as `signal` aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
+/**
+ * The reply, or a rejection as soon as `timeoutMs` passes or `signal` aborts (its reason). The command
+ * itself cannot be taken back: a late reply is ignored, and a late error too.
+ */
+function boundedReply<T>(reply: Promise<T>, { what, timeoutMs, signal }: { what: string; timeoutMs: number | undefined; signal: AbortSignal | undefined }): Promise<T> {
+  if (timeoutMs === undefined && !signal) return reply;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    let timer: NodeJS.Timeout | undefined;
+    const settle = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const fail = (reason: unknown) => {
+      settle();
+      reject(reason);
+    };
+    const onAbort = () => fail(signal!.reason);
+    reply.then((value) => {
+      settle();
+      resolve(value);
+    }, fail);
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => fail(Object.assign(new Error(`Redis did not answer ${what} within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
+    }
   });
 }
