@@ -45,7 +45,17 @@ export async function connectClient(kind: ClientKind, url = redisUrl(), options:
     });
     client.on('error', () => undefined);
     await client.connect();
-    return { kind, client, close: async () => void (client.isOpen ? client.destroy() : undefined) };
+    return {
+      kind,
+      client,
+      close: async () => {
+        try {
+          client.destroy(); // also ends a reconnect in progress
+        } catch {
+          // already closed
+        }
+      },
+    };
   }
   const client = new Redis(url, {
     lazyConnect: true,
@@ -57,7 +67,19 @@ export async function connectClient(kind: ClientKind, url = redisUrl(), options:
   });
   client.on('error', () => undefined);
   await client.connect();
-  return { kind, client, close: async () => client.disconnect() };
+  // ioredis ends a live socket and destroys it if still open after 2 s; while it is reconnecting there is
+  // no socket and no 'end' to wait for. Either way jest is not left with its timer.
+  const close = () =>
+    new Promise<void>((resolve) => {
+      if (client.status === 'end') return resolve();
+      const timer = setTimeout(resolve, 2_500);
+      client.once('end', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      client.disconnect();
+    });
+  return { kind, client, close };
 }
 
 /** A direct node-redis client (never through a fault proxy) to look at what the server holds. */

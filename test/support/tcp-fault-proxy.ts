@@ -13,6 +13,7 @@ type Armed = { kind: 'lose-reply' } | { kind: 'reset-request' } | { kind: 'delay
 export class TcpFaultProxy {
   private server!: Server;
   private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
+  private readonly inFlight = new Set<Promise<void>>();
   private armed: Armed;
   private down = false;
   /** Connections accepted so far (reconnects included). */
@@ -61,6 +62,11 @@ export class TcpFaultProxy {
     this.down = false;
   }
 
+  /** Resolves once every delayed reply has been passed on (or dropped with its connection). */
+  async delivered(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
   async close(): Promise<void> {
     for (const pair of this.pairs) this.drop(pair);
     await new Promise((resolve) => this.server.close(resolve));
@@ -96,10 +102,13 @@ export class TcpFaultProxy {
         this.armed = undefined;
         delay = armed.ms;
       }
-      replies = replies.then(async () => {
+      const next = replies.then(async () => {
         if (delay > 0) await sleep(delay);
         if (!client.destroyed) client.write(chunk);
       });
+      this.inFlight.add(next);
+      void next.finally(() => this.inFlight.delete(next));
+      replies = next;
     });
     const close = () => this.drop(pair);
     client.on('error', close).on('close', close);
