@@ -9,6 +9,7 @@ import {
   type ApiGatewayEvent,
   type HttpResponse,
   type IdempotencyContext,
+  type IdempotencyStore,
   type IdempotentHttpOptions,
 } from '../../lib/idempotency';
 import { FakePaymentGateway, GatewayUnavailableError } from './fake-gateway';
@@ -23,6 +24,11 @@ export interface PaymentApiConfig {
   readonly idempotencyTable: string;
   readonly ledgerTable: string;
   readonly client: DynamoDBClient;
+  /**
+   * Where the idempotency records live (a `RedisStore`, say; the ledger stays in DynamoDB).
+   * @default a DynamoDbStore on `idempotencyTable`, through `client`
+   */
+  readonly store?: IdempotencyStore;
   /** Passed on to `idempotentHttp` (the local cache, a shorter wait…). */
   readonly idempotency?: Omit<IdempotentHttpOptions, 'store'>;
 }
@@ -79,7 +85,8 @@ export function createPaymentApi(config: PaymentApiConfig) {
     }
   }
 
-  return idempotentHttp(route, { store: new DynamoDbStore({ tableName: config.idempotencyTable, client: config.client }), ...config.idempotency });
+  const store = config.store ?? new DynamoDbStore({ tableName: config.idempotencyTable, client: config.client });
+  return idempotentHttp(route, { store, ...config.idempotency });
 }
 
 function routeOf(event: ApiGatewayEvent): { method: string; resource: string; id: string | undefined } {

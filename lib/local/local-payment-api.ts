@@ -23,13 +23,15 @@ export async function startLocalPaymentApi(
     readonly idempotencyTable?: string;
     readonly ledgerTable?: string;
     readonly idempotency?: PaymentApiConfig['idempotency'];
+    /** @default a DynamoDbStore on `idempotencyTable` */
+    readonly store?: PaymentApiConfig['store'];
   },
 ): Promise<LocalPaymentApi> {
   const idempotencyTable = options.idempotencyTable ?? 'idempotency';
   const ledgerTable = options.ledgerTable ?? 'payment-ledger';
   await createIdempotencyTable(options.client, idempotencyTable);
   await createLedgerTable(options.client, ledgerTable);
-  const handler = createPaymentApi({ idempotencyTable, ledgerTable, client: options.client, idempotency: options.idempotency });
+  const handler = createPaymentApi({ idempotencyTable, ledgerTable, client: options.client, store: options.store, idempotency: options.idempotency });
   const api = await startLocalApi({ ...options, handler, routes: PAYMENT_ROUTES });
   return { ...api, idempotencyTable, ledgerTable };
 }
