@@ -19,6 +19,8 @@ export interface RedisServerOptions {
   readonly port?: number;
   /** @default 10000 */
   readonly timeoutMs?: number;
+  /** More `redis-server` arguments (`--cluster-enabled yes`, …). @default none */
+  readonly args?: readonly string[];
 }
 
 const MISSING = 'redis-server not found on the PATH: install it (Debian: `apt-get install -y redis-server`)';
@@ -37,7 +39,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const persistence = options.aofDir
     ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.aofDir]
     : ['--appendonly', 'no'];
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--daemonize', 'no', '--loglevel', 'warning'], {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--daemonize', 'no', '--loglevel', 'warning', ...(options.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
