@@ -15,8 +15,6 @@ export interface RedisServer {
 export interface RedisServerOptions {
   /** A folder for an append-only file fsynced on every write; without it, nothing is persisted. @default none */
   readonly aofDir?: string;
-  /** @default a free port */
-  readonly port?: number;
   /** @default 10000 */
   readonly timeoutMs?: number;
   /** More `redis-server` arguments (`--cluster-enabled yes`, …). @default none */
@@ -35,7 +33,7 @@ export function hasRedisServer(): boolean {
  * (no init system), and `--port 0` would disable TCP, so the port is chosen first.
  */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
-  const port = options.port ?? (await freePort());
+  const port = await freePort();
   const persistence = options.aofDir
     ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.aofDir]
     : ['--appendonly', 'no'];

@@ -15,8 +15,8 @@ import { until } from '../support/until';
  */
 
 const STORE_UNAVAILABLE = 'tag:lambda-idempotency,2026:problems/idempotency-store-unavailable';
-const TIMEOUT_MS = 750;
-const DELAY_MS = 2_000;
+const TIMEOUT_MS = 1_000; // generous: an unfaulted reply must never reach it, even on a loaded machine
+const DELAY_MS = 2_500;
 
 let admin: Awaited<ReturnType<typeof inspector>>;
 let proxy: TcpFaultProxy;

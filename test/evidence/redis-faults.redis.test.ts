@@ -14,8 +14,8 @@ import { until } from '../support/until';
  * commands when it reconnects, node-redis rejects them.
  */
 
-const TIMEOUT_MS = 750;
-const DELAY_MS = 2_000; // well past the timeout, so the reply is late even on a loaded machine
+const TIMEOUT_MS = 1_000; // generous: an unfaulted reply must never reach it, even on a loaded machine
+const DELAY_MS = 2_500; // well past the timeout, so the reply is late even on a loaded machine
 const FAULTS = ['reply lost after the script ran', 'reset before the request arrived', 'reply delayed past the timeout', 'outage'] as const;
 type Fault = (typeof FAULTS)[number];
 
