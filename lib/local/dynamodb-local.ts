@@ -37,13 +37,24 @@ function engineDirectory(): string {
   return join(packageDir, 'lib', 'dynamodb_local_2026-01-16');
 }
 
+/** Options of `startDynamoDbLocal`. */
+export interface DynamoDbLocalOptions {
+  /** How long to wait for it to answer. @default 30000 */
+  readonly timeoutMs?: number;
+  /** The port to listen on. @default a free port */
+  readonly port?: number;
+  /** A folder to keep the data in, so it survives a restart. @default in memory */
+  readonly dbPath?: string;
+}
+
 /** Starts DynamoDB Local with the machine's Java and waits until it answers (about 2 s). */
-export async function startDynamoDbLocal(options: { readonly timeoutMs?: number } = {}): Promise<DynamoDbLocal> {
-  const port = await freePort();
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  const port = options.port ?? (await freePort());
   const dir = engineDirectory();
+  const storage = options.dbPath === undefined ? ['-inMemory'] : ['-sharedDb', '-dbPath', options.dbPath];
   const child = spawn(
     'java',
-    [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-inMemory', '-disableTelemetry', '-port', String(port)],
+    [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), ...storage, '-disableTelemetry', '-port', String(port)],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

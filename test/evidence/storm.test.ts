@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startLocalPaymentApi, type LocalPaymentApi } from '../../lib/local/local-payment-api';
 import { scanAll, testClient } from '../support/dynamodb';
+import { mapConcurrently } from '../support/concurrency';
 import { recordingLogger } from '../support/silent-logger';
 import { charges, paymentClient, type TestResponse } from '../support/payment-api-client';
 
@@ -12,13 +13,17 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
+// 200 requests in flight at a time (the server sees them all at once), 1000 in all.
+const CLIENT_CONCURRENCY = 200;
+
 it('runs 1000 concurrent requests over 50 keys as exactly 50 executions and 50 charges; every caller gets the first response or a 409', async () => {
   const client = paymentClient(api.url);
   const keys = Array.from({ length: 50 }, (_, i) => ({ key: randomUUID(), amount: 100 + i }));
   const requests = Array.from({ length: 1000 }, (_, i) => keys[i % 50]!);
-  const responses: (TestResponse & { key: string })[] = await Promise.all(
-    requests.map(async ({ key, amount }) => ({ key, ...(await client.pay('storm', key, { amount, currency: 'EUR', source: 'tok_visa' })) })),
-  );
+  const responses: (TestResponse & { key: string })[] = await mapConcurrently(requests, CLIENT_CONCURRENCY, async ({ key, amount }) => ({
+    key,
+    ...(await client.pay('storm', key, { amount, currency: 'EUR', source: 'tok_visa' })),
+  }));
 
   const ledger = await charges(dynamodb, api.ledgerTable);
   expect(ledger).toHaveLength(50);

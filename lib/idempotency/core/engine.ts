@@ -70,7 +70,8 @@ export type Outcome<R, S = R> =
 const MAX_CLAIM_ATTEMPTS = 8;
 const FIRST_POLL_MS = 40;
 const MAX_POLL_MS = 400;
-const SETTLE_RETRY_DELAYS_MS = [50, 200];
+// About 3 s in all: longer than a brief outage (a DynamoDB Local restart, a network blip), bounded by the invocation.
+const SETTLE_RETRY_DELAYS_MS = [50, 100, 200, 400, 800, 1600];
 
 /** The core: claim -> decide -> run -> complete | release. Knows no event source and no database. */
 export class IdempotencyEngine {
@@ -152,10 +153,12 @@ export class IdempotencyEngine {
       );
       if (claim.claimed) {
         telemetry.record(MetricName.claimed, 'debug', 'Claimed the key.', fields);
-        if (claim.replaced?.status === 'IN_PROGRESS' && claim.replaced.expiration >= Math.floor(claimedAt / 1000)) {
+        const { replaced } = claim;
+        // A retried claim may overwrite this very attempt's record once its own short lease ended: no takeover.
+        if (replaced?.status === 'IN_PROGRESS' && replaced.leaseToken !== leaseToken && replaced.expiration >= Math.floor(claimedAt / 1000)) {
           telemetry.record(MetricName.leaseTakeovers, 'warn', 'Took the key over from an invocation whose lease ended.', {
             ...fields,
-            leaseEndedAt: new Date(claim.replaced.leaseExpiresAt).toISOString(),
+            leaseEndedAt: new Date(replaced.leaseExpiresAt).toISOString(),
           });
         }
         return { replayed: false, claim: this.claimHandle(id, leaseToken, request, telemetry) };
@@ -167,10 +170,11 @@ export class IdempotencyEngine {
         if (decision.kind === 'claim') break;
         if (decision.kind !== 'wait') return this.answer<S>(decision, telemetry, { ...fields, source: 'store' });
         const left = waitUntil - now();
-        if (left <= 0) {
+        const turnAway = () => {
           telemetry.record(MetricName.inProgressRejections, 'info', 'The key is still in progress; the duplicate is turned away.', fields);
-          throw new IdempotencyInProgressError(retryAfterSeconds(decision.leaseExpiresAt, now()));
-        }
+          return new IdempotencyInProgressError(retryAfterSeconds(decision.leaseExpiresAt, now()));
+        };
+        if (left <= 0) throw turnAway();
         if (!waited) {
           waited = true;
           telemetry.record(MetricName.inFlightWaits, 'info', 'The key is in progress; waiting for its result.', fields);
@@ -178,7 +182,14 @@ export class IdempotencyEngine {
         // Jittered backoff: 200 waiting duplicates should not poll in lockstep; never past MAX_POLL_MS.
         await sleep(Math.min(left, MAX_POLL_MS, pollMs * (0.5 + Math.random())));
         pollMs = Math.min(MAX_POLL_MS, pollMs * 2);
-        record = await this.guard(telemetry, fields, 'read', () => store.get(id));
+        // The read is bounded by the wait too: a GetItem stuck in SDK retries must not hold the duplicate past it.
+        const signal = AbortSignal.timeout(Math.max(1, waitUntil - now()));
+        try {
+          record = await this.guard(telemetry, fields, 'read', () => untilAborted(store.get(id, { signal }), signal), signal);
+        } catch (error) {
+          if (signal.aborted) throw turnAway();
+          throw error;
+        }
       }
     }
     // Keys claimed and released over and over by others: rare enough to hand back to the caller.
@@ -293,10 +304,11 @@ export class IdempotencyEngine {
     return write();
   }
 
-  private async guard<T>(telemetry: InvocationTelemetry, fields: Record<string, unknown>, step: string, call: () => Promise<T>): Promise<T> {
+  private async guard<T>(telemetry: InvocationTelemetry, fields: Record<string, unknown>, step: string, call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     try {
       return await call();
     } catch (error) {
+      if (signal?.aborted) throw error; // the caller's own bound, not a store fault
       const message = error instanceof Error ? error.message : String(error);
       telemetry.record(MetricName.storeErrors, 'error', `The store failed (${step}).`, { ...fields, error: message });
       throw new IdempotencyStoreError(`Could not ${step === 'claim' ? 'claim the idempotency key' : 'read the idempotency record'}: ${message}`, error);
@@ -306,4 +318,14 @@ export class IdempotencyEngine {
   private expirationFrom(nowMs: number): number {
     return Math.floor(nowMs / 1000) + this.options.expiresAfterSeconds;
   }
+}
+
+/** `promise`, or a rejection as soon as `signal` aborts: a store that ignores the signal cannot hold the caller. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -25,6 +25,8 @@ export type IdempotencyRecord =
       readonly id: string;
       readonly status: 'COMPLETED';
       readonly expiration: number;
+      /** The lease token of the invocation that completed it: a retried completion that landed recognises itself. */
+      readonly leaseToken?: string;
       readonly fingerprint?: string;
       readonly result: EncodedResult;
       readonly createdAt: number;
@@ -42,7 +44,8 @@ export interface ClaimRequest {
 }
 
 /**
- * Claimed: `replaced` is the expired record or ended lease the claim overwrote, if any.
+ * Claimed: `replaced` is the expired record or ended lease the claim overwrote, if any; a claim whose
+ * condition failed on its own record (the same lease token: a retry of a write that landed) is claimed too.
  * Not claimed: `existing` is the record that holds the key; absent only if it vanished before it could be read.
  */
 export type ClaimResult =
@@ -57,17 +60,38 @@ export interface CompleteRequest {
   readonly expiration: number;
 }
 
-/** Persistence for idempotency records. Implemented by `DynamoDbStore` and `MemoryStore`. */
+/** Options of one store call. */
+export interface StoreCallOptions {
+  /** Aborts the call: it rejects promptly, whatever the network does. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Persistence for idempotency records. Implemented by `DynamoDbStore` and `MemoryStore`.
+ *
+ * Every write may be retried by the client after its answer was lost (a reset, a timeout): each transition
+ * recognises the caller's own lease token, so a write that already landed counts as done, never as a race
+ * lost or a lease taken over. Another token is still refused.
+ */
 export interface IdempotencyStore {
   /** The largest encoded result, in bytes, one record can hold; larger results are stored as `omitted`. */
   readonly maxResultBytes: number;
-  /** One conditional write: succeeds only if the key is absent, expired, or in progress with an expired lease. */
+  /**
+   * One conditional write: succeeds only if the key is absent, expired, or in progress with an expired lease,
+   * or already holds this claim (its lease token).
+   */
   claim(request: ClaimRequest): Promise<ClaimResult>;
   /** A strongly consistent read of the record, or `undefined` if there is none. */
-  get(id: string): Promise<IdempotencyRecord | undefined>;
-  /** `{ completed: false }` when another invocation took the lease over: its record stands. */
+  get(id: string, options?: StoreCallOptions): Promise<IdempotencyRecord | undefined>;
+  /**
+   * Completes the record if it holds the caller's lease token (in progress, or already completed by the
+   * same token); `{ completed: false }` when another invocation took the lease over: its record stands.
+   */
   complete(request: CompleteRequest): Promise<{ readonly completed: boolean }>;
-  /** Deletes the record so a retry can run; `{ released: false }` when the lease is no longer the caller's. */
+  /**
+   * Deletes the record so a retry can run; an absent record counts as released. `{ released: false }` when
+   * the record holds another lease token.
+   */
   release(id: string, leaseToken: string): Promise<{ readonly released: boolean }>;
 }
 
@@ -79,4 +103,9 @@ export function isClaimable(existing: IdempotencyRecord | undefined, now: number
   if (!existing) return true;
   if (existing.expiration < Math.floor(now / 1000)) return true;
   return existing.status === 'IN_PROGRESS' && existing.leaseExpiresAt < now;
+}
+
+/** Whether `existing` is the caller's own claim: a claim retried after its first attempt landed. */
+export function isOwnClaim(existing: IdempotencyRecord | undefined, leaseToken: string): boolean {
+  return existing?.status === 'IN_PROGRESS' && existing.leaseToken === leaseToken;
 }

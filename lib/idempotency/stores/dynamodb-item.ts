@@ -64,7 +64,8 @@ export function getInput(tableName: string, id: string): GetItemCommandInput {
 
 /**
  * Complete: fenced on the lease token. An invocation whose lease was taken over (it ran too long)
- * fails this condition and leaves the new owner's record alone.
+ * fails this condition and leaves the new owner's record alone. The token stays on the completed record,
+ * so the SDK's retry of a completion that landed (its answer lost) passes the same fence and writes the same values.
  */
 export function completeInput(tableName: string, request: CompleteRequest): UpdateItemCommandInput {
   const values: Item = {
@@ -74,7 +75,7 @@ export function completeInput(tableName: string, request: CompleteRequest): Upda
     ':mine': { S: request.leaseToken },
   };
   let set = '#status = :completed, #expiration = :expiration, #resultEncoding = :encoding';
-  const remove = ['#leaseToken', '#leaseExpiresAt'];
+  const remove = ['#leaseExpiresAt'];
   if (request.result.encoding === 'json') {
     values[':result'] = { S: request.result.data };
     set += ', #result = :result';
@@ -94,13 +95,16 @@ export function completeInput(tableName: string, request: CompleteRequest): Upda
   };
 }
 
-/** Release: delete the claim so a retry runs, fenced on the lease token like completion. */
+/**
+ * Release: delete the claim so a retry runs, fenced on the lease token like completion. An absent record
+ * passes: it is what the SDK's retry of a release that landed finds.
+ */
 export function releaseInput(tableName: string, id: string, leaseToken: string): DeleteItemCommandInput {
   return {
     TableName: tableName,
     Key: { [A.id]: { S: id } },
-    ConditionExpression: '#leaseToken = :mine',
-    ExpressionAttributeNames: names('leaseToken'),
+    ConditionExpression: 'attribute_not_exists(#id) OR #leaseToken = :mine',
+    ExpressionAttributeNames: names('id', 'leaseToken'),
     ExpressionAttributeValues: { ':mine': { S: leaseToken } },
   };
 }
@@ -119,7 +123,7 @@ export function recordFromItem(item: Item | undefined): IdempotencyRecord | unde
     const leaseExpiresAt = Number(item[A.leaseExpiresAt]?.N ?? 0);
     return { id, status, expiration, leaseToken, leaseExpiresAt, fingerprint, createdAt };
   }
-  if (status === 'COMPLETED') return { id, status, expiration, fingerprint, result: resultFromItem(item), createdAt };
+  if (status === 'COMPLETED') return { id, status, expiration, leaseToken: item[A.leaseToken]?.S, fingerprint, result: resultFromItem(item), createdAt };
   return undefined;
 }
 

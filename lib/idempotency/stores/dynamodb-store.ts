@@ -6,7 +6,7 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { ClaimRequest, ClaimResult, CompleteRequest, IdempotencyRecord, IdempotencyStore } from '../core/store';
+import { isOwnClaim, type ClaimRequest, type ClaimResult, type CompleteRequest, type IdempotencyRecord, type IdempotencyStore, type StoreCallOptions } from '../core/store';
 import { claimInput, completeInput, DYNAMODB_MAX_RESULT_BYTES, getInput, recordFromItem, releaseInput } from './dynamodb-item';
 
 /** Options of `DynamoDbStore`. */
@@ -43,12 +43,14 @@ export class DynamoDbStore implements IdempotencyStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const existing = recordFromItem(error.Item) ?? (await this.get(request.id));
+      // The SDK retried a claim whose first attempt landed (its answer was lost): the record is ours.
+      if (isOwnClaim(existing, request.leaseToken)) return { claimed: true };
       return { claimed: false, existing };
     }
   }
 
-  async get(id: string): Promise<IdempotencyRecord | undefined> {
-    const { Item } = await this.client.send(new GetItemCommand(getInput(this.tableName, id)));
+  async get(id: string, options: StoreCallOptions = {}): Promise<IdempotencyRecord | undefined> {
+    const { Item } = await this.client.send(new GetItemCommand(getInput(this.tableName, id)), { abortSignal: options.signal });
     return recordFromItem(Item);
   }
 

@@ -1,4 +1,4 @@
-import { isClaimable, type ClaimRequest, type ClaimResult, type CompleteRequest, type IdempotencyRecord, type IdempotencyStore } from '../core/store';
+import { isClaimable, isOwnClaim, type ClaimRequest, type ClaimResult, type CompleteRequest, type IdempotencyRecord, type IdempotencyStore, type StoreCallOptions } from '../core/store';
 import { DYNAMODB_MAX_RESULT_BYTES } from './dynamodb-item';
 
 /** Options of `MemoryStore`. */
@@ -24,6 +24,7 @@ export class MemoryStore implements IdempotencyStore {
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     const existing = this.records.get(request.id);
+    if (isOwnClaim(existing, request.leaseToken)) return { claimed: true };
     if (!isClaimable(existing, request.now)) return { claimed: false, existing };
     this.records.set(request.id, {
       id: request.id,
@@ -37,17 +38,19 @@ export class MemoryStore implements IdempotencyStore {
     return { claimed: true, replaced: existing };
   }
 
-  async get(id: string): Promise<IdempotencyRecord | undefined> {
+  async get(id: string, options: StoreCallOptions = {}): Promise<IdempotencyRecord | undefined> {
+    options.signal?.throwIfAborted();
     return this.records.get(id);
   }
 
   async complete(request: CompleteRequest): Promise<{ completed: boolean }> {
     const existing = this.records.get(request.id);
-    if (existing?.status !== 'IN_PROGRESS' || existing.leaseToken !== request.leaseToken) return { completed: false };
+    if (existing?.leaseToken !== request.leaseToken) return { completed: false };
     this.records.set(request.id, {
       id: request.id,
       status: 'COMPLETED',
       expiration: request.expiration,
+      leaseToken: request.leaseToken,
       fingerprint: existing.fingerprint,
       result: request.result,
       createdAt: existing.createdAt,
@@ -57,7 +60,7 @@ export class MemoryStore implements IdempotencyStore {
 
   async release(id: string, leaseToken: string): Promise<{ released: boolean }> {
     const existing = this.records.get(id);
-    if (existing?.status !== 'IN_PROGRESS' || existing.leaseToken !== leaseToken) return { released: false };
+    if (existing && existing.leaseToken !== leaseToken) return { released: false };
     this.records.delete(id);
     return { released: true };
   }

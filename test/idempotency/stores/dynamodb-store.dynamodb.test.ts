@@ -1,0 +1,8 @@
+import { DynamoDbStore } from '../../../lib/idempotency';
+import { freshIdempotencyTable, testClient } from '../../support/dynamodb';
+import { describeStoreContract } from '../../support/store-contract';
+
+const client = testClient();
+afterAll(() => client.destroy());
+
+describeStoreContract('DynamoDbStore on DynamoDB Local', async () => new DynamoDbStore({ tableName: await freshIdempotencyTable(client), client }));

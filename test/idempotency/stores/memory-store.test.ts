@@ -1,0 +1,4 @@
+import { MemoryStore } from '../../../lib/idempotency';
+import { describeStoreContract } from '../../support/store-contract';
+
+describeStoreContract('MemoryStore', () => new MemoryStore());

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { ClaimRequest, EncodedResult, IdempotencyStore } from '../../lib/idempotency/core/store';
+
+const NOW = 1_796_000_000_000; // ms; every condition compares against the request's own clock reading
+const HOUR_S = 3_600;
+const nowSeconds = Math.floor(NOW / 1000);
+
+function claimRequest(overrides: Partial<ClaimRequest> = {}): ClaimRequest {
+  return {
+    id: `contract-${randomUUID()}`,
+    leaseToken: randomUUID(),
+    leaseExpiresAt: NOW + 10_000,
+    expiration: nowSeconds + 24 * HOUR_S,
+    fingerprint: 'fp-1',
+    now: NOW,
+    ...overrides,
+  };
+}
+
+/**
+ * The contract every `IdempotencyStore` keeps, run against each store unchanged: each row of the record
+ * table, fencing on complete and release, expiry treated as absent, and retried writes that landed.
+ */
+export function describeStoreContract(name: string, setup: () => IdempotencyStore | Promise<IdempotencyStore>): void {
+  describe(`${name} keeps the store contract`, () => {
+    let store: IdempotencyStore;
+    beforeAll(async () => {
+      store = await setup();
+    });
+
+    const completed = async (request: ClaimRequest, result: EncodedResult = { encoding: 'json', data: '{"ok":true}' }, expiration = request.expiration) => {
+      expect(await store.claim(request)).toMatchObject({ claimed: true });
+      expect(await store.complete({ id: request.id, leaseToken: request.leaseToken, result, expiration })).toEqual({ completed: true });
+    };
+
+    describe('claim', () => {
+      it('claims an absent key and stores it in progress with its lease', async () => {
+        const request = claimRequest();
+        expect(await store.claim(request)).toEqual({ claimed: true });
+        expect(await store.get(request.id)).toMatchObject({
+          id: request.id, status: 'IN_PROGRESS', leaseToken: request.leaseToken, leaseExpiresAt: request.leaseExpiresAt,
+          expiration: request.expiration, fingerprint: 'fp-1', createdAt: NOW,
+        });
+      });
+
+      it('refuses a key in progress with a live lease and returns the holder in the same answer', async () => {
+        const first = claimRequest();
+        await store.claim(first);
+        const second = claimRequest({ id: first.id, now: NOW + 9_999 });
+        const result = await store.claim(second);
+        expect(result).toMatchObject({ claimed: false, existing: { status: 'IN_PROGRESS', leaseToken: first.leaseToken } });
+        expect(await store.get(first.id)).toMatchObject({ leaseToken: first.leaseToken });
+      });
+
+      it('takes over a key whose lease has ended, and reports the record it replaced', async () => {
+        const first = claimRequest();
+        await store.claim(first);
+        const second = claimRequest({ id: first.id, now: first.leaseExpiresAt + 1, leaseExpiresAt: first.leaseExpiresAt + 10_000 });
+        const result = await store.claim(second);
+        expect(result).toMatchObject({ claimed: true, replaced: { status: 'IN_PROGRESS', leaseToken: first.leaseToken } });
+        expect(await store.get(first.id)).toMatchObject({ status: 'IN_PROGRESS', leaseToken: second.leaseToken });
+      });
+
+      it('refuses a completed key and returns it with its result and fingerprint', async () => {
+        const first = claimRequest();
+        await completed(first);
+        const result = await store.claim(claimRequest({ id: first.id, now: first.leaseExpiresAt + 60_000 }));
+        expect(result).toMatchObject({ claimed: false, existing: { status: 'COMPLETED', fingerprint: 'fp-1', result: { encoding: 'json', data: '{"ok":true}' } } });
+      });
+
+      it('treats an expired record as absent, completed or in progress, though it is still stored', async () => {
+        const done = claimRequest({ expiration: nowSeconds - 1 });
+        await completed(done, { encoding: 'undefined' }, nowSeconds - 1);
+        expect(await store.claim(claimRequest({ id: done.id }))).toMatchObject({ claimed: true, replaced: { status: 'COMPLETED' } });
+        const stuck = claimRequest({ expiration: nowSeconds - 1, leaseExpiresAt: NOW + 60_000 });
+        await store.claim({ ...stuck, now: NOW - 2_000 });
+        expect(await store.claim(claimRequest({ id: stuck.id }))).toMatchObject({ claimed: true });
+      });
+
+      it('recognises its own claim retried after the first attempt landed (same lease token): claimed, record unchanged', async () => {
+        const request = claimRequest();
+        await store.claim(request);
+        expect(await store.claim({ ...request, now: NOW + 5 })).toMatchObject({ claimed: true });
+        expect(await store.get(request.id)).toMatchObject({ status: 'IN_PROGRESS', leaseToken: request.leaseToken, createdAt: NOW });
+      });
+    });
+
+    describe('complete', () => {
+      it.each<[string, EncodedResult]>([
+        ['JSON', { encoding: 'json', data: '{"id":"pay_1","amount":1000}' }],
+        ['compressed JSON', { encoding: 'json-gzip', data: new Uint8Array([31, 139, 8, 0, 1, 2, 3]) }],
+        ['undefined', { encoding: 'undefined' }],
+        ['omitted (too large)', { encoding: 'omitted' }],
+      ])('completes with a %s result that reads back exactly, keeping the fingerprint', async (_kind, result) => {
+        const request = claimRequest();
+        await completed(request, result, nowSeconds + 99);
+        const record = await store.get(request.id);
+        expect(record).toMatchObject({ status: 'COMPLETED', expiration: nowSeconds + 99, fingerprint: 'fp-1' });
+        const stored = (record as { result: EncodedResult }).result;
+        if (result.encoding === 'json-gzip') expect(Buffer.from((stored as { data: Uint8Array }).data)).toEqual(Buffer.from(result.data));
+        else expect(stored).toEqual(result);
+      });
+
+      it('refuses a completion by another lease token (a late invocation after a takeover): the new owner stands', async () => {
+        const first = claimRequest();
+        await store.claim(first);
+        const owner = claimRequest({ id: first.id, now: first.leaseExpiresAt + 1, leaseExpiresAt: first.leaseExpiresAt + 10_000 });
+        await store.claim(owner);
+        expect(await store.complete({ id: first.id, leaseToken: first.leaseToken, result: { encoding: 'json', data: '"late"' }, expiration: nowSeconds + 5 })).toEqual({ completed: false });
+        expect(await store.get(first.id)).toMatchObject({ status: 'IN_PROGRESS', leaseToken: owner.leaseToken });
+      });
+
+      it('counts a retried completion that already landed as done, with the same result', async () => {
+        const request = claimRequest();
+        const completion = { id: request.id, leaseToken: request.leaseToken, result: { encoding: 'json', data: '1' } as EncodedResult, expiration: nowSeconds + 7 };
+        await store.claim(request);
+        expect(await store.complete(completion)).toEqual({ completed: true });
+        expect(await store.complete(completion)).toEqual({ completed: true });
+        expect(await store.get(request.id)).toMatchObject({ status: 'COMPLETED', result: { encoding: 'json', data: '1' } });
+      });
+
+      it('refuses to complete a key that is not claimed', async () => {
+        const request = claimRequest();
+        expect(await store.complete({ id: request.id, leaseToken: request.leaseToken, result: { encoding: 'undefined' }, expiration: nowSeconds })).toEqual({ completed: false });
+        expect(await store.get(request.id)).toBeUndefined();
+      });
+    });
+
+    describe('release', () => {
+      it('deletes its own claim, so the key is free again', async () => {
+        const request = claimRequest();
+        await store.claim(request);
+        expect(await store.release(request.id, request.leaseToken)).toEqual({ released: true });
+        expect(await store.get(request.id)).toBeUndefined();
+        expect(await store.claim(claimRequest({ id: request.id }))).toEqual({ claimed: true });
+      });
+
+      it('refuses to delete a record that holds another lease token', async () => {
+        const first = claimRequest();
+        await store.claim(first);
+        const owner = claimRequest({ id: first.id, now: first.leaseExpiresAt + 1, leaseExpiresAt: first.leaseExpiresAt + 10_000 });
+        await store.claim(owner);
+        expect(await store.release(first.id, first.leaseToken)).toEqual({ released: false });
+        expect(await store.get(first.id)).toMatchObject({ leaseToken: owner.leaseToken });
+      });
+
+      it('counts a retried release whose record is already gone as released', async () => {
+        const request = claimRequest();
+        await store.claim(request);
+        await store.release(request.id, request.leaseToken);
+        expect(await store.release(request.id, request.leaseToken)).toEqual({ released: true });
+      });
+
+      it('never deletes a record completed by another lease token', async () => {
+        const request = claimRequest();
+        await completed(request);
+        expect(await store.release(request.id, randomUUID())).toEqual({ released: false });
+        expect(await store.get(request.id)).toMatchObject({ status: 'COMPLETED' });
+      });
+    });
+
+    describe('get', () => {
+      it('reads an absent key as undefined', async () => {
+        expect(await store.get(`absent-${randomUUID()}`)).toBeUndefined();
+      });
+
+      it('rejects when its signal is already aborted', async () => {
+        const request = claimRequest();
+        await store.claim(request);
+        await expect(store.get(request.id, { signal: AbortSignal.abort() })).rejects.toThrow();
+      });
+    });
+  });
+}
