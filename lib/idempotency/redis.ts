@@ -4,5 +4,5 @@
  * imports no Redis client: the user passes their own.
  */
 export { RedisStore, REDIS_MAX_RESULT_BYTES } from './stores/redis-store';
-export type { GetOptions, RedisStoreOptions } from './stores/redis-store';
+export type { RedisStoreOptions } from './stores/redis-store';
 export type { IoRedisClientLike, NodeRedisClientLike, RedisClientLike } from './stores/redis-client';

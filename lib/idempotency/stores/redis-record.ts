@@ -4,25 +4,30 @@ import { ATTRIBUTES as A } from '../schema';
 /**
  * How a record lives in Redis: one hash per key, with the DynamoDB store's attribute names
  * (`status`, `leaseToken`, `leaseExpiresAt`, `expiration`, `fingerprint`, `createdAt`, `resultEncoding`,
- * `result`). The key expires by itself (`PEXPIREAT`) when the record stops counting (see `expireAtMs`).
+ * `result`). The key expires by itself shortly after the record stops counting (see `keyLifetimeMs`).
  * Pure: builds script arguments and reads replies, with no client.
  */
 
-/** A record as read back; a completed one keeps the token of the invocation that completed it. */
-export type StoredRecord = IdempotencyRecord & { readonly leaseToken?: string };
+/**
+ * How long Redis keeps a key after its record has expired by the caller's clock. The scripts already
+ * treat it as absent, as DynamoDB's conditions treat an item its TTL sweep has not reached; until Redis
+ * drops it, a claim can still report the record it replaced, and nothing is freed before the function's
+ * clock says so.
+ */
+export const EXPIRED_KEY_GRACE_MS = 60_000;
 
 /**
- * The instant Redis drops the key: the end of the second named by `expiration`, since a record counts
- * as expired only once `expiration < now (s)`. So the key never outlives its retention, nor vanishes
- * while the conditions still count it.
+ * The key's lifetime from the claim, on the caller's clock: to the end of the second named by
+ * `expiration` (a record counts as expired once `expiration < now (s)`), plus `EXPIRED_KEY_GRACE_MS`.
+ * A duration, not an instant, so the server's own clock does not matter. Zero or less: Redis drops the key.
  */
-export function expireAtMs(expiration: number): string {
-  return String((expiration + 1) * 1000);
+export function keyLifetimeMs(expiration: number, now: number): string {
+  return String((expiration + 1) * 1000 - now + EXPIRED_KEY_GRACE_MS);
 }
 
 /** ARGV of the claim script. */
 export function claimArgs(request: ClaimRequest): string[] {
-  const args = [request.leaseToken, String(request.leaseExpiresAt), String(request.expiration), expireAtMs(request.expiration), String(request.now)];
+  const args = [request.leaseToken, String(request.leaseExpiresAt), String(request.expiration), keyLifetimeMs(request.expiration, request.now), String(request.now)];
   if (request.fingerprint !== undefined) args.push(request.fingerprint);
   return args;
 }
@@ -36,7 +41,7 @@ function resultField(result: EncodedResult): string | undefined {
 
 /** ARGV of the complete script. */
 export function completeArgs(request: CompleteRequest): string[] {
-  const args = [request.leaseToken, String(request.expiration), expireAtMs(request.expiration), request.result.encoding];
+  const args = [request.leaseToken, String(request.expiration), request.result.encoding];
   const data = resultField(request.result);
   if (data !== undefined) args.push(data);
   return args;
@@ -59,7 +64,7 @@ function resultFromFields(fields: Record<string, string>): EncodedResult {
 }
 
 /** A hash read back into a record; `undefined` when empty or not a record of this library. */
-export function recordFromFields(id: string, fields: Record<string, string>): StoredRecord | undefined {
+export function recordFromFields(id: string, fields: Record<string, string>): IdempotencyRecord | undefined {
   const status = fields[A.status];
   const expiration = Number(fields[A.expiration]);
   if (!Number.isFinite(expiration) || fields[A.expiration] === undefined) return undefined;
@@ -70,8 +75,7 @@ export function recordFromFields(id: string, fields: Record<string, string>): St
     return { id, status, expiration, leaseToken: leaseToken ?? '', leaseExpiresAt: Number(fields[A.leaseExpiresAt] ?? 0), fingerprint, createdAt };
   }
   if (status === 'COMPLETED') {
-    const record: StoredRecord = { id, status, expiration, fingerprint, result: resultFromFields(fields), createdAt, leaseToken };
-    return record;
+    return { id, status, expiration, fingerprint, result: resultFromFields(fields), createdAt, leaseToken };
   }
   return undefined;
 }

@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto';
  * The store's Lua scripts: one per transition, each touching exactly one key (`KEYS[1]`), so every call is
  * one round trip and hashes to one cluster slot. Redis runs a script atomically: nothing interleaves
  * between its read and its write, which is what DynamoDB's condition expressions give the other store.
- * Times come from the caller (`now`), as in DynamoDB's conditions; the key's own expiry (`PEXPIREAT`)
- * is the server's clock.
+ * Times come from the caller (`now`), as in DynamoDB's conditions, and so do the keys' lifetimes: each
+ * is set as a duration (`PEXPIRE`) measured on the caller's clock, so a server whose clock differs from
+ * the function's neither frees a record early nor keeps it late.
  */
 export interface RedisScript {
   readonly name: 'claim' | 'complete' | 'release';
@@ -19,7 +20,7 @@ function script(name: RedisScript['name'], source: string): RedisScript {
 }
 
 /**
- * Claim. ARGV: leaseToken, leaseExpiresAt (ms), expiration (s), expireAtMs, now (ms), [fingerprint].
+ * Claim. ARGV: leaseToken, leaseExpiresAt (ms), expiration (s), the key's lifetime (ms), now (ms), [fingerprint].
  * The key is free when
  *
  *   absent                      no fields (or Redis expired it)
@@ -48,24 +49,27 @@ if #old > 0 then
 end
 redis.call('HSET', KEYS[1], 'status', 'IN_PROGRESS', 'leaseToken', ARGV[1], 'leaseExpiresAt', ARGV[2], 'expiration', ARGV[3], 'createdAt', ARGV[5])
 if #ARGV >= 6 then redis.call('HSET', KEYS[1], 'fingerprint', ARGV[6]) end
-redis.call('PEXPIREAT', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
 table.insert(old, 1, 'claimed')
 return old`,
 );
 
 /**
- * Complete, fenced on the lease token. ARGV: leaseToken, expiration (s), expireAtMs, resultEncoding, [result].
+ * Complete, fenced on the lease token. ARGV: leaseToken, expiration (s), resultEncoding, [result].
  * The completed record keeps the token, so a retried completion that already landed passes the fence
  * again; an invocation whose lease was taken over finds another token and leaves the record alone.
- * An absent key (expired by Redis) is not completed. Replies 1 or 0.
+ * An absent key (expired by Redis) is not completed. The key's lifetime moves by as much as the record's
+ * expiration does (the claim set it on the caller's clock; nothing here needs a clock). Replies 1 or 0.
  */
 export const COMPLETE = script(
   'complete',
-  `if redis.call('HGET', KEYS[1], 'leaseToken') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'status', 'COMPLETED', 'expiration', ARGV[2], 'resultEncoding', ARGV[4])
-if #ARGV >= 5 then redis.call('HSET', KEYS[1], 'result', ARGV[5]) else redis.call('HDEL', KEYS[1], 'result') end
+  `local f = redis.call('HMGET', KEYS[1], 'leaseToken', 'expiration')
+if f[1] ~= ARGV[1] then return 0 end
+local ttl = redis.call('PTTL', KEYS[1])
+redis.call('HSET', KEYS[1], 'status', 'COMPLETED', 'expiration', ARGV[2], 'resultEncoding', ARGV[3])
+if #ARGV >= 4 then redis.call('HSET', KEYS[1], 'result', ARGV[4]) else redis.call('HDEL', KEYS[1], 'result') end
 redis.call('HDEL', KEYS[1], 'leaseExpiresAt')
-redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+if ttl >= 0 then redis.call('PEXPIRE', KEYS[1], ttl + (tonumber(ARGV[2]) - (tonumber(f[2]) or tonumber(ARGV[2]))) * 1000) end
 return 1`,
 );
 

@@ -1,6 +1,6 @@
-import type { ClaimRequest, ClaimResult, CompleteRequest, IdempotencyStore } from '../core/store';
+import type { ClaimRequest, ClaimResult, CompleteRequest, IdempotencyRecord, IdempotencyStore, StoreCallOptions } from '../core/store';
 import { redisCommands, type RedisClientLike, type RedisCommands } from './redis-client';
-import { claimArgs, claimResultFromReply, completeArgs, recordFromFields, type StoredRecord } from './redis-record';
+import { claimArgs, claimResultFromReply, completeArgs, recordFromFields } from './redis-record';
 import { CLAIM, COMPLETE, RELEASE, type RedisScript } from './redis-scripts';
 
 /** The default `maxResultBytes`: large enough for any API response worth replaying, small enough not to stall a single-threaded server. */
@@ -33,12 +33,6 @@ export interface RedisStoreOptions {
   readonly commandTimeoutMs?: number;
 }
 
-/** Options for a read. */
-export interface GetOptions {
-  /** Rejects the read as soon as it aborts (the reply, if one comes, is ignored). */
-  readonly signal?: AbortSignal;
-}
-
 const OPTION_NAMES = new Set(['client', 'keyPrefix', 'maxResultBytes', 'commandTimeoutMs']);
 
 /**
@@ -47,6 +41,7 @@ const OPTION_NAMES = new Set(['client', 'keyPrefix', 'maxResultBytes', 'commandT
  * See the README's Redis section for what Redis does and does not promise across a failover.
  */
 export class RedisStore implements IdempotencyStore {
+  /** The largest encoded result a record holds. */
   readonly maxResultBytes: number;
   /** What every record key starts with. */
   readonly keyPrefix: string;
@@ -82,7 +77,8 @@ export class RedisStore implements IdempotencyStore {
     return claimResultFromReply(request.id, await this.run(CLAIM, request.id, claimArgs(request)));
   }
 
-  async get(id: string, options: GetOptions = {}): Promise<StoredRecord | undefined> {
+  /** `signal` rejects the read as soon as it aborts; a reply that comes later is ignored. */
+  async get(id: string, options: StoreCallOptions = {}): Promise<IdempotencyRecord | undefined> {
     return recordFromFields(id, await this.bounded('HGETALL', this.commands.hGetAll(this.keyOf(id)), options.signal));
   }
 

@@ -2,33 +2,35 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RedisStore } from '../../../lib/idempotency/redis';
 import { redisCommands } from '../../../lib/idempotency/stores/redis-client';
-import { claimArgs, claimResultFromReply, completeArgs, expireAtMs, recordFromFields } from '../../../lib/idempotency/stores/redis-record';
+import { claimArgs, claimResultFromReply, completeArgs, EXPIRED_KEY_GRACE_MS, keyLifetimeMs, recordFromFields } from '../../../lib/idempotency/stores/redis-record';
 import { CLAIM, COMPLETE, RELEASE } from '../../../lib/idempotency/stores/redis-scripts';
 
 const NOW = 1_764_000_000_123;
 const fakeClient = { evalsha: async () => 1, eval: async () => 1, hgetall: async () => ({}) };
 
 describe('Redis record encoding (pure)', () => {
-  it('expires the key at the end of the second the record stops counting in', () => {
-    expect(expireAtMs(1_764_000_100)).toBe('1764000101000');
+  it('keeps the key to the end of the second the record stops counting in, plus the grace, on the caller\'s clock', () => {
+    expect(EXPIRED_KEY_GRACE_MS).toBe(60_000);
+    expect(keyLifetimeMs(1_764_000_100, 1_764_000_000_123)).toBe(String(100_877 + 60_000));
+    expect(Number(keyLifetimeMs(1_764_000_000, 1_764_000_000_000 + 86_400_000))).toBeLessThan(0); // long expired: Redis drops it
   });
 
   it('sends claim arguments in the order the script reads them, the fingerprint last and only when given', () => {
     const request = { id: 'id', leaseToken: 't', leaseExpiresAt: NOW + 30_000, expiration: 1_764_086_400, now: NOW };
-    expect(claimArgs(request)).toEqual(['t', String(NOW + 30_000), '1764086400', '1764086401000', String(NOW)]);
+    expect(claimArgs(request)).toEqual(['t', String(NOW + 30_000), '1764086400', String(1_764_086_401_000 - NOW + 60_000), String(NOW)]);
     expect(claimArgs({ ...request, fingerprint: 'fp' })).toHaveLength(6);
   });
 
   it('stores gzip bytes as base64 and reads them back byte for byte', () => {
     const data = new Uint8Array([0x1f, 0x8b, 0, 255, 10]);
     const args = completeArgs({ id: 'id', leaseToken: 't', expiration: 100, result: { encoding: 'json-gzip', data } });
-    expect(args).toEqual(['t', '100', '101000', 'json-gzip', Buffer.from(data).toString('base64')]);
-    const record = recordFromFields('id', { status: 'COMPLETED', expiration: '100', resultEncoding: 'json-gzip', result: args[4]!, leaseToken: 't' });
+    expect(args).toEqual(['t', '100', 'json-gzip', Buffer.from(data).toString('base64')]);
+    const record = recordFromFields('id', { status: 'COMPLETED', expiration: '100', resultEncoding: 'json-gzip', result: args[3]!, leaseToken: 't' });
     expect(record).toMatchObject({ status: 'COMPLETED', leaseToken: 't', result: { encoding: 'json-gzip', data } });
   });
 
   it('sends no result for `undefined` and `omitted`, and reads a completed record without one as such', () => {
-    expect(completeArgs({ id: 'id', leaseToken: 't', expiration: 1, result: { encoding: 'omitted' } })).toHaveLength(4);
+    expect(completeArgs({ id: 'id', leaseToken: 't', expiration: 1, result: { encoding: 'omitted' } })).toHaveLength(3);
     expect(recordFromFields('id', { status: 'COMPLETED', expiration: '1', resultEncoding: 'undefined' })).toMatchObject({ result: { encoding: 'undefined' } });
     expect(recordFromFields('id', { status: 'COMPLETED', expiration: '1', resultEncoding: 'json' })).toMatchObject({ result: { encoding: 'omitted' } });
   });

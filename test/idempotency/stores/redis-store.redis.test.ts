@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClaimRequest } from '../../../lib/idempotency';
 import { RedisStore } from '../../../lib/idempotency/redis';
 import { encodeResult } from '../../../lib/idempotency/core/result-codec';
+import { EXPIRED_KEY_GRACE_MS } from '../../../lib/idempotency/stores/redis-record';
 import { countCommands } from '../../support/counting-redis';
 import { CLIENT_KINDS, connectClient, inspector, uniquePrefix, type TestClient } from '../../support/redis';
 
@@ -41,7 +42,9 @@ describe.each(CLIENT_KINDS)('RedisStore with %s against a real redis-server', (k
   describe('claim', () => {
     it('claims an absent key in one round trip and sets the key to expire when the record stops counting', async () => {
       const request = claimOf();
+      const before = Date.now(); // the server shares this machine's clock: its script runs between the two readings
       expect(await store.claim(request)).toEqual({ claimed: true });
+      const after = Date.now();
       expect(counter.counts).toEqual({ evalsha: 1 });
       expect(await admin.hGetAll(store.keyOf(request.id))).toEqual({
         status: 'IN_PROGRESS',
@@ -51,7 +54,17 @@ describe.each(CLIENT_KINDS)('RedisStore with %s against a real redis-server', (k
         createdAt: String(NOW),
         fingerprint: 'fp-1',
       });
-      expect(await admin.pExpireTime(store.keyOf(request.id))).toBe((request.expiration + 1) * 1000);
+      const lifetime = (request.expiration + 1) * 1000 - request.now + EXPIRED_KEY_GRACE_MS;
+      const expiresAt = await admin.pExpireTime(store.keyOf(request.id));
+      expect(expiresAt).toBeGreaterThanOrEqual(before + lifetime);
+      expect(expiresAt).toBeLessThanOrEqual(after + lifetime);
+    });
+
+    it('measures the key\'s lifetime on the caller\'s clock, so a caller whose clock is a day behind the server\'s is not freed early', async () => {
+      const dayAgo = NOW - 86_400_000;
+      const request = claimOf({ now: dayAgo, leaseExpiresAt: dayAgo + 30_000, expiration: Math.floor(dayAgo / 1000) + RETENTION_S });
+      await store.claim(request);
+      expect(await admin.pTTL(store.keyOf(request.id))).toBeGreaterThan((RETENTION_S - 60) * 1000);
     });
 
     it('stores no fingerprint field when the request has none', async () => {
@@ -113,18 +126,19 @@ describe.each(CLIENT_KINDS)('RedisStore with %s against a real redis-server', (k
   });
 
   describe('complete', () => {
-    it('completes the caller\'s record in one round trip, keeps its lease token and moves the key\'s expiry', async () => {
+    it('completes the caller\'s record in one round trip, keeps its lease token and moves the key\'s expiry with the record\'s', async () => {
       const request = claimOf();
       await store.claim(request);
       counter.reset();
       const expiration = request.expiration + 60;
+      const claimedUntil = await admin.pExpireTime(store.keyOf(request.id));
       expect(await store.complete({ id: request.id, leaseToken: request.leaseToken, result: { encoding: 'json', data: '[1,2]' }, expiration })).toEqual({ completed: true });
       expect(counter.counts).toEqual({ evalsha: 1 });
       expect(await store.get(request.id)).toEqual({
         id: request.id, status: 'COMPLETED', expiration, fingerprint: 'fp-1', createdAt: NOW, leaseToken: request.leaseToken, result: { encoding: 'json', data: '[1,2]' },
       });
       expect(await admin.hExists(store.keyOf(request.id), 'leaseExpiresAt')).toBe(0);
-      expect(await admin.pExpireTime(store.keyOf(request.id))).toBe((expiration + 1) * 1000);
+      expect(await admin.pExpireTime(store.keyOf(request.id))).toBe(claimedUntil + 60_000); // moved as far as the expiration
     });
 
     it('succeeds again when a completion that already landed is retried', async () => {
