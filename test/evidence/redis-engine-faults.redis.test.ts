@@ -88,6 +88,22 @@ describe.each(CLIENT_KINDS)('%s: faults through idempotentHttp', (kind) => {
     expect(state.runs).toBe(1);
   });
 
+  it.each([
+    ['the reply is lost after the script ran', () => proxy.loseNextReply()],
+    ['the connection is reset before the request arrives', () => proxy.resetNextRequest()],
+  ])('at the claim, when %s: the claim is still the caller\'s (no key locked by its own claim), the handler runs once, the caller gets its 201', async (_name, fault) => {
+    const { handler, state } = paymentHandler();
+    const key = randomUUID();
+    fault();
+    const first = await handler(key);
+    expect(first.statusCode).toBe(201);
+    expect(replayed(first)).toBe(false);
+    const duplicate = await handler(key);
+    expect(replayed(duplicate)).toBe(true);
+    expect(duplicate.body).toBe(first.body);
+    expect(state.runs).toBe(1);
+  });
+
   it('at release, when the reply is lost: the handler\'s own 503 reaches the caller, and the retry runs at once (no 409)', async () => {
     const { handler, state } = paymentHandler(() => proxy.loseNextReply(), { failFirst: true });
     const key = randomUUID();

@@ -18,6 +18,8 @@ export class TcpFaultProxy {
   private down = false;
   /** Connections accepted so far (reconnects included). */
   accepted = 0;
+  /** Armed faults made so far: a test can wait until its fault has really struck. */
+  faultsMade = 0;
 
   private constructor(private readonly targetPort: number) {}
 
@@ -58,8 +60,10 @@ export class TcpFaultProxy {
     for (const pair of this.pairs) this.drop(pair);
   }
 
+  /** Ends an outage and disarms a fault not made yet, so nothing leaks into the next test. */
   restore(): void {
     this.down = false;
+    this.armed = undefined;
   }
 
   /** Resolves once every delayed reply has been passed on (or dropped with its connection). */
@@ -85,6 +89,7 @@ export class TcpFaultProxy {
     client.on('data', (chunk) => {
       if (this.armed?.kind === 'reset-request') {
         this.armed = undefined;
+        this.faultsMade++;
         this.drop(pair);
         return;
       }
@@ -94,12 +99,14 @@ export class TcpFaultProxy {
       const armed = this.armed;
       if (armed?.kind === 'lose-reply') {
         this.armed = undefined;
+        this.faultsMade++;
         this.drop(pair);
         return;
       }
       let delay = 0;
       if (armed?.kind === 'delay-reply') {
         this.armed = undefined;
+        this.faultsMade++;
         delay = armed.ms;
       }
       const next = replies.then(async () => {

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClaimRequest, ClaimResult, CompleteRequest, IdempotencyRecord, IdempotencyStore, StoreCallOptions } from '../core/store';
 import { redisCommands, type RedisClientLike, type RedisCommands } from './redis-client';
+import { isConnectionFailure, isNoScript } from './redis-errors';
 import { claimArgs, claimResultFromReply, completeArgs, recordFromFields } from './redis-record';
 import { CLAIM, COMPLETE, RELEASE, type RedisScript } from './redis-scripts';
 
@@ -32,6 +34,9 @@ export interface RedisStoreOptions {
    */
   readonly commandTimeoutMs?: number;
 }
+
+/** Pauses before a script is sent again after a connection failure (so at most three attempts). */
+const CONNECTION_RETRY_DELAYS_MS = [50, 200];
 
 const OPTION_NAMES = new Set(['client', 'keyPrefix', 'maxResultBytes', 'commandTimeoutMs']);
 
@@ -92,16 +97,29 @@ export class RedisStore implements IdempotencyStore {
 
   /**
    * EVALSHA, and EVAL only when the server answers NOSCRIPT (a restart, a failover, `SCRIPT FLUSH`):
-   * a NOSCRIPT reply means the script did not run, so sending it whole cannot run it twice.
+   * a NOSCRIPT reply means the script did not run, so sending it whole cannot run it twice. A call whose
+   * connection failed before any answer is sent again after `CONNECTION_RETRY_DELAYS_MS` (the client
+   * reconnects meanwhile): it may have landed, and each script counts its own lease token's write as done.
    */
   private async run(script: RedisScript, id: string, args: readonly string[]): Promise<unknown> {
     const key = this.keyOf(id);
-    try {
-      return await this.bounded(script.name, this.commands.evalSha(script.sha, key, args));
-    } catch (error) {
-      if (!String((error as { message?: unknown } | null)?.message ?? '').startsWith('NOSCRIPT')) throw error;
-      return this.bounded(script.name, this.commands.eval(script.source, key, args));
+    const once = async () => {
+      try {
+        return await this.bounded(script.name, this.commands.evalSha(script.sha, key, args));
+      } catch (error) {
+        if (!isNoScript(error)) throw error;
+        return this.bounded(script.name, this.commands.eval(script.source, key, args));
+      }
+    };
+    for (const delay of CONNECTION_RETRY_DELAYS_MS) {
+      try {
+        return await once();
+      } catch (error) {
+        if (!isConnectionFailure(error)) throw error;
+        await sleep(delay);
+      }
     }
+    return once();
   }
 
   private bounded<T>(what: string, reply: Promise<T>, signal?: AbortSignal): Promise<T> {
