@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { httpEvent } from '../test/support/api-gateway-fixtures';
-import { lambdaContext } from '../test/support/lambda-context';
+import { httpApiEvent } from '../lib/local/api-events';
+import { localLambdaContext } from '../lib/local/lambda-context';
 
 /** What the fake payment handler answers: a 201 with the payment as JSON. */
 export interface PaymentResponse {
@@ -19,23 +19,27 @@ const ORDER = JSON.stringify({ amount: 1000, currency: 'EUR', source: 'tok_visa'
 
 /** The same request every contender gets: an HTTP API (2.0) POST with a JWT principal, a key and a JSON body. */
 export function paymentEvent(key: string, principal = 'alice'): APIGatewayProxyEventV2 {
-  return httpEvent({
-    method: 'POST',
-    path: '/payments',
-    resource: '/payments',
-    headers: [
-      ['Content-Type', 'application/json'],
-      ['Idempotency-Key', key],
-      ['User-Agent', 'bench/1.0'],
-    ],
-    body: ORDER,
-    principal,
-  });
+  return httpApiEvent(
+    {
+      method: 'POST',
+      path: '/payments',
+      rawQuery: '',
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Idempotency-Key', key],
+        ['User-Agent', 'bench/1.0'],
+      ],
+      body: Buffer.from(ORDER),
+      sourceIp: '203.0.113.7',
+      principal,
+    },
+    { method: 'POST', resource: '/payments', pathParameters: null },
+  );
 }
 
 /** A fresh Lambda context, its remaining time counting down in real time. */
 export function invocationContext(): Context {
-  return lambdaContext(INVOCATION_REMAINING_MS, FUNCTION_NAME);
+  return localLambdaContext(INVOCATION_REMAINING_MS, FUNCTION_NAME);
 }
 
 /** A duplicate to hold in flight: the handler waits at `started` until `release()`. */

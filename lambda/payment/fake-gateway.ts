@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LEDGER_PARTITION_KEY, LEDGER_SORT_KEY } from './ledger-schema';
 
 /** The test tokens the fake gateway knows, as payment providers have them. */
@@ -43,7 +43,7 @@ export class FakePaymentGateway {
     const { Attributes } = await this.documents.send(
       new UpdateCommand({
         TableName: this.ledgerTable,
-        Key: { [LEDGER_PARTITION_KEY]: `CHARGE#${request.idempotencyKey}`, [LEDGER_SORT_KEY]: 'CHARGE' },
+        Key: chargeKey(request.idempotencyKey),
         UpdateExpression:
           'SET chargeId = if_not_exists(chargeId, :chargeId), amount = if_not_exists(amount, :amount), ' +
           'currency = if_not_exists(currency, :currency), #status = if_not_exists(#status, :status), ' +
@@ -60,7 +60,21 @@ export class FakePaymentGateway {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    const { chargeId, amount, currency, status, created } = Attributes as Charge;
-    return { chargeId, amount, currency, status, created };
+    return toCharge(Attributes!);
   }
+
+  /** The charge made under `idempotencyKey`, if any: how a merchant reconciles a payment it could not settle. */
+  async find(idempotencyKey: string): Promise<Charge | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.ledgerTable, Key: chargeKey(idempotencyKey), ConsistentRead: true }),
+    );
+    return Item ? toCharge(Item) : undefined;
+  }
+}
+
+const chargeKey = (idempotencyKey: string) => ({ [LEDGER_PARTITION_KEY]: `CHARGE#${idempotencyKey}`, [LEDGER_SORT_KEY]: 'CHARGE' });
+
+function toCharge(item: Record<string, unknown>): Charge {
+  const { chargeId, amount, currency, status, created } = item as unknown as Charge;
+  return { chargeId, amount, currency, status, created };
 }

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TABLE_NAME_ENV } from '../../lib/idempotency';
+import { OPERATION_ENV, TABLE_NAME_ENV } from 'lambda-idempotency';
 import { LEDGER_TABLE_NAME_ENV } from './ledger-schema';
 import { createPaymentApi } from './payment-api';
 
@@ -14,5 +14,5 @@ export const handler = createPaymentApi({
   idempotencyTable: requiredEnv(TABLE_NAME_ENV),
   ledgerTable: requiredEnv(LEDGER_TABLE_NAME_ENV),
   client: new DynamoDBClient({}),
-  idempotency: { localCache: true },
+  idempotency: { localCache: true, operation: requiredEnv(OPERATION_ENV) },
 });

@@ -2,7 +2,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import {
-  DynamoDbStore,
   idempotentHttp,
   principalOf,
   problemResponse,
@@ -11,13 +10,17 @@ import {
   type IdempotencyContext,
   type IdempotencyStore,
   type IdempotentHttpOptions,
-} from '../../lib/idempotency';
-import { FakePaymentGateway, GatewayUnavailableError } from './fake-gateway';
-import { parsePaymentRequest } from './payment-request';
-import { PaymentRepository } from './payments';
-
-/** Where the example's own problem types live (the library's have their own base). */
-const PROBLEMS = 'tag:lambda-idempotency,2026:payments/';
+} from 'lambda-idempotency';
+import { DynamoDbStore } from 'lambda-idempotency/dynamodb';
+import { createPayment, json, type PaymentLogger } from './create-payment';
+import { FakePaymentGateway } from './fake-gateway';
+import { parseListRequest } from './list-request';
+import { isPaymentId } from './payment-id';
+import { PAYMENT_OPERATION } from './payment-operation';
+import { invalidRequest, paymentNotFound, PROBLEMS } from './payment-problems';
+import { bodyOf, routeOf, screenPayment } from './payment-screen';
+import type { StoredPayment } from './payment-items';
+import { PaymentRepository, type Payment } from './payments';
 
 /** What the payment API needs to run: its tables and a client to reach them. */
 export interface PaymentApiConfig {
@@ -31,6 +34,8 @@ export interface PaymentApiConfig {
   readonly store?: IdempotencyStore;
   /** Passed on to `idempotentHttp` (the local cache, a shorter wait…). */
   readonly idempotency?: Omit<IdempotentHttpOptions, 'store'>;
+  /** Where failures the caller cannot see are reported. @default console (CloudWatch, when deployed) */
+  readonly logger?: PaymentLogger;
 }
 
 /**
@@ -41,61 +46,44 @@ export function createPaymentApi(config: PaymentApiConfig) {
   const documents = DynamoDBDocumentClient.from(config.client);
   const gateway = new FakePaymentGateway(documents, config.ledgerTable);
   const payments = new PaymentRepository(documents, config.ledgerTable);
+  const logger: PaymentLogger = config.logger ?? { error: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })) };
 
   async function route(event: ApiGatewayEvent, _context: Context, idem: IdempotencyContext): Promise<HttpResponse> {
     const owner = principalOf(event);
     if (!owner) return problemResponse({ type: `${PROBLEMS}unauthorized`, title: 'Unauthorized', status: 401, detail: 'Send a bearer token.' });
     const { method, resource, id } = routeOf(event);
-    if (method === 'POST' && resource === '/payments') return createPayment(event, owner, idem);
-    if (method === 'GET' && resource === '/payments') return json(200, { data: await payments.list(owner) });
-    if (method === 'GET' && resource === '/payments/{id}' && id) {
+    if (method === 'POST' && resource === '/payments') {
+      return createPayment({ owner, body: bodyOf(event), idem }, { payments, gateway, logger });
+    }
+    if (method === 'GET' && resource === '/payments') {
+      const request = parseListRequest(event);
+      if (!request.ok) return invalidRequest('Invalid list request', request.errors);
+      const page = await payments.page(owner, request.value);
+      return json(200, { object: 'list', url: '/payments', has_more: page.hasMore, data: page.data });
+    }
+    if (method === 'GET' && resource === '/payments/{id}') {
+      // Checked before any read: a malformed id is simply not one of this caller's payments.
+      if (!isPaymentId(id)) return paymentNotFound();
       const payment = await payments.find(owner, id);
-      if (payment) return json(200, payment);
-      return problemResponse({ type: `${PROBLEMS}not-found`, title: 'Payment not found', status: 404, detail: `No payment ${id} for this caller.` });
+      return payment ? json(200, await reconciled(owner, payment)) : paymentNotFound();
     }
     return problemResponse({ type: `${PROBLEMS}no-route`, title: 'Not found', status: 404, detail: `No route for ${method} ${resource}.` });
   }
 
-  async function createPayment(event: ApiGatewayEvent, owner: string, idem: IdempotencyContext): Promise<HttpResponse> {
-    const body = event.body != null && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body ?? undefined;
-    const parsed = parsePaymentRequest(body);
-    if (!parsed.ok) {
-      return problemResponse({
-        type: `${PROBLEMS}invalid-request`,
-        title: 'Invalid payment request',
-        status: 400,
-        detail: parsed.errors.map((error) => `\`${error.name}\` ${error.reason}`).join('; '),
-        errors: parsed.errors,
-      });
-    }
+  /** A pending payment whose charge went through (its settling failed after the charge) is settled on read. */
+  async function reconciled(owner: string, payment: StoredPayment): Promise<Payment> {
+    const { downstreamKey, ...visible } = payment;
+    if (visible.status !== 'pending') return visible;
     try {
-      // The provider's own idempotency key: the same for every run of this request, so it charges once.
-      const charge = await gateway.charge({ ...parsed.value, idempotencyKey: idem.downstreamKey('charge') });
-      if (charge.status === 'declined') {
-        return problemResponse({ type: `${PROBLEMS}card-declined`, title: 'Card declined', status: 402, detail: 'The card was declined.', chargeId: charge.chargeId });
-      }
-      const payment = await payments.record(owner, charge);
-      return json(201, payment, { Location: `/payments/${payment.id}` });
+      const charge = await gateway.find(downstreamKey);
+      return charge ? await payments.settle(owner, visible.id, charge) : visible;
     } catch (error) {
-      if (!(error instanceof GatewayUnavailableError)) throw error;
-      return problemResponse(
-        { type: `${PROBLEMS}gateway-unavailable`, title: 'Payment gateway unavailable', status: 503, detail: 'Nothing was charged; retry with the same Idempotency-Key.' },
-        { 'Retry-After': '1' },
-      );
+      logger.error('A pending payment could not be reconciled; it stays pending.', { payment: visible.id, error: String(error) });
+      return visible;
     }
   }
 
   const store = config.store ?? new DynamoDbStore({ tableName: config.idempotencyTable, client: config.client });
-  return idempotentHttp(route, { store, ...config.idempotency });
-}
-
-function routeOf(event: ApiGatewayEvent): { method: string; resource: string; id: string | undefined } {
-  const id = event.pathParameters?.id;
-  if ('httpMethod' in event) return { method: event.httpMethod, resource: event.resource, id };
-  const [method = '', resource = ''] = event.routeKey === '$default' ? [event.requestContext.http.method, event.rawPath] : event.routeKey.split(' ');
-  return { method, resource, id };
-}
-
-function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
-  return { statusCode, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
+  const idempotent = idempotentHttp(route, { store, operation: PAYMENT_OPERATION, ...config.idempotency });
+  return async (event: ApiGatewayEvent, context: Context) => screenPayment(event) ?? idempotent(event, context);
 }

@@ -1,61 +1,81 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Charge } from './fake-gateway';
-import { LEDGER_PARTITION_KEY, LEDGER_SORT_KEY } from './ledger-schema';
+import { newPaymentId } from './payment-id';
+import { findInput, openInput, pageInput, reserveInput, settleInput, toPayment, type PageRequest, type Payment, type StoredPayment } from './payment-items';
+import type { PaymentRequest } from './payment-request';
 
-/** A payment as the API returns it. */
-export interface Payment {
-  readonly id: string;
-  readonly amount: number;
-  readonly currency: string;
-  readonly status: 'succeeded';
-  readonly created: string;
+export type { PageRequest, Payment } from './payment-items';
+
+/** A page of payments, newest first. */
+export interface PaymentPage {
+  readonly data: Payment[];
+  readonly hasMore: boolean;
 }
 
-/** The merchant's own record of payments, one partition per caller so no caller can read another's. */
+/**
+ * The merchant's own record of payments, one partition per caller so no caller can read another's.
+ * A payment is opened (`pending`) before its charge and settled after it, so a charge always has its
+ * payment, whatever fails in between.
+ */
 export class PaymentRepository {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly ledgerTable: string,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Records a successful charge as the caller's payment. The id derives from the charge, so a re-run writes the same item. */
-  async record(owner: string, charge: Charge): Promise<Payment> {
-    const payment: Payment = {
-      id: charge.chargeId.replace(/^ch_/, 'pay_'),
-      amount: charge.amount,
-      currency: charge.currency,
-      status: 'succeeded',
-      created: charge.created,
+  /**
+   * Reserves the payment for this downstream key and opens it as `pending`; a re-run gets the same
+   * payment back, in whatever state the first run left it. `undefined`: the key was reserved for a
+   * different request, and nothing may be charged.
+   */
+  async open(owner: string, downstreamKey: string, request: PaymentRequest): Promise<StoredPayment | undefined> {
+    const now = this.now();
+    let reserved: Record<string, unknown>;
+    try {
+      const { Attributes } = await this.documents.send(new UpdateCommand(reserveInput(this.ledgerTable, downstreamKey, request, newPaymentId(now), now.toISOString())));
+      reserved = Attributes!;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+    const payment: StoredPayment = {
+      id: String(reserved.paymentId),
+      amount: request.amount,
+      currency: request.currency,
+      status: 'pending',
+      created: String(reserved.created),
+      charge: null,
+      downstreamKey,
     };
-    await this.documents.send(new PutCommand({ TableName: this.ledgerTable, Item: { ...this.key(owner, payment.id), ...payment } }));
-    return payment;
+    try {
+      await this.documents.send(new PutCommand(openInput(this.ledgerTable, owner, payment)));
+      return payment;
+    } catch (error) {
+      // An earlier run opened it: carry on from where it got (pending, or already settled).
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (await this.find(owner, payment.id)) ?? payment;
+    }
   }
 
-  async find(owner: string, id: string): Promise<Payment | undefined> {
-    const { Item } = await this.documents.send(new GetCommand({ TableName: this.ledgerTable, Key: this.key(owner, id) }));
-    return Item ? toPayment(Item) : undefined;
+  /** Settles a pending payment with its charge: `succeeded`, or `failed` for a declined card. */
+  async settle(owner: string, id: string, charge: Charge): Promise<Payment> {
+    const { Attributes } = await this.documents.send(new UpdateCommand(settleInput(this.ledgerTable, owner, id, charge)));
+    return toPayment(Attributes!);
   }
 
-  /** The caller's payments, newest first, at most `limit`. */
-  async list(owner: string, limit = 100): Promise<Payment[]> {
-    const { Items = [] } = await this.documents.send(
-      new QueryCommand({
-        TableName: this.ledgerTable,
-        KeyConditionExpression: '#pk = :owner AND begins_with(#sk, :payment)',
-        ExpressionAttributeNames: { '#pk': LEDGER_PARTITION_KEY, '#sk': LEDGER_SORT_KEY },
-        ExpressionAttributeValues: { ':owner': `OWNER#${owner}`, ':payment': 'PAYMENT#' },
-        Limit: limit,
-      }),
-    );
-    return Items.map(toPayment).sort((a, b) => b.created.localeCompare(a.created));
+  /** The caller's payment, with the downstream key of its charge; `undefined` when it has none of that id. */
+  async find(owner: string, id: string): Promise<StoredPayment | undefined> {
+    const { Item } = await this.documents.send(new GetCommand(findInput(this.ledgerTable, owner, id)));
+    return Item ? { ...toPayment(Item), downstreamKey: String(Item.downstreamKey) } : undefined;
   }
 
-  private key(owner: string, id: string) {
-    return { [LEDGER_PARTITION_KEY]: `OWNER#${owner}`, [LEDGER_SORT_KEY]: `PAYMENT#${id}` };
+  /** One page of the caller's payments, newest first. */
+  async page(owner: string, page: PageRequest): Promise<PaymentPage> {
+    const { Items = [] } = await this.documents.send(new QueryCommand(pageInput(this.ledgerTable, owner, page)));
+    const hasMore = Items.length > page.limit;
+    const data = Items.slice(0, page.limit).map(toPayment);
+    return { data: page.before !== undefined ? data.reverse() : data, hasMore };
   }
-}
-
-function toPayment(item: Record<string, unknown>): Payment {
-  const { id, amount, currency, status, created } = item as unknown as Payment;
-  return { id, amount, currency, status, created };
 }

@@ -1,7 +1,11 @@
-export { idempotent } from './core/idempotent';
-export type { IdempotentHandler, IdempotentOptions, MissingKeyPolicy } from './core/idempotent';
-export type { IdempotencyContext } from './core/engine';
-export type { EngineOptions, IdempotencyLogger } from './core/options';
+// The package's root entry, `lambda-idempotency`: wrappers, errors and types. It loads no AWS SDK
+// (stores live in their own entries: `lambda-idempotency/dynamodb`, `lambda-idempotency/testing`).
+export { idempotent } from './sources/idempotent';
+export type { IdempotentHandler, IdempotentOptions } from './sources/idempotent';
+export type { MissingKeyPolicy } from './core/event-key';
+export type { IdempotencyContext } from './core/outcome';
+export type { EngineOptions } from './core/options';
+export type { IdempotencyLogger, MetricsOptions } from './core/telemetry';
 export type {
   ClaimRequest,
   ClaimResult,
@@ -10,10 +14,6 @@ export type {
   IdempotencyRecord,
   IdempotencyStore,
 } from './core/store';
-export { DynamoDbStore } from './stores/dynamodb-store';
-export type { DynamoDbStoreOptions } from './stores/dynamodb-store';
-export { MemoryStore } from './stores/memory-store';
-export type { MemoryStoreOptions } from './stores/memory-store';
 export {
   ErrorCode,
   hasErrorCode,
@@ -33,11 +33,11 @@ export { DEFAULT_REPLAYED_HEADERS, isFinalStatus, RELEASED_CLIENT_ERRORS } from 
 export { principalOf } from './http/principal';
 export { DEFAULT_PROBLEM_TYPE_BASE, problemResponse, ProblemType } from './http/problem';
 export type { HttpResponse, Problem } from './http/problem';
-export { PARTITION_KEY, TABLE_NAME_ENV, TTL_ATTRIBUTE } from './schema';
+export { OPERATION_ENV, PARTITION_KEY, TABLE_NAME_ENV, TTL_ATTRIBUTE } from './schema';
+export type { TableLayoutOptions } from './table-layout';
 export { idempotentSqs } from './sources/idempotent-sqs';
 export type { IdempotentSqsOptions, SqsRecordHandler } from './sources/idempotent-sqs';
 export { MetricName } from './core/telemetry';
-export type { MetricsOptions } from './core/options';
 export { idempotentWebhook } from './webhook/idempotent-webhook';
 export type { IdempotentWebhookHandler } from './webhook/idempotent-webhook';
 export type { IdempotentWebhookOptions } from './webhook/webhook-options';

@@ -4,13 +4,13 @@
  * This module imports nothing, so the CDK app can use it without pulling in the runtime.
  */
 
-/** Partition key (string): the sha256 of operation, caller scope and client key. Fixed name. */
+/** Partition key (string): the sha256 of operation, caller scope and client key. An existing table maps it (`table-layout.ts`). */
 export const PARTITION_KEY = 'id';
 
-/** TTL attribute (number, epoch seconds): when DynamoDB may delete the record. Fixed name. */
+/** TTL attribute (number, epoch seconds): when DynamoDB may delete the record. An existing table names its own. */
 export const TTL_ATTRIBUTE = 'expiration';
 
-/** Every attribute the store writes, by role. */
+/** Every attribute the store writes, by role, as a table of its own names them (an existing table may prefix them). */
 export const ATTRIBUTES = {
   id: PARTITION_KEY,
   expiration: TTL_ATTRIBUTE,
@@ -32,6 +32,12 @@ export const ATTRIBUTES = {
 
 /** The environment variable the CDK construct sets and the examples read for the table name. */
 export const TABLE_NAME_ENV = 'IDEMPOTENCY_TABLE_NAME';
+
+/**
+ * The environment variable the example stack sets and its function reads for the `operation`: a
+ * constant from code, never a generated name, so that keys survive a deploy that replaces the function.
+ */
+export const OPERATION_ENV = 'IDEMPOTENCY_OPERATION';
 
 /**
  * The item actions the DynamoDB store uses, and so exactly what a function needs:

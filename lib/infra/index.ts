@@ -1,3 +1,2 @@
-// The CDK side of lambda-idempotency. Imports only the schema module of the runtime.
-export { IdempotencyTable, type IdempotencyTableProps } from './idempotency-table';
+// The example's CDK side. The published construct is `IdempotencyTable` from `lambda-idempotency/cdk`.
 export { PaymentApiStack, type PaymentApiStackProps } from './payment-api-stack';

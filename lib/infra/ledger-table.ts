@@ -8,9 +8,11 @@ import { LEDGER_ACTIONS, LEDGER_PARTITION_KEY, LEDGER_SORT_KEY, LEDGER_TABLE_NAM
 /** Properties of a {@link LedgerTable}. */
 export interface LedgerTableProps {
   /**
-   * What happens to the table when it leaves the stack: it holds the charges, so it is kept.
+   * What happens to the table when it leaves the stack: it holds the payments, so it is kept,
+   * orphaned (a new stack makes a new table; see `IdempotencyTableProps.removalPolicy`). With
+   * `DESTROY`, deletion protection is off and the table goes with the stack.
    *
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN, with deletion protection
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -18,7 +20,7 @@ export interface LedgerTableProps {
 /**
  * The example payment function's ledger: a single table keyed `pk`/`sk` (strings) as
  * `lambda/payment/ledger-schema.ts` lays it out. On-demand, point-in-time recovery, AWS-managed
- * encryption; no TTL, since charges are records to keep.
+ * encryption, deletion protection; no TTL, since payments are records to keep.
  */
 export class LedgerTable extends Construct {
   /** The underlying table. */
@@ -35,6 +37,7 @@ export class LedgerTable extends Construct {
       billing: dynamodb.Billing.onDemand(),
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: props.removalPolicy !== RemovalPolicy.DESTROY,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.tableName = this.table.tableName;

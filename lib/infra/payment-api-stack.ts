@@ -1,6 +1,6 @@
 import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { IdempotencyTable } from './idempotency-table';
+import { IdempotencyTable } from 'lambda-idempotency/cdk';
 import { LedgerTable } from './ledger-table';
 import { PaymentFunction } from './payment-function';
 import { PaymentHttpApi } from './payment-http-api';
@@ -9,8 +9,11 @@ import { PaymentUserPool } from './payment-user-pool';
 /** Properties of a {@link PaymentApiStack}. */
 export interface PaymentApiStackProps extends StackProps {
   /**
-   * What happens to the idempotency and ledger tables on `cdk destroy`. `DESTROY` suits a
-   * throwaway sandbox; kept tables survive a redeploy with all their records.
+   * What happens to the idempotency and ledger tables on `cdk destroy`. `RETAIN` (with deletion
+   * protection) keeps both tables and their records, orphaned: deploying the stack again creates
+   * new, empty tables and never reads the old ones. Records stay in use only across in-place
+   * updates (`cdk deploy` of the same stack, no table replaced). `DESTROY` (deletion protection
+   * off) deletes both with the stack: for a throwaway sandbox.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -43,6 +46,7 @@ export class PaymentApiStack extends Stack {
     this.payment = new PaymentFunction(this, 'Payment');
     // Each grant is exactly the actions the code sends, on that one table.
     this.idempotencyTable.grant(this.payment.function);
+    this.idempotencyTable.addTableNameTo(this.payment.function);
     this.ledgerTable.grant(this.payment.function);
 
     this.users = new PaymentUserPool(this, 'Users');

@@ -5,6 +5,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PAYMENT_OPERATION } from '../../lambda/payment/payment-operation';
+import { OPERATION_ENV } from 'lambda-idempotency/cdk';
 
 /** The example payment handler (exports `handler`). */
 export const PAYMENT_ENTRY = join(__dirname, '..', '..', 'lambda', 'payment', 'index.ts');
@@ -60,7 +62,8 @@ export class PaymentFunction extends Construct {
       timeout: Duration.seconds(10),
       role,
       logGroup: this.logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      // The idempotency operation is a constant: keys must outlive a deploy that replaces the function.
+      environment: { NODE_OPTIONS: '--enable-source-maps', [OPERATION_ENV]: PAYMENT_OPERATION },
       bundling: {
         minify: true,
         sourceMap: true,

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -7,6 +7,7 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PAYMENT_CORS, PAYMENT_ROUTES } from '../../lambda/payment/payment-routes';
 import { ACCESS_TOKEN_SCOPE } from './payment-user-pool';
 
 /** Properties of a {@link PaymentHttpApi}. */
@@ -32,7 +33,7 @@ export interface PaymentHttpApiProps {
   /**
    * Origins browsers may call the API from.
    *
-   * @default ['*'] (tokens travel in the Authorization header, not cookies, so no credentials are shared)
+   * @default ['*'] (`PAYMENT_CORS`: tokens travel in the Authorization header, not cookies, so no credentials are shared)
    */
   readonly corsAllowOrigins?: string[];
   /**
@@ -72,21 +73,29 @@ export class PaymentHttpApi extends Construct {
       // The stage is created below: the default one cannot be given access logs or throttling.
       createDefaultStage: false,
       // API Gateway answers preflight requests itself, before the authorizer, and adds the
-      // headers to the function's responses.
+      // headers to the function's responses. `npm start` serves the same settings.
       corsPreflight: {
-        allowOrigins: props.corsAllowOrigins ?? ['*'],
-        allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.OPTIONS],
-        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
-        // A browser client must see whether a response was replayed, when to retry, and where the payment is.
-        exposeHeaders: ['Idempotent-Replayed', 'Retry-After', 'Location'],
-        maxAge: Duration.hours(1),
+        allowOrigins: props.corsAllowOrigins ?? [...PAYMENT_CORS.allowOrigins],
+        allowMethods: PAYMENT_CORS.allowMethods.map((method) => apigwv2.CorsHttpMethod[method]),
+        allowHeaders: [...PAYMENT_CORS.allowHeaders],
+        exposeHeaders: [...PAYMENT_CORS.exposeHeaders],
+        maxAge: Duration.seconds(PAYMENT_CORS.maxAgeSeconds),
       },
     });
 
+    // Under /aws/vendedlogs/, as AWS advises for logs that services deliver: such log groups need no
+    // entry in the account's CloudWatch Logs resource policy, whose 5,120 characters fill up in an
+    // account with many log deliveries, and then the stage would fail to deploy. The name is unique
+    // to this construct in this stack.
+    const accessLogGroupName = `/aws/vendedlogs/apigateway/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`;
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      logGroupName: accessLogGroupName,
       retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // The log group's ARN without the `:*` that `logGroupArn` ends in: API Gateway stores the
+    // destination without it, so with it drift detection reports the stage as modified forever.
+    const accessLogArn = Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: accessLogGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
@@ -96,10 +105,12 @@ export class PaymentHttpApi extends Construct {
         burstLimit: props.throttlingBurstLimit ?? 100,
       },
       accessLogSettings: {
-        destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
+        destination: { bind: () => ({ destinationArn: accessLogArn }) },
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
+    // The ARN names the log group rather than referencing it: keep the creation order explicit.
+    this.stage.node.addDependency(this.accessLogs);
     this.url = this.stage.url;
 
     // Every route requires a Cognito access token for this client (see ACCESS_TOKEN_SCOPE).
@@ -107,9 +118,10 @@ export class PaymentHttpApi extends Construct {
       userPoolClients: [props.userPoolClient],
     });
     const integration = new HttpLambdaIntegration('PaymentIntegration', props.handler);
-    const routeOptions = { integration, authorizer, authorizationScopes: [ACCESS_TOKEN_SCOPE] };
-    this.api.addRoutes({ path: '/payments', methods: [apigwv2.HttpMethod.POST, apigwv2.HttpMethod.GET], ...routeOptions });
-    this.api.addRoutes({ path: '/payments/{id}', methods: [apigwv2.HttpMethod.GET], ...routeOptions });
+    // The routes `npm start` serves too (PAYMENT_ROUTES); anything else is API Gateway's own 404.
+    for (const route of PAYMENT_ROUTES) {
+      this.api.addRoutes({ path: route.resource, methods: [apigwv2.HttpMethod[route.method]], integration, authorizer, authorizationScopes: [ACCESS_TOKEN_SCOPE] });
+    }
   }
 }
 

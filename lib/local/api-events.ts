@@ -24,11 +24,26 @@ export interface MatchedRoute {
 const TEXT_TYPES = /^(text\/|application\/([\w.+-]+\+)?(json|xml)|application\/x-www-form-urlencoded)/i;
 const LOCAL_ISSUER = 'http://localhost/local-authorizer';
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 function encodeBody(request: LocalRequest): { body: string | null; isBase64Encoded: boolean } {
   if (request.body.length === 0) return { body: null, isBase64Encoded: false };
   const contentType = request.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
-  if (contentType === '' || TEXT_TYPES.test(contentType)) return { body: request.body.toString('utf8'), isBase64Encoded: false };
+  if (contentType === '' || TEXT_TYPES.test(contentType)) {
+    // A text body that is not UTF-8 goes base64, as a binary one does: decoding it would turn its
+    // bytes into U+FFFD, and the handler would see another body than the client sent.
+    const text = utf8(request.body);
+    if (text !== undefined) return { body: text, isBase64Encoded: false };
+  }
   return { body: request.body.toString('base64'), isBase64Encoded: true };
+}
+
+function utf8(bytes: Buffer): string | undefined {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 function queryValues(rawQuery: string): Map<string, string[]> {

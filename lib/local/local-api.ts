@@ -1,14 +1,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
-import { httpApiEvent, restApiEvent, type LocalRequest, type MatchedRoute } from './api-events';
+import { httpApiEvent, restApiEvent, type LocalRequest } from './api-events';
+import { preflightHeaders, withCorsHeaders, type CorsSettings } from './cors';
+import { functionError, noRoute, tooLarge, type GatewayAnswer, type PayloadVersion } from './gateway-answers';
 import { localLambdaContext } from './lambda-context';
+import { invokeErrorLine, timeoutLine } from './lambda-log';
+import { readBody } from './request-body';
+import { parseRequestTarget } from './request-target';
+import { matchRoute, type RouteSpec } from './route-match';
 
-/** A route the local API serves, with `{name}` path parameters: `GET /payments/{id}`. */
-export interface RouteSpec {
-  readonly method: string;
-  readonly resource: string;
-}
+export { matchRoute, type RouteSpec } from './route-match';
 
 /** Options of `startLocalApi`. */
 export interface LocalApiOptions {
@@ -19,13 +21,17 @@ export interface LocalApiOptions {
   /** @default '127.0.0.1' */
   readonly host?: string;
   /** The event shape: HTTP API (2.0, as the deployed stack) or REST (1.0). @default '2.0' */
-  readonly payloadVersion?: '1.0' | '2.0';
-  /** The function timeout: the handler's remaining time starts here, and API Gateway answers 504 past it. @default 10000 */
+  readonly payloadVersion?: PayloadVersion;
+  /** The function timeout: the handler's remaining time starts here; past it the invocation fails, as Lambda's does. @default 10000 */
   readonly timeoutMs?: number;
   /** The function name in the context. @default 'payment-local' */
   readonly functionName?: string;
+  /** The API's CORS settings, as the HTTP API's; `undefined` for an API without CORS. @default undefined */
+  readonly cors?: CorsSettings;
   /** One line per request; `undefined` to stay quiet. @default undefined */
   readonly log?: (line: string) => void;
+  /** Where a failed invocation is reported, in the lines Lambda writes to CloudWatch. @default console.error */
+  readonly errorLog?: (line: string) => void;
 }
 
 /** A running local API. */
@@ -34,8 +40,10 @@ export interface LocalApi {
   close(): Promise<void>;
 }
 
-/** API Gateway's payload limit. */
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Lambda's synchronous invocation limit on the event it is handed: "Request must be smaller than 6291456 bytes". */
+export const MAX_EVENT_BYTES = 6_291_456;
+
+const LOCAL_PROBLEMS = 'tag:lambda-idempotency,2026:local/';
 
 /**
  * A small stand-in for API Gateway on localhost: routes requests, checks the bearer token the way the
@@ -43,17 +51,30 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
  * and sends the handler's response back as API Gateway does. For development and tests only.
  */
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
-  const server = createServer((req, res) => {
+  const errorLog = options.errorLog ?? ((line: string) => console.error(line));
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     const started = Date.now();
-    serve(req, res, options)
-      .catch(() => send(res, 500, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Internal Server Error' })))
+    serve(req, res, options, errorLog)
+      .catch((error: unknown) => {
+        errorLog(invokeErrorLine('local-api', error));
+        answer(res, functionError(options.payloadVersion ?? '2.0'));
+      })
       .finally(() => {
         const replayed = res.getHeader('idempotent-replayed') === 'true';
         options.log?.(`${req.method} ${req.url} ${res.statusCode}${replayed ? ' replayed' : ''} ${Date.now() - started}ms`);
       });
+  };
+  const server = createServer(listener);
+  // A client that announces an oversized body and waits for `100 Continue` is refused before it sends it.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (Number(req.headers['content-length']) > 10 * 1024 * 1024) return closeWith(res, tooLarge(options.payloadVersion ?? '2.0'));
+    res.writeContinue();
+    listener(req, res);
   });
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  // Node's default accept queue (511) overflows under a burst of a thousand new connections, and the
+  // overflow ends in resets; API Gateway takes such a burst, so the stand-in queues it instead.
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 2_048 }, resolve));
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   return {
@@ -66,28 +87,33 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   };
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, options: LocalApiOptions): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const method = (req.method ?? 'GET').toUpperCase();
+async function serve(req: IncomingMessage, res: ServerResponse, options: LocalApiOptions, errorLog: (line: string) => void): Promise<void> {
+  const version = options.payloadVersion ?? '2.0';
+  const method = req.method ?? 'GET';
+  const target = parseRequestTarget(req.url);
   const body = await readBody(req);
-  if (body === undefined) return sendJson(res, 413, { message: 'Request Entity Too Large' });
-  const route = matchRoute(options.routes, method, url.pathname);
-  if (!route) return sendJson(res, 404, { message: 'Not Found' });
+  if (body === 'too-large') return closeWith(res, tooLarge(version));
+  if (!target.ok) return answer(res, noRoute(version));
+
+  const preflight = preflightHeaders(options.cors, method, req.headers);
+  if (preflight) return send(res, 204, preflight, '');
+  const match = matchRoute(options.routes, method, target.path);
+  if (match.kind === 'none') return answer(res, noRoute(version));
+  if (match.kind === 'malformed') {
+    return sendProblem(res, 400, 'malformed-path', 'Malformed path', `The \`${match.parameter}\` path segment is not valid percent-encoding of UTF-8.`);
+  }
 
   const principal = bearerToken(req.headers.authorization);
   if (!principal) {
-    return send(res, 401, { 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer' }, JSON.stringify({
-      type: 'tag:lambda-idempotency,2026:local/unauthorized',
-      title: 'Unauthorized',
-      status: 401,
-      detail: 'Send `Authorization: Bearer <token>`; locally, the token is your principal.',
-    }));
+    return sendProblem(res, 401, 'unauthorized', 'Unauthorized', 'Send `Authorization: Bearer <token>`; locally, the token is your principal.', { 'www-authenticate': 'Bearer' });
   }
 
   const headers: [string, string][] = [];
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
-  const request: LocalRequest = { method, path: url.pathname, rawQuery: url.search.slice(1), headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', principal };
-  const event = options.payloadVersion === '1.0' ? restApiEvent(request, route) : httpApiEvent(request, route);
+  const request: LocalRequest = { method, path: target.path, rawQuery: target.rawQuery, headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', principal };
+  const event = version === '1.0' ? restApiEvent(request, match.route) : httpApiEvent(request, match.route);
+  // Lambda refuses an event this large before running anything; the body alone may be under the API's quota.
+  if (Buffer.byteLength(JSON.stringify(event)) >= MAX_EVENT_BYTES) return answer(res, tooLarge(version));
 
   const timeoutMs = options.timeoutMs ?? 10_000;
   const context = localLambdaContext(timeoutMs, options.functionName ?? 'payment-local');
@@ -95,12 +121,15 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: LocalAp
   const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
   try {
     const result = await Promise.race([options.handler(event as never, context), timedOut]);
-    if (result === 'timeout') return sendJson(res, 504, { message: 'Endpoint request timed out' });
-    sendResult(res, result, options.payloadVersion ?? '2.0');
-  } catch {
-    // What API Gateway answers when the function throws.
-    if (options.payloadVersion === '1.0') sendJson(res, 502, { message: 'Internal server error' });
-    else sendJson(res, 500, { message: 'Internal Server Error' });
+    if (result === 'timeout') {
+      errorLog(timeoutLine(context.awsRequestId, timeoutMs));
+      return answer(res, functionError(version));
+    }
+    sendResult(res, result, version, (headers) => withCorsHeaders(options.cors, req.headers, headers));
+  } catch (error) {
+    // As Lambda logs an invocation that threw, stack included; API Gateway then answers its own 500/502.
+    errorLog(invokeErrorLine(context.awsRequestId, error));
+    answer(res, functionError(version));
   } finally {
     clearTimeout(timer);
   }
@@ -109,40 +138,6 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: LocalAp
 function bearerToken(authorization: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   return match?.[1];
-}
-
-/** Matches `/payments/pay_1` to `/payments/{id}`, capturing `id`. */
-export function matchRoute(routes: readonly RouteSpec[], method: string, path: string): MatchedRoute | undefined {
-  const segments = path.split('/');
-  for (const route of routes) {
-    if (route.method !== method) continue;
-    const template = route.resource.split('/');
-    if (template.length !== segments.length) continue;
-    const parameters: Record<string, string> = {};
-    const matches = template.every((part, i) => {
-      const segment = segments[i]!;
-      const name = /^\{(\w+)\}$/.exec(part)?.[1];
-      if (name) {
-        if (segment === '') return false;
-        parameters[name] = decodeURIComponent(segment);
-        return true;
-      }
-      return part === segment;
-    });
-    if (matches) return { method, resource: route.resource, pathParameters: Object.keys(parameters).length > 0 ? parameters : null };
-  }
-  return undefined;
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 interface LambdaHttpResult {
@@ -154,27 +149,38 @@ interface LambdaHttpResult {
   isBase64Encoded?: boolean;
 }
 
-function sendResult(res: ServerResponse, result: unknown, payloadVersion: '1.0' | '2.0'): void {
+type HeaderMap = Record<string, string | string[]>;
+
+function sendResult(res: ServerResponse, result: unknown, version: PayloadVersion, decorate: (headers: HeaderMap) => HeaderMap): void {
   const structured = typeof result === 'object' && result !== null && 'statusCode' in result;
   if (!structured) {
-    if (payloadVersion === '1.0') return sendJson(res, 502, { message: 'Internal server error' });
+    if (version === '1.0') return answer(res, functionError(version));
     // HTTP API sends a bare value as 200 JSON.
-    return send(res, 200, { 'content-type': 'application/json' }, typeof result === 'string' ? result : JSON.stringify(result ?? null));
+    return send(res, 200, decorate({ 'content-type': 'application/json' }), typeof result === 'string' ? result : JSON.stringify(result ?? null));
   }
   const response = result as LambdaHttpResult;
-  const headers: Record<string, string | string[]> = {};
+  const headers: HeaderMap = {};
   for (const [name, value] of Object.entries(response.headers ?? {})) headers[name.toLowerCase()] = String(value);
   for (const [name, values] of Object.entries(response.multiValueHeaders ?? {})) headers[name.toLowerCase()] = values.map(String);
   if (response.cookies?.length) headers['set-cookie'] = response.cookies;
   const body = response.body === undefined ? '' : response.isBase64Encoded ? Buffer.from(response.body, 'base64') : response.body;
-  send(res, response.statusCode ?? 200, headers, body);
+  send(res, response.statusCode ?? 200, decorate(headers), body);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  send(res, status, { 'content-type': 'application/json' }, JSON.stringify(body));
+function sendProblem(res: ServerResponse, status: number, type: string, title: string, detail: string, headers: Record<string, string> = {}): void {
+  send(res, status, { 'content-type': 'application/problem+json', ...headers }, JSON.stringify({ type: `${LOCAL_PROBLEMS}${type}`, title, status, detail }));
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: string | Buffer): void {
+function answer(res: ServerResponse, gateway: GatewayAnswer): void {
+  send(res, gateway.status, gateway.headers, gateway.body);
+}
+
+/** Answers and closes the connection: after an oversized body, the connection is not reused. */
+function closeWith(res: ServerResponse, gateway: GatewayAnswer): void {
+  send(res, gateway.status, { ...gateway.headers, connection: 'close' }, gateway.body);
+}
+
+function send(res: ServerResponse, status: number, headers: HeaderMap, body: string | Buffer): void {
   if (res.headersSent) return;
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('content-length', Buffer.byteLength(body));

@@ -1,14 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createPaymentApi, type PaymentApiConfig } from '../../lambda/payment/payment-api';
-import { startLocalApi, type LocalApi, type LocalApiOptions, type RouteSpec } from './local-api';
+import { PAYMENT_CORS, PAYMENT_ROUTES } from '../../lambda/payment/payment-routes';
+import { startLocalApi, type LocalApi, type LocalApiOptions } from './local-api';
 import { createIdempotencyTable, createLedgerTable } from './tables';
 
-/** The payment API's routes, as the CDK stack declares them. */
-export const PAYMENT_ROUTES: readonly RouteSpec[] = [
-  { method: 'POST', resource: '/payments' },
-  { method: 'GET', resource: '/payments' },
-  { method: 'GET', resource: '/payments/{id}' },
-];
+export { PAYMENT_ROUTES } from '../../lambda/payment/payment-routes';
 
 /** The payment API on localhost, with its tables, against the DynamoDB the client reaches. */
 export interface LocalPaymentApi extends LocalApi {
@@ -18,20 +14,20 @@ export interface LocalPaymentApi extends LocalApi {
 
 /** Creates both tables and serves the example payment API locally. */
 export async function startLocalPaymentApi(
-  options: Omit<LocalApiOptions, 'handler' | 'routes'> & {
+  options: Omit<LocalApiOptions, 'handler' | 'routes' | 'cors'> & {
     readonly client: DynamoDBClient;
     readonly idempotencyTable?: string;
     readonly ledgerTable?: string;
     readonly idempotency?: PaymentApiConfig['idempotency'];
-    /** @default a DynamoDbStore on `idempotencyTable` */
-    readonly store?: PaymentApiConfig['store'];
+    readonly logger?: PaymentApiConfig['logger'];
   },
 ): Promise<LocalPaymentApi> {
   const idempotencyTable = options.idempotencyTable ?? 'idempotency';
   const ledgerTable = options.ledgerTable ?? 'payment-ledger';
   await createIdempotencyTable(options.client, idempotencyTable);
   await createLedgerTable(options.client, ledgerTable);
-  const handler = createPaymentApi({ idempotencyTable, ledgerTable, client: options.client, store: options.store, idempotency: options.idempotency });
-  const api = await startLocalApi({ ...options, handler, routes: PAYMENT_ROUTES });
+  const handler = createPaymentApi({ idempotencyTable, ledgerTable, client: options.client, idempotency: options.idempotency, logger: options.logger });
+  // The deployed stack's routes and CORS settings, read from the same module the CDK stack reads.
+  const api = await startLocalApi({ ...options, handler, routes: PAYMENT_ROUTES, cors: PAYMENT_CORS });
   return { ...api, idempotencyTable, ledgerTable };
 }

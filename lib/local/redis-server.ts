@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from './dynamodb-local';
+import { freePort } from './free-port';
 
 /** A running `redis-server` on a free loopback port (tests and the bench only). */
 export interface RedisServer {

@@ -1,6 +1,6 @@
 import { CreateTableCommand, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LEDGER_PARTITION_KEY, LEDGER_SORT_KEY } from '../../lambda/payment/ledger-schema';
-import { PARTITION_KEY, TTL_ATTRIBUTE } from '../idempotency/schema';
+import { PARTITION_KEY, TTL_ATTRIBUTE } from 'lambda-idempotency';
 
 /** Creates an idempotency table as the `IdempotencyTable` construct does: `id` (S) and TTL on `expiration`. */
 export async function createIdempotencyTable(client: DynamoDBClient, tableName: string): Promise<void> {

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DynamoDbStore, idempotentHttp, type HttpResponse } from '../../lib/idempotency';
+import { idempotentHttp, type HttpResponse } from '../../lib/idempotency';
+import { DynamoDbStore } from '../../lib/idempotency/dynamodb';
 import { localClient, startDynamoDbLocal, type DynamoDbLocal } from '../../lib/local/dynamodb-local';
 import { createIdempotencyTable } from '../../lib/local/tables';
 import { httpEvent } from '../support/api-gateway-fixtures';
@@ -18,7 +19,7 @@ afterAll(async () => {
 });
 
 it('answers 503 + Retry-After while DynamoDB is down, runs nothing twice, and the same client serves normally once it is back', async () => {
-  local = await startDynamoDbLocal({ dbPath });
+  local = await startDynamoDbLocal({ dbPath, timeoutMs: 90_000 }); // generous: a JVM start on a busy two-core machine
   const port = Number(new URL(local.endpoint).port);
   const client = localClient(local.endpoint); // one client for the whole run, as a warm Lambda container keeps it
   const tableName = `restart-${randomUUID()}`;
@@ -41,10 +42,10 @@ it('answers 503 + Retry-After while DynamoDB is down, runs nothing twice, and th
   }
   expect(runs).toBe(1);
 
-  local = await startDynamoDbLocal({ dbPath, port });
+  local = await startDynamoDbLocal({ dbPath, port, timeoutMs: 90_000 });
   expect(await pay(before)).toMatchObject({ statusCode: 201, body: 'pay_1', headers: { 'Idempotent-Replayed': 'true' } });
   expect(await pay(during)).toMatchObject({ statusCode: 201, body: 'pay_2' });
   expect(await pay(during)).toMatchObject({ statusCode: 201, body: 'pay_2', headers: { 'Idempotent-Replayed': 'true' } });
   expect(runs).toBe(2);
   client.destroy();
-});
+}, 240_000);

@@ -1,7 +1,9 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { LEDGER_ACTIONS, LEDGER_PARTITION_KEY, LEDGER_SORT_KEY, LEDGER_TABLE_NAME_ENV } from '../../lambda/payment/ledger-schema';
-import { STORE_ACTIONS, TABLE_NAME_ENV } from '../../lib/idempotency/schema';
+import { PAYMENT_OPERATION } from '../../lambda/payment/payment-operation';
+import { PAYMENT_CORS, PAYMENT_ROUTES } from '../../lambda/payment/payment-routes';
+import { OPERATION_ENV, STORE_ACTIONS, TABLE_NAME_ENV } from '../../lib/idempotency/schema';
 import { PaymentApiStack, type PaymentApiStackProps } from '../../lib/infra/payment-api-stack';
 import { ACCESS_TOKEN_SCOPE } from '../../lib/infra/payment-user-pool';
 import { logicalId, testApp } from './cdk-app';
@@ -45,22 +47,22 @@ describe('PaymentApiStack', () => {
       expect(template.toJSON().Resources[ledgerTable].Properties.TimeToLiveSpecification).toBeUndefined();
     });
 
-    it('keeps both tables on stack deletion unless told otherwise', () => {
-      const tables = template.findResources('AWS::DynamoDB::GlobalTable');
-      expect(Object.keys(tables).sort()).toEqual([idempotencyTable, ledgerTable].sort());
-      for (const table of Object.values(tables)) expect(table.DeletionPolicy).toBe('Retain');
-
-      const sandbox = synth({ tableRemovalPolicy: RemovalPolicy.DESTROY }).template.findResources('AWS::DynamoDB::GlobalTable');
-      expect(Object.values(sandbox).map((table) => table.DeletionPolicy)).toEqual(['Delete', 'Delete']);
+    it('keeps both tables, deletion-protected, on stack deletion and replacement unless told otherwise', () => {
+      const policies = (t: Template) => Object.values(t.findResources('AWS::DynamoDB::GlobalTable')).map((table) => [table.DeletionPolicy, table.UpdateReplacePolicy, table.Properties.Replicas[0].DeletionProtectionEnabled]);
+      expect(Object.keys(template.findResources('AWS::DynamoDB::GlobalTable')).sort()).toEqual([idempotencyTable, ledgerTable].sort());
+      expect(policies(template)).toEqual([['Retain', 'Retain', true], ['Retain', 'Retain', true]]);
+      // A sandbox's tables go with the stack: no protection that would make the deletion fail.
+      expect(policies(synth({ tableRemovalPolicy: RemovalPolicy.DESTROY }).template)).toEqual([['Delete', 'Delete', false], ['Delete', 'Delete', false]]);
     });
   });
 
   describe('payment function', () => {
-    it('runs Node.js 22 on arm64 with source maps, a 10 s timeout and both table names', () => {
+    it('runs Node.js 22 on arm64 with source maps, a 10 s timeout, both table names and a stable idempotency operation', () => {
       const props = template.toJSON().Resources[fn].Properties;
       expect(props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', Timeout: 10, MemorySize: 256 });
       expect(props.Environment.Variables).toEqual({
         NODE_OPTIONS: '--enable-source-maps',
+        [OPERATION_ENV]: PAYMENT_OPERATION,
         [TABLE_NAME_ENV]: { Ref: idempotencyTable },
         [LEDGER_TABLE_NAME_ENV]: { Ref: ledgerTable },
       });
@@ -122,6 +124,16 @@ describe('PaymentApiStack', () => {
     it('has exactly the three payment routes, each behind the JWT authorizer and requiring an access token', () => {
       const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties);
       expect(routes.map((route) => route.RouteKey).sort()).toEqual(['GET /payments', 'GET /payments/{id}', 'POST /payments']);
+      // The very routes and CORS settings the local stand-in serves (npm start), so the two cannot drift.
+      expect(routes.map((route) => route.RouteKey).sort()).toEqual(PAYMENT_ROUTES.map((route) => `${route.method} ${route.resource}`).sort());
+      const api = Object.values(template.findResources('AWS::ApiGatewayV2::Api'))[0]!.Properties.CorsConfiguration;
+      expect(api).toEqual({
+        AllowOrigins: [...PAYMENT_CORS.allowOrigins],
+        AllowMethods: [...PAYMENT_CORS.allowMethods],
+        AllowHeaders: [...PAYMENT_CORS.allowHeaders],
+        ExposeHeaders: [...PAYMENT_CORS.exposeHeaders],
+        MaxAge: PAYMENT_CORS.maxAgeSeconds,
+      });
       for (const route of routes) {
         expect(route).toMatchObject({
           AuthorizationType: 'JWT',
@@ -147,16 +159,37 @@ describe('PaymentApiStack', () => {
         StageName: '$default',
         AutoDeploy: true,
         DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-        AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [accessLogs, 'Arn'] }, Format: Match.anyValue() },
+        AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
       });
       const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+      expect(stage.DependsOn).toContain(accessLogs);
       expect(JSON.parse(stage.Properties.AccessLogSettings.Format)).toMatchObject({
         requestId: '$context.requestId',
         routeKey: '$context.routeKey',
         status: '$context.status',
         authorizerError: '$context.authorizer.error',
       });
-      expect(template.toJSON().Resources[accessLogs].Properties).toEqual({ RetentionInDays: 30 });
+      expect(template.toJSON().Resources[accessLogs].Properties).toEqual({ RetentionInDays: 30, LogGroupName: expect.any(String) });
+    });
+
+    // AWS: log groups that receive vended logs belong under /aws/vendedlogs/, else every delivery adds
+    // to the account's CloudWatch Logs resource policy, which is limited to 5,120 characters.
+    it('names the access-log group under /aws/vendedlogs/, unique to the stack and construct', () => {
+      const name = template.toJSON().Resources[logicalId(stack.httpApi.accessLogs)].Properties.LogGroupName as string;
+      expect(name).toMatch(/^\/aws\/vendedlogs\/apigateway\/PaymentApi-[\w-]+$/);
+      expect(name.length).toBeLessThanOrEqual(512);
+      const other = new PaymentApiStack(testApp(), 'PaymentApiStaging');
+      expect(Template.fromStack(other).toJSON().Resources[logicalId(other.httpApi.accessLogs)].Properties.LogGroupName).not.toBe(name);
+    });
+
+    // API Gateway stores the destination without `:*`; a template that says `:*` drifts forever.
+    it('points the access logs at the log group\'s ARN without the trailing :*', () => {
+      const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+      const name = template.toJSON().Resources[logicalId(stack.httpApi.accessLogs)].Properties.LogGroupName as string;
+      expect(stack.resolve(stage.Properties.AccessLogSettings.DestinationArn)).toEqual({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:${name}`]],
+      });
+      expect(JSON.stringify(stage.Properties.AccessLogSettings.DestinationArn)).not.toContain(':*');
     });
   });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localClient } from '../../lib/local/dynamodb-local';
-import { createIdempotencyTable } from '../../lib/local/tables';
+import { createIdempotencyTable } from '../../lib/idempotency/testing';
 
 /** The DynamoDB Local endpoint global-setup started for this run. */
 export function localEndpoint(): string {

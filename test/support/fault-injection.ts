@@ -21,6 +21,26 @@ export function failNext(client: DynamoDBClient, commandName: string, error: Err
   return () => void client.middlewareStack.remove(name);
 }
 
+/**
+ * Makes the next `times` calls for which `matches(commandName, input)` holds fail with `error` before
+ * they are sent: a fault at one precise write (the ledger's settle, not the gateway's charge).
+ */
+export function failWhen(client: DynamoDBClient, matches: (commandName: string, input: Record<string, unknown>) => boolean, error: Error, times = 1): () => void {
+  let left = times;
+  const name = `failWhen-${Math.random()}`;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (left > 0 && matches(String(context.commandName), args.input as Record<string, unknown>)) {
+        left--;
+        throw error;
+      }
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return () => void client.middlewareStack.remove(name);
+}
+
 /** SDK-shaped errors for the faults DynamoDB Local cannot produce on demand. */
 export const faults = {
   throttling: () => Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }),

@@ -1,4 +1,4 @@
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../lib/local/dynamodb-local';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../lib/idempotency/testing';
 import { startRedisServer, type RedisServer } from '../../lib/local/redis-server';
 
 /**

@@ -1,4 +1,4 @@
-import type { DynamoDbLocal } from '../../lib/local/dynamodb-local';
+import type { DynamoDbLocal } from '../../lib/idempotency/testing';
 import type { RedisServer } from '../../lib/local/redis-server';
 
 export default async function globalTeardown(): Promise<void> {

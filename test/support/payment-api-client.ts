@@ -44,3 +44,14 @@ export async function charges(client: DynamoDBClient, ledgerTable: string) {
   const { Items = [] } = await client.send(new ScanCommand({ TableName: ledgerTable, ConsistentRead: true }));
   return Items.map((item) => unmarshall(item)).filter((item) => String(item.pk).startsWith('CHARGE#'));
 }
+
+/**
+ * The gateway's charges that have no payment in the ledger: a charge is recorded under its payment
+ * by the charge's downstream key, so this must always be empty, whatever a caller sent.
+ */
+export async function chargesWithoutPayment(client: DynamoDBClient, ledgerTable: string) {
+  const { Items = [] } = await client.send(new ScanCommand({ TableName: ledgerTable, ConsistentRead: true }));
+  const items = Items.map((item) => unmarshall(item));
+  const paid = new Set(items.filter((item) => String(item.sk).startsWith('PAYMENT#')).map((item) => String(item.downstreamKey)));
+  return items.filter((item) => String(item.pk).startsWith('CHARGE#') && !paid.has(String(item.pk).slice('CHARGE#'.length)));
+}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../lib/local/dynamodb-local';
+import { freePort } from '../../lib/local/free-port';
 import { startRedisServer, type RedisServer } from '../../lib/local/redis-server';
 
 const run = promisify(execFile);

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ClaimRequest, EncodedResult, IdempotencyStore } from '../../lib/idempotency/core/store';
 
-const NOW = 1_796_000_000_000; // ms; every condition compares against the request's own clock reading
+// ms, in 2100: every condition compares against the request's own clock reading, and a date in the future keeps
+// DynamoDB Local's own TTL sweep (which does delete expired items) away from the records under test.
+const NOW = 4_102_444_800_000;
 const HOUR_S = 3_600;
 const nowSeconds = Math.floor(NOW / 1000);
 

@@ -1,9 +1,9 @@
-import { isClaimable, type IdempotencyRecord } from './store';
+import { isClaimable, type CompletedRecord, type IdempotencyRecord } from './record';
 
 /** What a request does about the record that holds its key. */
 export type Decision =
   | { readonly kind: 'claim' }
-  | { readonly kind: 'replay'; readonly record: Extract<IdempotencyRecord, { status: 'COMPLETED' }> }
+  | { readonly kind: 'replay'; readonly record: CompletedRecord }
   | { readonly kind: 'unavailable' }
   | { readonly kind: 'mismatch' }
   | { readonly kind: 'wait'; readonly leaseExpiresAt: number };

@@ -1,6 +1,4 @@
-import type { IdempotencyRecord } from './store';
-
-type CompletedRecord = Extract<IdempotencyRecord, { status: 'COMPLETED' }>;
+import type { CompletedRecord } from './record';
 
 /**
  * Completed records kept in a warm container's memory, least recently used evicted first.

@@ -1,36 +1,19 @@
+import { DEFAULTS } from './defaults';
 import type { IdempotencyStore } from './store';
-import type { MetricsSettings } from './telemetry';
+import { consoleLogger, type IdempotencyLogger, type MetricsOptions, type MetricsSettings } from './telemetry';
+import { assertFunction, assertInteger, assertKnownOptions, assertOptionsObject, describe } from './validate';
 
-/**
- * Receives a structured log line at each decision (claimed, replayed, waited, taken over, fenced off,
- * store errors), with the hashed key as `idempotencyKey`, never the raw key or the payload.
- * Powertools Logger fits as it is; for pino, pass `{ info: (m, f) => pino.info(f, m), … }`.
- * Only `warn` is required; `error` falls back to it.
- */
-export interface IdempotencyLogger {
-  debug?(message: string, fields: Record<string, unknown>): void;
-  info?(message: string, fields: Record<string, unknown>): void;
-  warn(message: string, fields: Record<string, unknown>): void;
-  error?(message: string, fields: Record<string, unknown>): void;
-}
-
-/** Where and how the per-invocation metrics are written. */
-export interface MetricsOptions {
-  /** @default 'Idempotency' */
-  readonly namespace?: string;
-  /** @default { Service: <operation> } */
-  readonly dimensions?: Readonly<Record<string, string>>;
-  /** Receives each EMF line. @default a line on standard output, which Lambda sends to CloudWatch Logs */
-  readonly emit?: (line: string) => void;
-}
-
-/** Options shared by every wrapper (`idempotent`, `idempotentHttp`). */
+/** Options shared by every wrapper (`idempotent`, `idempotentHttp`, `idempotentSqs`, `idempotentWebhook`, the middy middleware). */
 export interface EngineOptions {
   /** Where records live: `new DynamoDbStore({ tableName })`, or `new MemoryStore()` in unit tests. */
   readonly store: IdempotencyStore;
   /**
-   * Names the operation keys belong to; the same client key under two operations never meets.
-   * @default process.env.AWS_LAMBDA_FUNCTION_NAME, else 'default'
+   * Names the operation keys belong to; the same client key under two operations never meets, and
+   * `idem.downstreamKey()` derives from it. Keep it stable across deploys; change it only when the
+   * operation changes meaning (a new version of an endpoint's semantics). HTTP and webhooks add the
+   * method and route to it. Never the function name: CloudFormation generates that, and a deploy that
+   * replaces the function would forget every stored key and change every downstream key.
+   * @default 'default'
    */
   readonly operation?: string;
   /**
@@ -55,14 +38,14 @@ export interface EngineOptions {
    */
   readonly leaseWithoutContextMs?: number;
   /**
-   * How long a duplicate waits for an in-flight invocation's result before `IdempotencyInProgressError`;
+   * How long a duplicate waits for an in-flight invocation's result before it is turned away (HTTP 409);
    * never past its own remaining time minus `leaseMarginMs`. 0 answers at once.
-   * @default 5000
+   * @default 5000 (0 for `idempotentSqs`)
    */
   readonly inFlightWaitMs?: number;
   /**
    * Keep completed records in this container's memory, so a warm duplicate is answered with no
-   * DynamoDB call. `true` means `{ maxEntries: 1000 }`.
+   * store call. `true` means `{ maxEntries: 1000 }`.
    * @default false
    */
   readonly localCache?: boolean | { readonly maxEntries: number };
@@ -79,7 +62,17 @@ export interface EngineOptions {
   readonly metrics?: boolean | MetricsOptions;
   /** The clock, in epoch ms. For tests. @default Date.now */
   readonly now?: () => number;
+  /** How the engine pauses between polls and write retries. For tests. @default a timer */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Randomness for jitter, 0 ≤ r < 1. For tests. @default Math.random */
+  readonly random?: () => number;
 }
+
+/** The keys of `EngineOptions`: every wrapper accepts these besides its own. */
+export const ENGINE_OPTION_KEYS: readonly string[] = Object.freeze([
+  'store', 'operation', 'expiresAfterSeconds', 'leaseMarginMs', 'maxLeaseMs', 'leaseWithoutContextMs', 'inFlightWaitMs',
+  'localCache', 'logger', 'metrics', 'now', 'sleep', 'random',
+]);
 
 /** `EngineOptions` with every default applied. */
 export type ResolvedEngineOptions = Required<Omit<EngineOptions, 'localCache' | 'metrics'>> & {
@@ -87,80 +80,43 @@ export type ResolvedEngineOptions = Required<Omit<EngineOptions, 'localCache' | 
   readonly metrics: MetricsSettings | undefined;
 };
 
-/** The defaults of `EngineOptions`, in one frozen place. */
-export const ENGINE_DEFAULTS = Object.freeze({
-  expiresAfterSeconds: 86_400,
-  leaseMarginMs: 1_000,
-  maxLeaseMs: 901_000,
-  leaseWithoutContextMs: 60_000,
-  inFlightWaitMs: 5_000,
-  localCacheEntries: 1_000,
-});
+const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Throws a `TypeError` naming `name` unless `value` is an integer of at least `min`. */
-export function assertInteger(name: string, value: unknown, min: number): asserts value is number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    const wanted = min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : `an integer >= ${min}`;
-    throw new TypeError(`Expected \`${name}\` to be ${wanted}, got ${describe(value)}`);
-  }
-}
-
-/** Throws a `TypeError` naming `name` unless `value` is a function (or absent when `optional`). */
-export function assertFunction(name: string, value: unknown, optional: boolean): void {
-  if (value === undefined && optional) return;
-  if (typeof value !== 'function') throw new TypeError(`Expected \`${name}\` to be a function, got ${describe(value)}`);
-}
-
-/** Throws a `TypeError` naming `name` unless `value` is one of `allowed`. */
-export function assertOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): asserts value is T {
-  if (!allowed.includes(value as T)) {
-    const list = allowed.map((item) => `'${item}'`).join(' or ');
-    throw new TypeError(`Expected \`${name}\` to be ${list}, got ${describe(value)}`);
-  }
-}
-
-/** Throws a `TypeError` naming `name` unless `value` starts like an absolute URI (`scheme:`). */
-export function assertUriPrefix(name: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || !/^[a-z][a-z0-9+.-]*:/i.test(value)) {
-    throw new TypeError(`Expected \`${name}\` to be an absolute URI prefix, got ${describe(value)}`);
-  }
-}
-
-/** A short, safe rendering of a bad option value for error messages. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
-
-/** Applies defaults and validates; called once, when a handler is wrapped. */
-export function resolveEngineOptions(options: EngineOptions | undefined): ResolvedEngineOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`Expected options to be an object, got ${describe(options)}`);
-  }
+/**
+ * Applies defaults and validates; called once, when a handler is wrapped. `adapterKeys` are the options
+ * the wrapper itself reads: any other key is refused, naming the closest valid one.
+ */
+export function resolveEngineOptions(
+  options: EngineOptions | undefined,
+  wrapper: string,
+  adapterKeys: readonly string[],
+  defaults: { readonly inFlightWaitMs?: number } = {},
+): ResolvedEngineOptions {
+  assertOptionsObject(options);
+  assertKnownOptions(options, [...ENGINE_OPTION_KEYS, ...adapterKeys], wrapper);
   const store = options.store as Partial<IdempotencyStore> | undefined;
   if (!store || typeof store.claim !== 'function' || typeof store.complete !== 'function') {
     throw new TypeError(`Expected \`store\` to be an IdempotencyStore (DynamoDbStore or MemoryStore), got ${describe(store)}`);
   }
-  const operation = options.operation ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'default';
+  const operation = options.operation ?? DEFAULTS.operation;
   if (typeof operation !== 'string' || operation.length === 0) {
     throw new TypeError(`Expected \`operation\` to be a non-empty string, got ${describe(operation)}`);
   }
   const resolved = {
     store: options.store,
     operation,
-    expiresAfterSeconds: options.expiresAfterSeconds ?? ENGINE_DEFAULTS.expiresAfterSeconds,
-    leaseMarginMs: options.leaseMarginMs ?? ENGINE_DEFAULTS.leaseMarginMs,
-    maxLeaseMs: options.maxLeaseMs ?? ENGINE_DEFAULTS.maxLeaseMs,
-    leaseWithoutContextMs: options.leaseWithoutContextMs ?? ENGINE_DEFAULTS.leaseWithoutContextMs,
-    inFlightWaitMs: options.inFlightWaitMs ?? ENGINE_DEFAULTS.inFlightWaitMs,
+    expiresAfterSeconds: options.expiresAfterSeconds ?? DEFAULTS.expiresAfterSeconds,
+    leaseMarginMs: options.leaseMarginMs ?? DEFAULTS.leaseMarginMs,
+    maxLeaseMs: options.maxLeaseMs ?? DEFAULTS.maxLeaseMs,
+    leaseWithoutContextMs: options.leaseWithoutContextMs ?? DEFAULTS.leaseWithoutContextMs,
+    inFlightWaitMs: options.inFlightWaitMs ?? defaults.inFlightWaitMs ?? DEFAULTS.inFlightWaitMs,
     localCacheEntries: resolveCacheEntries(options.localCache),
     logger: options.logger ?? consoleLogger,
-    metrics: resolveMetrics(options.metrics, operation),
+    // The metrics' service is the function's name unless an operation is named: a dimension may change with a deploy, a key may not.
+    metrics: resolveMetrics(options.metrics, options.operation ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? operation),
     now: options.now ?? Date.now,
+    sleep: options.sleep ?? timerSleep,
+    random: options.random ?? Math.random,
   };
   assertInteger('expiresAfterSeconds', resolved.expiresAfterSeconds, 1);
   assertInteger('leaseMarginMs', resolved.leaseMarginMs, 0);
@@ -168,6 +124,8 @@ export function resolveEngineOptions(options: EngineOptions | undefined): Resolv
   assertInteger('leaseWithoutContextMs', resolved.leaseWithoutContextMs, 1);
   assertInteger('inFlightWaitMs', resolved.inFlightWaitMs, 0);
   assertFunction('now', resolved.now, false);
+  assertFunction('sleep', resolved.sleep, false);
+  assertFunction('random', resolved.random, false);
   if (typeof resolved.logger?.warn !== 'function') {
     throw new TypeError(`Expected \`logger\` to have a warn method, got ${describe(resolved.logger)}`);
   }
@@ -176,7 +134,7 @@ export function resolveEngineOptions(options: EngineOptions | undefined): Resolv
 
 function resolveCacheEntries(localCache: EngineOptions['localCache']): number {
   if (localCache === undefined || localCache === false) return 0;
-  if (localCache === true) return ENGINE_DEFAULTS.localCacheEntries;
+  if (localCache === true) return DEFAULTS.localCacheEntries;
   if (typeof localCache !== 'object' || localCache === null) {
     throw new TypeError(`Expected \`localCache\` to be a boolean or { maxEntries }, got ${describe(localCache)}`);
   }
@@ -184,18 +142,18 @@ function resolveCacheEntries(localCache: EngineOptions['localCache']): number {
   return localCache.maxEntries;
 }
 
-function resolveMetrics(metrics: EngineOptions['metrics'], operation: string): MetricsSettings | undefined {
+function resolveMetrics(metrics: EngineOptions['metrics'], service: string): MetricsSettings | undefined {
   const enabled = metrics === undefined ? Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME) : metrics !== false;
   if (!enabled) return undefined;
   if (typeof metrics !== 'boolean' && metrics !== undefined && (typeof metrics !== 'object' || metrics === null)) {
     throw new TypeError(`Expected \`metrics\` to be a boolean or { namespace, dimensions, emit }, got ${describe(metrics)}`);
   }
   const settings: MetricsOptions = typeof metrics === 'object' ? metrics : {};
-  const namespace = settings.namespace ?? 'Idempotency';
+  const namespace = settings.namespace ?? DEFAULTS.metricsNamespace;
   if (typeof namespace !== 'string' || namespace.length === 0 || namespace.length > 255) {
     throw new TypeError(`Expected \`metrics.namespace\` to be a string of 1 to 255 characters, got ${describe(namespace)}`);
   }
-  const dimensions = settings.dimensions ?? { Service: operation };
+  const dimensions = settings.dimensions ?? { Service: service };
   const entries = typeof dimensions === 'object' && dimensions !== null ? Object.entries(dimensions) : [];
   if (entries.length === 0 || entries.length > 30 || entries.some(([, value]) => typeof value !== 'string' || value.length === 0)) {
     throw new TypeError(`Expected \`metrics.dimensions\` to map 1 to 30 names to non-empty strings, got ${describe(dimensions)}`);
@@ -203,8 +161,3 @@ function resolveMetrics(metrics: EngineOptions['metrics'], operation: string): M
   assertFunction('metrics.emit', settings.emit, true);
   return { namespace, dimensions, emit: settings.emit ?? ((line) => void process.stdout.write(`${line}\n`)) };
 }
-
-const consoleLogger: IdempotencyLogger = {
-  warn: (message, fields) => console.warn(JSON.stringify({ level: 'WARN', message, ...fields })),
-  error: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })),
-};

@@ -1,24 +1,7 @@
 import { createHash } from 'node:crypto';
-import { IdempotencyKeyInvalidError } from '../errors';
+import { canonicalJson } from './canonical-json';
 
-/** The longest idempotency key accepted, in characters. */
-export const MAX_KEY_LENGTH = 255;
-
-// C0 controls, DEL and C1 controls: invisible in logs and a classic injection vector.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-
-/** Throws `IdempotencyKeyInvalidError` unless `key` is 1 to 255 characters with no control characters. */
-export function assertValidKey(key: string): void {
-  if (key.length === 0) throw new IdempotencyKeyInvalidError('The idempotency key is empty.');
-  if (key.length > MAX_KEY_LENGTH) {
-    throw new IdempotencyKeyInvalidError(
-      `The idempotency key is ${key.length} characters long; at most ${MAX_KEY_LENGTH} are allowed.`,
-    );
-  }
-  if (CONTROL_CHARACTERS.test(key)) {
-    throw new IdempotencyKeyInvalidError('The idempotency key contains control characters.');
-  }
-}
+export { canonicalJson } from './canonical-json';
 
 function sha256Hex(parts: readonly string[]): string {
   // A JSON array keeps the parts apart: ("a:b", "c") and ("a", "b:c") never collide.
@@ -38,17 +21,7 @@ export function downstreamKey(id: string, name: string): string {
   return sha256Hex(['downstream/v1', id, name]);
 }
 
-/** sha256 of a value in canonical JSON (object keys sorted), for payload fingerprints. */
+/** sha256 of a value in canonical JSON (see `canonicalJson`), for payload fingerprints. */
 export function fingerprintOf(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value) ?? 'undefined').digest('hex');
-}
-
-/** JSON with object keys sorted at every depth, so `{a,b}` and `{b,a}` read alike. */
-export function canonicalJson(value: unknown): string | undefined {
-  return JSON.stringify(value, (_key, item: unknown) => {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
-    const sorted: Record<string, unknown> = {};
-    for (const name of Object.keys(item).sort()) sorted[name] = (item as Record<string, unknown>)[name];
-    return sorted;
-  });
 }

@@ -3,34 +3,10 @@
  * reports expected outcomes (lost a race, fenced off) as results; it throws only on faults.
  */
 
-/** How a stored result is kept. `omitted`: too large for the store, so it cannot be replayed. */
-export type EncodedResult =
-  | { readonly encoding: 'undefined' }
-  | { readonly encoding: 'json'; readonly data: string }
-  | { readonly encoding: 'json-gzip'; readonly data: Uint8Array }
-  | { readonly encoding: 'omitted' };
+import type { EncodedResult, IdempotencyRecord } from './record';
 
-/** An idempotency record as stored. Times: `expiration` in epoch seconds, the rest in epoch ms. */
-export type IdempotencyRecord =
-  | {
-      readonly id: string;
-      readonly status: 'IN_PROGRESS';
-      readonly expiration: number;
-      readonly leaseToken: string;
-      readonly leaseExpiresAt: number;
-      readonly fingerprint?: string;
-      readonly createdAt: number;
-    }
-  | {
-      readonly id: string;
-      readonly status: 'COMPLETED';
-      readonly expiration: number;
-      /** The lease token of the invocation that completed it: a retried completion that landed recognises itself. */
-      readonly leaseToken?: string;
-      readonly fingerprint?: string;
-      readonly result: EncodedResult;
-      readonly createdAt: number;
-    };
+export type { CompletedRecord, EncodedResult, IdempotencyRecord } from './record';
+export { isClaimable, isOwnClaim } from './record';
 
 /** Writes a new `IN_PROGRESS` record, provided the key is free (see `isClaimable`). */
 export interface ClaimRequest {
@@ -38,7 +14,7 @@ export interface ClaimRequest {
   readonly leaseToken: string;
   readonly leaseExpiresAt: number;
   readonly expiration: number;
-  readonly fingerprint?: string;
+  readonly fingerprint?: string | undefined;
   /** The clock reading the conditions compare against, in epoch ms. */
   readonly now: number;
 }
@@ -49,8 +25,8 @@ export interface ClaimRequest {
  * Not claimed: `existing` is the record that holds the key; absent only if it vanished before it could be read.
  */
 export type ClaimResult =
-  | { readonly claimed: true; readonly replaced?: IdempotencyRecord }
-  | { readonly claimed: false; readonly existing?: IdempotencyRecord };
+  | { readonly claimed: true; readonly replaced?: IdempotencyRecord | undefined }
+  | { readonly claimed: false; readonly existing?: IdempotencyRecord | undefined };
 
 /** Turns the caller's `IN_PROGRESS` record into `COMPLETED`, provided it still holds the lease. */
 export interface CompleteRequest {
@@ -93,19 +69,4 @@ export interface IdempotencyStore {
    * the record holds another lease token.
    */
   release(id: string, leaseToken: string): Promise<{ readonly released: boolean }>;
-}
-
-/**
- * Whether a claim may take the key, given what is stored. The DynamoDB condition expression
- * and the memory store both encode exactly this rule.
- */
-export function isClaimable(existing: IdempotencyRecord | undefined, now: number): boolean {
-  if (!existing) return true;
-  if (existing.expiration < Math.floor(now / 1000)) return true;
-  return existing.status === 'IN_PROGRESS' && existing.leaseExpiresAt < now;
-}
-
-/** Whether `existing` is the caller's own claim: a claim retried after its first attempt landed. */
-export function isOwnClaim(existing: IdempotencyRecord | undefined, leaseToken: string): boolean {
-  return existing?.status === 'IN_PROGRESS' && existing.leaseToken === leaseToken;
 }

@@ -1,4 +1,31 @@
-import type { IdempotencyLogger } from './options';
+/**
+ * Receives a structured log line at each decision (claimed, replayed, waited, taken over, fenced off,
+ * store errors), with the hashed key as `idempotencyKey`, never the raw key or the payload.
+ * Powertools Logger fits as it is; for pino, pass `{ info: (m, f) => pino.info(f, m), … }`.
+ * Only `warn` is required; `error` falls back to it.
+ */
+export interface IdempotencyLogger {
+  debug?(message: string, fields: Record<string, unknown>): void;
+  info?(message: string, fields: Record<string, unknown>): void;
+  warn(message: string, fields: Record<string, unknown>): void;
+  error?(message: string, fields: Record<string, unknown>): void;
+}
+
+/** Where and how the per-invocation metrics are written. */
+export interface MetricsOptions {
+  /** @default 'Idempotency' */
+  readonly namespace?: string;
+  /** @default { Service: <the `operation` option, else the function's name> } */
+  readonly dimensions?: Readonly<Record<string, string>>;
+  /** Receives each EMF line. @default a line on standard output, which Lambda sends to CloudWatch Logs */
+  readonly emit?: (line: string) => void;
+}
+
+/** The default logger: warnings and errors as JSON lines on the console, which Lambda sends to CloudWatch Logs. */
+export const consoleLogger: IdempotencyLogger = {
+  warn: (message, fields) => console.warn(JSON.stringify({ level: 'WARN', message, ...fields })),
+  error: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })),
+};
 
 /** The metrics each invocation reports (CloudWatch Embedded Metric Format), and what a team alarms on. */
 export const MetricName = {
@@ -42,6 +69,7 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
  */
 export class InvocationTelemetry {
   private readonly counts = new Map<MetricName, number>();
+  private flushed = false;
 
   constructor(
     private readonly logger: IdempotencyLogger,
@@ -61,9 +89,13 @@ export class InvocationTelemetry {
     return this.counts.get(metric) ?? 0;
   }
 
-  /** Writes one EMF line with every metric (zeros included, so alarms see continuous data), if metrics are on. */
+  /**
+   * Writes one EMF line with every metric (zeros included, so alarms see continuous data), if metrics
+   * are on. Once per invocation: a second call writes nothing.
+   */
   flush(): void {
-    if (!this.metrics) return;
+    if (!this.metrics || this.flushed) return;
+    this.flushed = true;
     this.metrics.emit(emfLine(this.metrics, this.counts, this.now()));
     this.counts.clear();
   }

@@ -1,4 +1,4 @@
-import { MAX_KEY_LENGTH } from '../core/scoped-key';
+import { MAX_KEY_LENGTH } from '../core/key-rules';
 import { splitCommaJoined } from './http-event';
 
 /** The header a client sends its key in (IETF draft-ietf-httpapi-idempotency-key-header). */

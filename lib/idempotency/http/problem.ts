@@ -7,10 +7,13 @@ export const ProblemType = {
   payloadMismatch: 'idempotency-key-reused',
   responseUnavailable: 'response-unavailable',
   storeUnavailable: 'idempotency-store-unavailable',
+  scopeUnresolved: 'idempotency-scope-unresolved',
 } as const;
 
+import { DEFAULTS } from '../core/defaults';
+
 /** The default base of problem `type` URIs: a tag URI (RFC 4151), stable and never dereferenced. */
-export const DEFAULT_PROBLEM_TYPE_BASE = 'tag:lambda-idempotency,2026:problems/';
+export const DEFAULT_PROBLEM_TYPE_BASE = DEFAULTS.problemTypeBase;
 
 /** An RFC 9457 problem. Extra members are allowed (`errors`, `retryAfter`…). */
 export interface Problem {

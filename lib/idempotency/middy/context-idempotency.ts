@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type { IdempotencyContext } from '../core/engine';
+import type { IdempotencyContext } from '../core/outcome';
 
 /**
  * The Lambda context behind `idempotentMiddleware`, with `idempotency`: the handler's `idem` (its

@@ -1,7 +1,10 @@
-import { IdempotencyEngine, type Claim } from '../core/engine';
-import { eventKeyReader, unprotected, type IdempotentOptions } from '../core/idempotent';
+import { IdempotencyEngine, type Invocation } from '../core/engine';
+import { defaultEventKey, eventKeyReader, keylessIdempotencyContext } from '../core/event-key';
 import { resolveEngineOptions } from '../core/options';
-import { MetricName, type InvocationTelemetry } from '../core/telemetry';
+import type { Claim } from '../core/outcome';
+import { refusalError } from '../core/refusal-error';
+import { MetricName } from '../core/telemetry';
+import { EVENT_OPTION_KEYS, type IdempotentOptions } from '../sources/idempotent';
 import { exposeIdempotency } from './context-idempotency';
 import { endEarly } from './early-response';
 import type { MiddyMiddleware, MiddyRequest } from './middy-request';
@@ -15,7 +18,7 @@ export type IdempotentMiddlewareOptions<TEvent> = IdempotentOptions<TEvent>;
 /** A key this invocation holds, from `before` until `after` or `onError` settles it. */
 interface Held {
   readonly claim: Claim;
-  readonly telemetry: InvocationTelemetry;
+  readonly invocation: Invocation;
 }
 
 /**
@@ -33,8 +36,8 @@ interface Held {
  * (warmup) go before it too. Options are validated here, at cold start.
  */
 export function idempotentMiddleware<TEvent>(options: IdempotentMiddlewareOptions<TEvent>): MiddyMiddleware<TEvent> {
-  const engine = new IdempotencyEngine(resolveEngineOptions(options));
-  const readKey = eventKeyReader(options);
+  const engine = new IdempotencyEngine(resolveEngineOptions(options, 'idempotentMiddleware', EVENT_OPTION_KEYS));
+  const readKey = eventKeyReader(options, defaultEventKey);
 
   // Keyed on middy's request object, which is new for every invocation and the same in all three
   // phases: concurrent invocations in one container never see each other's claim.
@@ -51,22 +54,23 @@ export function idempotentMiddleware<TEvent>(options: IdempotentMiddlewareOption
     const { event, context } = request;
     const eventKey = readKey(event, context);
     if (!eventKey) {
-      exposeIdempotency(context, unprotected());
+      exposeIdempotency(context, keylessIdempotencyContext());
       return undefined;
     }
 
-    const telemetry = engine.telemetry();
+    const invocation = engine.start(context);
     let claimed = false;
     try {
-      const begun = await engine.begin({ ...eventKey, context, telemetry });
-      if (begun.replayed) return endEarly(request, begun.result);
-      held.set(request, { claim: begun.claim, telemetry });
+      const begun = await invocation.begin(eventKey);
+      if (begun.kind === 'replayed') return endEarly(request, begun.result);
+      if (begun.kind !== 'claimed') throw refusalError(begun);
+      held.set(request, { claim: begun.claim, invocation });
       claimed = true;
       exposeIdempotency(context, begun.claim.idem);
       return undefined;
     } finally {
       // A replay or a refusal (mismatch, in progress, store failure) ends the invocation here.
-      if (!claimed) telemetry.flush();
+      if (!claimed) invocation.flush();
     }
   };
 
@@ -76,7 +80,7 @@ export function idempotentMiddleware<TEvent>(options: IdempotentMiddlewareOption
     try {
       await holding.claim.complete(request.response); // `undefined` too: it is stored and replayed as such
     } finally {
-      holding.telemetry.flush();
+      holding.invocation.flush();
     }
   };
 
@@ -86,10 +90,10 @@ export function idempotentMiddleware<TEvent>(options: IdempotentMiddlewareOption
     const holding = take(request);
     if (!holding) return;
     try {
-      holding.telemetry.record(MetricName.handlerErrors, 'debug', 'The handler or a middleware threw.', { idempotencyKey: holding.claim.idem.key });
+      holding.invocation.telemetry.record(MetricName.handlerErrors, 'debug', 'The handler or a middleware threw.', { idempotencyKey: holding.claim.idem.key });
       await holding.claim.release('the handler or a middleware threw');
     } finally {
-      holding.telemetry.flush();
+      holding.invocation.flush();
     }
     // Returns nothing: the error goes on to the next onError middleware, or to Lambda, unchanged.
   };

@@ -1,8 +1,10 @@
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { IdempotencyEngine, type IdempotencyContext } from '../core/engine';
-import { assertFunction, assertInteger, assertOneOf, resolveEngineOptions, type EngineOptions } from '../core/options';
-import { assertValidKey, fingerprintOf } from '../core/scoped-key';
-import type { InvocationTelemetry } from '../core/telemetry';
+import { DEFAULTS } from '../core/defaults';
+import { IdempotencyEngine, type Invocation } from '../core/engine';
+import { eventKeyReader, type EventKey } from '../core/event-key';
+import { resolveEngineOptions, type EngineOptions } from '../core/options';
+import type { IdempotencyContext } from '../core/outcome';
+import { assertFunction, assertInteger, assertOneOf } from '../core/validate';
 
 /** Options of `idempotentSqs`. `inFlightWaitMs` defaults to 0 here: SQS redelivers, so waiting only burns time. */
 export interface IdempotentSqsOptions extends EngineOptions {
@@ -47,61 +49,57 @@ export function idempotentSqs<TResult>(
   options: IdempotentSqsOptions,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   assertFunction('handler', handler, false);
-  const engine = new IdempotencyEngine(resolveEngineOptions({ ...options, inFlightWaitMs: options.inFlightWaitMs ?? 0 }));
+  const engine = new IdempotencyEngine(
+    resolveEngineOptions(options, 'idempotentSqs', SQS_OPTION_KEYS, { inFlightWaitMs: DEFAULTS.sqsInFlightWaitMs }),
+  );
   assertFunction('key', options.key, true);
-  assertFunction('scope', options.scope, true);
-  assertFunction('fingerprint', options.fingerprint, true);
-  const concurrency = options.concurrency ?? 1;
+  const readKey = eventKeyReader<SQSRecord, undefined>(
+    { scope: options.scope, fingerprint: options.fingerprint, key: (record) => options.key?.(record) ?? record.messageId },
+    (record) => record.messageId,
+  );
+  const concurrency = options.concurrency ?? DEFAULTS.sqsConcurrency;
   assertInteger('concurrency', concurrency, 1);
-  const fifoFailure = options.fifoFailure ?? 'stop-batch';
+  const fifoFailure = options.fifoFailure ?? DEFAULTS.fifoFailure;
   assertOneOf('fifoFailure', fifoFailure, ['stop-batch', 'skip-group'] as const);
 
-  /** The record's key, or the error its key function threw (reported when the record is processed). */
-  const keyOf = (record: SQSRecord): string | Error => {
+  /** The record's key, scope and fingerprint, or the error reading them threw (reported when the record is processed). */
+  const read = (record: SQSRecord): EventKey | Error => {
     try {
-      return options.key?.(record) ?? record.messageId;
+      return readKey(record, undefined)!;
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }
   };
 
-  async function processRecord(record: SQSRecord, key: string | Error, context: Context, telemetry: InvocationTelemetry): Promise<boolean> {
+  async function processRecord(record: SQSRecord, key: EventKey | Error, context: Context, invocation: Invocation): Promise<boolean> {
+    const failed = (reason: string) => {
+      invocation.telemetry.record(undefined, 'warn', 'The record failed; SQS will deliver it again.', { messageId: record.messageId, error: reason });
+      return false;
+    };
     try {
       if (key instanceof Error) throw key;
-      assertValidKey(key);
-      await engine.execute({
-        key,
-        scope: options.scope?.(record),
-        fingerprint: options.fingerprint ? fingerprintOf(options.fingerprint(record)) : undefined,
-        context,
-        telemetry,
-        run: (idem) => handler(record, context, idem),
-      });
-      return true;
+      const outcome = await invocation.execute({ ...key, run: (idem) => handler(record, context, idem) });
+      // A refusal fails the record: SQS brings it back later, when the key may have completed.
+      return outcome.kind === 'ran' || outcome.kind === 'replayed' ? true : failed(`refused: ${outcome.kind}`);
     } catch (error) {
-      telemetry.record(undefined, 'warn', 'The record failed; SQS will deliver it again.', {
-        messageId: record.messageId,
-        error: error instanceof Error ? `${error.name}: ${(error as { code?: string }).code ?? error.message}` : String(error),
-      });
-      return false;
+      return failed(error instanceof Error ? `${error.name}: ${(error as { code?: string }).code ?? error.message}` : String(error));
     }
   }
 
-  return async (event, context) => {
-    const telemetry = engine.telemetry();
-    try {
+  return async (event, context) =>
+    engine.invoke(context, async (invocation) => {
       const records = event.Records ?? [];
-      const keys = new Map(records.map((record) => [record, keyOf(record)]));
-      const process = (record: SQSRecord) => processRecord(record, keys.get(record)!, context, telemetry);
+      const keys = new Map(records.map((record) => [record, read(record)]));
+      const process = (record: SQSRecord) => processRecord(record, keys.get(record)!, context, invocation);
       const failed = isFifo(records)
         ? await processFifo(records, process, fifoFailure)
         : await processStandard(records, process, (record) => keys.get(record)!, concurrency);
       return { batchItemFailures: failed.map((record): SQSBatchItemFailure => ({ itemIdentifier: record.messageId })) };
-    } finally {
-      telemetry.flush();
-    }
-  };
+    });
 }
+
+/** The options `idempotentSqs` reads besides the engine's. */
+const SQS_OPTION_KEYS = ['key', 'scope', 'fingerprint', 'concurrency', 'fifoFailure'];
 
 function isFifo(records: readonly SQSRecord[]): boolean {
   return records.some((record) => record.eventSourceARN?.endsWith('.fifo') || record.attributes?.MessageGroupId !== undefined);
@@ -130,13 +128,13 @@ async function processFifo(
 async function processStandard(
   records: readonly SQSRecord[],
   process: (record: SQSRecord) => Promise<boolean>,
-  keyOf: (record: SQSRecord) => string | Error,
+  keyOf: (record: SQSRecord) => EventKey | Error,
   concurrency: number,
 ): Promise<SQSRecord[]> {
   const byKey = new Map<string, SQSRecord[]>();
   for (const record of records) {
     const found = keyOf(record);
-    const key = found instanceof Error ? `unkeyed:${record.messageId}` : found; // `process` reports the error
+    const key = found instanceof Error ? `unkeyed:${record.messageId}` : JSON.stringify([found.scope ?? null, found.key]); // `process` reports the error
     byKey.set(key, [...(byKey.get(key) ?? []), record]);
   }
   const queues = [...byKey.values()];

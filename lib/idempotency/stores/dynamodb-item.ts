@@ -6,7 +6,7 @@ import type {
   UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { ClaimRequest, CompleteRequest, EncodedResult, IdempotencyRecord } from '../core/store';
-import { ATTRIBUTES as A } from '../schema';
+import { DEFAULT_TABLE_LAYOUT, idFromPartitionValue, keyValues, type TableLayout } from '../table-layout';
 
 /**
  * The largest encoded result one item holds: DynamoDB's 400 KB item limit (names and values),
@@ -16,24 +16,30 @@ export const DYNAMODB_MAX_RESULT_BYTES = 400 * 1024 - 4 * 1024;
 
 type Item = Record<string, AttributeValue>;
 
-// Attribute names go through placeholders: `status` is a DynamoDB reserved word, and so may others become.
+// Attribute names go through placeholders: `status` and `ttl` are DynamoDB reserved words, and so may others become.
 // DynamoDB rejects placeholders an expression does not use, so each builder lists its own.
-const names = (...placeholders: (keyof typeof A)[]) =>
-  Object.fromEntries(placeholders.map((name) => [`#${name}`, A[name]]));
+const names = (layout: TableLayout, ...placeholders: (keyof TableLayout['attributes'])[]) =>
+  Object.fromEntries(placeholders.map((name) => [`#${name}`, layout.attributes[name]]));
+
+/** The record's key: the partition key (and sort key) values the layout makes of the hashed id. */
+export function keyOf(layout: TableLayout, id: string): Item {
+  return Object.fromEntries(Object.entries(keyValues(layout, id)).map(([name, value]) => [name, { S: value }]));
+}
 
 /**
  * Claim: one conditional PutItem. It succeeds only where the key is free:
  *
- *   absent                      attribute_not_exists(id)
+ *   absent                      attribute_not_exists(id)  id: the partition key, whatever the table names it
  *   expired, not yet swept      expiration < now (s)      DynamoDB deletes expired items up to days late
  *   crashed / timed-out owner   IN_PROGRESS and leaseExpiresAt < now (ms)
  *
  * On failure DynamoDB returns the holder (ALL_OLD), so a duplicate learns what to do in the same round trip;
  * on success it returns what was overwritten, if anything, which tells a lease takeover apart.
  */
-export function claimInput(tableName: string, request: ClaimRequest): PutItemCommandInput {
+export function claimInput(tableName: string, request: ClaimRequest, layout: TableLayout = DEFAULT_TABLE_LAYOUT): PutItemCommandInput {
+  const A = layout.attributes;
   const item: Item = {
-    [A.id]: { S: request.id },
+    ...keyOf(layout, request.id),
     [A.status]: { S: 'IN_PROGRESS' },
     [A.leaseToken]: { S: request.leaseToken },
     [A.leaseExpiresAt]: { N: String(request.leaseExpiresAt) },
@@ -46,7 +52,7 @@ export function claimInput(tableName: string, request: ClaimRequest): PutItemCom
     Item: item,
     ConditionExpression:
       'attribute_not_exists(#id) OR #expiration < :nowSeconds OR (#status = :inProgress AND #leaseExpiresAt < :nowMs)',
-    ExpressionAttributeNames: names('id', 'expiration', 'status', 'leaseExpiresAt'),
+    ExpressionAttributeNames: names(layout, 'id', 'expiration', 'status', 'leaseExpiresAt'),
     ExpressionAttributeValues: {
       ':nowSeconds': { N: String(Math.floor(request.now / 1000)) },
       ':nowMs': { N: String(request.now) },
@@ -58,8 +64,8 @@ export function claimInput(tableName: string, request: ClaimRequest): PutItemCom
 }
 
 /** A strongly consistent read: a duplicate must see a completion that has just been written. */
-export function getInput(tableName: string, id: string): GetItemCommandInput {
-  return { TableName: tableName, Key: { [A.id]: { S: id } }, ConsistentRead: true };
+export function getInput(tableName: string, id: string, layout: TableLayout = DEFAULT_TABLE_LAYOUT): GetItemCommandInput {
+  return { TableName: tableName, Key: keyOf(layout, id), ConsistentRead: true };
 }
 
 /**
@@ -67,7 +73,7 @@ export function getInput(tableName: string, id: string): GetItemCommandInput {
  * fails this condition and leaves the new owner's record alone. The token stays on the completed record,
  * so the SDK's retry of a completion that landed (its answer lost) passes the same fence and writes the same values.
  */
-export function completeInput(tableName: string, request: CompleteRequest): UpdateItemCommandInput {
+export function completeInput(tableName: string, request: CompleteRequest, layout: TableLayout = DEFAULT_TABLE_LAYOUT): UpdateItemCommandInput {
   const values: Item = {
     ':completed': { S: 'COMPLETED' },
     ':expiration': { N: String(request.expiration) },
@@ -87,10 +93,10 @@ export function completeInput(tableName: string, request: CompleteRequest): Upda
   }
   return {
     TableName: tableName,
-    Key: { [A.id]: { S: request.id } },
+    Key: keyOf(layout, request.id),
     UpdateExpression: `SET ${set} REMOVE ${remove.join(', ')}`,
     ConditionExpression: '#leaseToken = :mine',
-    ExpressionAttributeNames: names('status', 'expiration', 'resultEncoding', 'result', 'leaseToken', 'leaseExpiresAt'),
+    ExpressionAttributeNames: names(layout, 'status', 'expiration', 'resultEncoding', 'result', 'leaseToken', 'leaseExpiresAt'),
     ExpressionAttributeValues: values,
   };
 }
@@ -99,20 +105,21 @@ export function completeInput(tableName: string, request: CompleteRequest): Upda
  * Release: delete the claim so a retry runs, fenced on the lease token like completion. An absent record
  * passes: it is what the SDK's retry of a release that landed finds.
  */
-export function releaseInput(tableName: string, id: string, leaseToken: string): DeleteItemCommandInput {
+export function releaseInput(tableName: string, id: string, leaseToken: string, layout: TableLayout = DEFAULT_TABLE_LAYOUT): DeleteItemCommandInput {
   return {
     TableName: tableName,
-    Key: { [A.id]: { S: id } },
+    Key: keyOf(layout, id),
     ConditionExpression: 'attribute_not_exists(#id) OR #leaseToken = :mine',
-    ExpressionAttributeNames: names('id', 'leaseToken'),
+    ExpressionAttributeNames: names(layout, 'id', 'leaseToken'),
     ExpressionAttributeValues: { ':mine': { S: leaseToken } },
   };
 }
 
 /** Reads a stored item back into a record; `undefined` for an item that is not a record of this library. */
-export function recordFromItem(item: Item | undefined): IdempotencyRecord | undefined {
+export function recordFromItem(item: Item | undefined, layout: TableLayout = DEFAULT_TABLE_LAYOUT): IdempotencyRecord | undefined {
   if (!item) return undefined;
-  const id = item[A.id]?.S;
+  const A = layout.attributes;
+  const id = idFromPartitionValue(layout, item[A.id]?.S);
   const expiration = Number(item[A.expiration]?.N);
   const createdAt = Number(item[A.createdAt]?.N ?? 0);
   const fingerprint = item[A.fingerprint]?.S;
@@ -123,11 +130,11 @@ export function recordFromItem(item: Item | undefined): IdempotencyRecord | unde
     const leaseExpiresAt = Number(item[A.leaseExpiresAt]?.N ?? 0);
     return { id, status, expiration, leaseToken, leaseExpiresAt, fingerprint, createdAt };
   }
-  if (status === 'COMPLETED') return { id, status, expiration, leaseToken: item[A.leaseToken]?.S, fingerprint, result: resultFromItem(item), createdAt };
+  if (status === 'COMPLETED') return { id, status, expiration, leaseToken: item[A.leaseToken]?.S, fingerprint, result: resultFromItem(item, A), createdAt };
   return undefined;
 }
 
-function resultFromItem(item: Item): EncodedResult {
+function resultFromItem(item: Item, A: TableLayout['attributes']): EncodedResult {
   const encoding = item[A.resultEncoding]?.S;
   const stored = item[A.result];
   if (encoding === 'json' && stored?.S !== undefined) return { encoding, data: stored.S };

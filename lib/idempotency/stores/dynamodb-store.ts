@@ -7,11 +7,15 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { isOwnClaim, type ClaimRequest, type ClaimResult, type CompleteRequest, type IdempotencyRecord, type IdempotencyStore, type StoreCallOptions } from '../core/store';
+import { resolveTableLayout, TABLE_LAYOUT_OPTIONS, type TableLayout, type TableLayoutOptions } from '../table-layout';
 import { claimInput, completeInput, DYNAMODB_MAX_RESULT_BYTES, getInput, recordFromItem, releaseInput } from './dynamodb-item';
 
-/** Options of `DynamoDbStore`. */
-export interface DynamoDbStoreOptions {
-  /** A table with partition key `id` (string) and TTL on `expiration`; `IdempotencyTable` makes one. */
+/**
+ * Options of `DynamoDbStore`. Without the layout options, the table is one of its own: partition key `id`
+ * (string), TTL on `expiration`. With them, an existing (single-table) design: see `TableLayoutOptions`.
+ */
+export interface DynamoDbStoreOptions extends TableLayoutOptions {
+  /** The table the records live in; `IdempotencyTable` makes one, or name your existing table and map its layout. */
   readonly tableName: string;
   /**
    * Your own client, so its region, retries, credentials and middleware apply.
@@ -27,22 +31,30 @@ export class DynamoDbStore implements IdempotencyStore {
   readonly tableName: string;
   /** The client every call goes through. */
   readonly client: DynamoDBClient;
+  /** Where the records go in the table: key names and values, TTL attribute, attribute names. */
+  readonly layout: TableLayout;
 
   constructor(options: DynamoDbStoreOptions) {
     if (typeof options?.tableName !== 'string' || options.tableName.length === 0) {
       throw new TypeError(`Expected \`tableName\` to be a non-empty string, got ${JSON.stringify(options?.tableName)}`);
     }
+    // A misspelt layout option would silently write the default layout: records that never expire, or keys the table refuses.
+    const unknown = Object.keys(options).filter((key) => !KNOWN_OPTIONS.has(key));
+    if (unknown.length > 0) {
+      throw new TypeError(`Unknown DynamoDbStore option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `\`${key}\``).join(', ')}: expected ${[...KNOWN_OPTIONS].map((key) => `\`${key}\``).join(', ')}`);
+    }
     this.tableName = options.tableName;
     this.client = options.client ?? new DynamoDBClient({});
+    this.layout = resolveTableLayout(options);
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     try {
-      const { Attributes } = await this.client.send(new PutItemCommand(claimInput(this.tableName, request)));
-      return { claimed: true, replaced: recordFromItem(Attributes) };
+      const { Attributes } = await this.client.send(new PutItemCommand(claimInput(this.tableName, request, this.layout)));
+      return { claimed: true, replaced: recordFromItem(Attributes, this.layout) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const existing = recordFromItem(error.Item) ?? (await this.get(request.id));
+      const existing = recordFromItem(error.Item, this.layout) ?? (await this.get(request.id));
       // The SDK retried a claim whose first attempt landed (its answer was lost): the record is ours.
       if (isOwnClaim(existing, request.leaseToken)) return { claimed: true };
       return { claimed: false, existing };
@@ -50,16 +62,16 @@ export class DynamoDbStore implements IdempotencyStore {
   }
 
   async get(id: string, options: StoreCallOptions = {}): Promise<IdempotencyRecord | undefined> {
-    const { Item } = await this.client.send(new GetItemCommand(getInput(this.tableName, id)), { abortSignal: options.signal });
-    return recordFromItem(Item);
+    const { Item } = await this.client.send(new GetItemCommand(getInput(this.tableName, id, this.layout)), options.signal ? { abortSignal: options.signal } : {});
+    return recordFromItem(Item, this.layout);
   }
 
   async complete(request: CompleteRequest): Promise<{ completed: boolean }> {
-    return { completed: await this.sendFenced(new UpdateItemCommand(completeInput(this.tableName, request))) };
+    return { completed: await this.sendFenced(new UpdateItemCommand(completeInput(this.tableName, request, this.layout))) };
   }
 
   async release(id: string, leaseToken: string): Promise<{ released: boolean }> {
-    return { released: await this.sendFenced(new DeleteItemCommand(releaseInput(this.tableName, id, leaseToken))) };
+    return { released: await this.sendFenced(new DeleteItemCommand(releaseInput(this.tableName, id, leaseToken, this.layout))) };
   }
 
   /** True if the write landed; false if the fence (lease token) turned it away. */
@@ -73,6 +85,8 @@ export class DynamoDbStore implements IdempotencyStore {
     }
   }
 }
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['tableName', 'client', ...TABLE_LAYOUT_OPTIONS]);
 
 // By name as well as class: a second copy of the SDK in the bundle has its own class.
 function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {

@@ -1,12 +1,14 @@
 import type { Context } from 'aws-lambda';
-import { IdempotencyEngine, type IdempotencyContext } from '../core/engine';
-import { assertFunction, resolveEngineOptions } from '../core/options';
+import { IdempotencyEngine } from '../core/engine';
+import { resolveEngineOptions } from '../core/options';
+import type { IdempotencyContext } from '../core/outcome';
 import type { InvocationTelemetry } from '../core/telemetry';
-import { ErrorCode, hasErrorCode, type IdempotencyInProgressError } from '../errors';
+import { assertFunction } from '../core/validate';
 import { readRequest, type ApiGatewayEvent } from '../http/http-event';
 import { replayResponse, type StoredResponse } from '../http/http-response';
 import { problemResponse, type HttpResponse } from '../http/problem';
-import { resolveWebhookOptions, type IdempotentWebhookOptions } from './webhook-options';
+import { problemFor, type ProblemText } from '../http/problem-for';
+import { resolveWebhookOptions, WEBHOOK_OPTION_KEYS, type IdempotentWebhookOptions } from './webhook-options';
 import { readWebhookPayload } from './webhook-payload';
 import { WebhookProblemType } from './webhook-problem';
 import { verifyWebhookSignature } from './webhook-signature';
@@ -31,7 +33,18 @@ const RECEIVED: StoredResponse = Object.freeze({
   body: '{"received":true}',
 });
 
-const STORE_RETRY_AFTER_SECONDS = 2;
+const PROBLEMS = {
+  'in-progress': {
+    type: WebhookProblemType.inProgress,
+    title: 'Event in progress',
+    detail: 'A delivery of this event is still being processed; deliver it again later.',
+  },
+  'store-unavailable': {
+    type: WebhookProblemType.storeUnavailable,
+    title: 'Service temporarily unavailable',
+    detail: 'The event was not processed; deliver it again.',
+  },
+} as const satisfies Record<string, ProblemText>;
 
 const REJECTIONS = {
   missing: [WebhookProblemType.signatureMissing, 'Webhook signature missing'],
@@ -54,11 +67,10 @@ export function idempotentWebhook<TPayload = unknown, TEvent extends ApiGatewayE
   options: IdempotentWebhookOptions<TPayload, TEvent>,
 ): (event: TEvent, context: Context) => Promise<HttpResponse> {
   assertFunction('handler', handler, false);
-  const engineOptions = resolveEngineOptions(options);
-  const engine = new IdempotencyEngine(engineOptions);
+  const engine = new IdempotencyEngine(resolveEngineOptions(options, 'idempotentWebhook', WEBHOOK_OPTION_KEYS));
   const settings = resolveWebhookOptions(options);
-  const problem = (type: string, status: number, title: string, detail: string, headers?: Record<string, string>) =>
-    problemResponse({ type: settings.problemTypeBase + type, title, status, detail }, headers);
+  const problem = (type: string, status: number, title: string, detail: string) =>
+    problemResponse({ type: settings.problemTypeBase + type, title, status, detail });
 
   /** A 400: nothing was claimed. Logged, since a wrong or rotated secret shows up only as these. */
   const reject = (reason: keyof typeof REJECTIONS, detail: string, telemetry: InvocationTelemetry) => {
@@ -67,9 +79,9 @@ export function idempotentWebhook<TPayload = unknown, TEvent extends ApiGatewayE
     return problem(type, 400, title, detail);
   };
 
-  return async (event, context) => {
-    const telemetry = engine.telemetry();
-    try {
+  return async (event, context) =>
+    engine.invoke(context, async (invocation) => {
+      const { telemetry } = invocation;
       const request = readRequest(event);
       const body = request.body ?? Buffer.alloc(0);
       const verification = verifyWebhookSignature({
@@ -77,59 +89,50 @@ export function idempotentWebhook<TPayload = unknown, TEvent extends ApiGatewayE
         body,
         secrets: settings.secrets,
         toleranceSeconds: settings.toleranceSeconds,
-        nowMs: engineOptions.now(),
+        nowMs: engine.now(),
         headerName: settings.signatureHeader,
       });
       if (!verification.valid) return reject(verification.reason, verification.detail, telemetry);
       const reading = readWebhookPayload(body, settings.eventId);
       if (reading.kind !== 'read') return reject(reading.kind, reading.detail, telemetry);
 
-      // Set only by the handler, so its error is told apart from the engine's whatever it carries.
-      let failure: { readonly error: unknown; readonly key: string | undefined } | undefined;
+      let idempotencyKey: string | undefined;
       try {
-        const outcome = await engine.execute<unknown, StoredResponse>({
-          telemetry,
+        const outcome = await invocation.execute<unknown, StoredResponse>({
           key: reading.eventId,
           // The route keeps two providers' endpoints in one function apart. No fingerprint: a provider
           // may change a redelivery's body (Stripe's `pending_webhooks`), and a 422 would be retried forever.
           operation: `${engine.operation} webhook ${request.route}`,
           scope: settings.scope?.(reading.payload, event),
-          context,
           run: async (idem) => {
-            try {
-              return await handler(reading.payload, event, context, idem);
-            } catch (error) {
-              failure = { error, key: idem.key };
-              throw error;
-            }
+            idempotencyKey = idem.key;
+            return handler(reading.payload, event, context, idem);
           },
           toStored: () => RECEIVED,
         });
-        return outcome.replayed ? replayResponse(outcome.result) : { ...RECEIVED, headers: { ...RECEIVED.headers } };
+        switch (outcome.kind) {
+          case 'ran':
+            return { ...RECEIVED, headers: { ...RECEIVED.headers } };
+          case 'replayed':
+            return replayResponse(outcome.result);
+          case 'in-progress':
+            return problemFor(outcome, PROBLEMS['in-progress'], settings.problemTypeBase);
+          // Processed, but its (fixed) answer was not stored: the event must not run again, and the answer is known.
+          case 'unavailable':
+          case 'mismatch': // no fingerprint is ever sent, so never
+            return replayResponse(RECEIVED);
+        }
       } catch (error) {
-        if (failure && failure.error === error) {
-          // The provider gets no message or stack (it may show them in its dashboard); the logs get both.
-          telemetry.record(undefined, 'error', 'The webhook handler threw; the key is released and the provider will deliver again.', {
-            idempotencyKey: failure.key,
-            error: error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error),
-          });
-          return problem(WebhookProblemType.handlerFailed, 500, 'Webhook processing failed', 'The event was not processed; deliver it again.');
-        }
-        if (hasErrorCode(error, ErrorCode.inProgress)) {
-          const retryAfter = String((error as IdempotencyInProgressError).retryAfterSeconds);
-          return problem(WebhookProblemType.inProgress, 409, 'Event in progress', 'A delivery of this event is still being processed; deliver it again later.', { 'Retry-After': retryAfter });
-        }
-        if (hasErrorCode(error, ErrorCode.storeFailure)) {
-          return problem(WebhookProblemType.storeUnavailable, 503, 'Service temporarily unavailable', 'The event was not processed; deliver it again.', { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) });
-        }
-        // Processed, but its (fixed) answer was not stored: the event must not run again, and the answer is known.
-        if (hasErrorCode(error, ErrorCode.resultUnavailable)) return replayResponse(RECEIVED);
-        throw error; // `eventId` or `scope` threw: the caller's own bug, unchanged
+        if (invocation.isStoreFault(error)) return problemFor({ kind: 'store-unavailable' }, PROBLEMS['store-unavailable'], settings.problemTypeBase);
+        if (idempotencyKey === undefined) throw error; // `eventId` or `scope` threw: the caller's own bug, unchanged
+        // The provider gets no message or stack (it may show them in its dashboard); the logs get both.
+        telemetry.record(undefined, 'error', 'The webhook handler threw; the key is released and the provider will deliver again.', {
+          idempotencyKey,
+          error: error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error),
+        });
+        return problem(WebhookProblemType.handlerFailed, 500, 'Webhook processing failed', 'The event was not processed; deliver it again.');
       }
-    } finally {
-      telemetry.flush();
-    }
-  };
+    });
 }
 
 /** A repeated signature header (REST's `multiValueHeaders`) reads as HTTP joins it: with commas. */

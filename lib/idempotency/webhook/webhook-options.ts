@@ -1,8 +1,8 @@
-import { assertFunction, assertInteger, assertUriPrefix, describe, type EngineOptions } from '../core/options';
+import { DEFAULTS } from '../core/defaults';
+import type { EngineOptions } from '../core/options';
+import { assertFunction, assertInteger, assertUriPrefix, describe } from '../core/validate';
 import type { ApiGatewayEvent } from '../http/http-event';
-import { DEFAULT_PROBLEM_TYPE_BASE } from '../http/problem';
 import { defaultEventId } from './webhook-payload';
-import { DEFAULT_SIGNATURE_HEADER } from './webhook-signature';
 
 /** Options of `idempotentWebhook`. */
 export interface IdempotentWebhookOptions<TPayload = unknown, TEvent extends ApiGatewayEvent = ApiGatewayEvent> extends EngineOptions {
@@ -13,7 +13,8 @@ export interface IdempotentWebhookOptions<TPayload = unknown, TEvent extends Api
   readonly secret: string | readonly string[];
   /**
    * How far, in seconds, the signature's timestamp may be from the clock (`now`), in either direction.
-   * A captured delivery replayed later than that is refused.
+   * A captured delivery replayed later than that is refused. `expiresAfterSeconds` must be at least
+   * twice this, so that an event's record outlives every moment its signature is accepted.
    * @default 300
    */
   readonly toleranceSeconds?: number;
@@ -40,12 +41,8 @@ export interface IdempotentWebhookOptions<TPayload = unknown, TEvent extends Api
   readonly problemTypeBase?: string;
 }
 
-/** The defaults of the webhook options, in one frozen place. */
-export const WEBHOOK_DEFAULTS = Object.freeze({
-  toleranceSeconds: 300,
-  signatureHeader: DEFAULT_SIGNATURE_HEADER,
-  problemTypeBase: DEFAULT_PROBLEM_TYPE_BASE,
-});
+/** The options `idempotentWebhook` reads besides the engine's. */
+export const WEBHOOK_OPTION_KEYS: readonly string[] = Object.freeze(['secret', 'toleranceSeconds', 'signatureHeader', 'eventId', 'scope', 'problemTypeBase']);
 
 /** `IdempotentWebhookOptions` (the webhook part) with every default applied. */
 export interface ResolvedWebhookOptions<TPayload, TEvent extends ApiGatewayEvent> {
@@ -68,15 +65,16 @@ export function resolveWebhookOptions<TPayload, TEvent extends ApiGatewayEvent>(
   options: IdempotentWebhookOptions<TPayload, TEvent>,
 ): ResolvedWebhookOptions<TPayload, TEvent> {
   const secrets = resolveSecrets(options.secret);
-  const toleranceSeconds = options.toleranceSeconds ?? WEBHOOK_DEFAULTS.toleranceSeconds;
+  const toleranceSeconds = options.toleranceSeconds ?? DEFAULTS.webhookToleranceSeconds;
   assertInteger('toleranceSeconds', toleranceSeconds, 1);
-  const signatureHeader = options.signatureHeader ?? WEBHOOK_DEFAULTS.signatureHeader;
+  assertRecordOutlivesSignature(options.expiresAfterSeconds ?? DEFAULTS.expiresAfterSeconds, toleranceSeconds);
+  const signatureHeader = options.signatureHeader ?? DEFAULTS.webhookSignatureHeader;
   if (typeof signatureHeader !== 'string' || !HEADER_NAME.test(signatureHeader)) {
     throw new TypeError(`Expected \`signatureHeader\` to be a header name, got ${describe(signatureHeader)}`);
   }
   assertFunction('eventId', options.eventId, true);
   assertFunction('scope', options.scope, true);
-  const problemTypeBase = options.problemTypeBase ?? WEBHOOK_DEFAULTS.problemTypeBase;
+  const problemTypeBase = options.problemTypeBase ?? DEFAULTS.problemTypeBase;
   assertUriPrefix('problemTypeBase', problemTypeBase);
   return {
     secrets,
@@ -87,6 +85,22 @@ export function resolveWebhookOptions<TPayload, TEvent extends ApiGatewayEvent>(
     scope: options.scope,
     problemTypeBase,
   };
+}
+
+/**
+ * A signature with timestamp `t` is accepted from `t - tolerance` to `t + tolerance` on our clock. Its
+ * first delivery may complete as early as `t - tolerance` (the sender's clock ahead of ours), and its
+ * record then expires `expiresAfterSeconds` later: were that before `t + tolerance`, a captured copy
+ * sent in between would find no record, pass the signature check and run the handler a second time.
+ */
+function assertRecordOutlivesSignature(expiresAfterSeconds: number, toleranceSeconds: number): void {
+  if (expiresAfterSeconds < 2 * toleranceSeconds) {
+    throw new TypeError(
+      `Expected \`expiresAfterSeconds\` to be at least twice \`toleranceSeconds\` (${2 * toleranceSeconds}), got ${expiresAfterSeconds}: `
+        + 'a signed delivery is accepted for `toleranceSeconds` either side of its timestamp, and its record must outlive that '
+        + 'window, or a captured copy sent after the record expired would run the handler again',
+    );
+  }
 }
 
 /**

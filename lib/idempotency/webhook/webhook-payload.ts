@@ -1,4 +1,4 @@
-import { assertValidKey } from '../core/scoped-key';
+import { describeKeyProblem, keyProblem } from '../core/key-rules';
 
 /** A verified body read as JSON, with the provider's event id; or why it cannot be processed. */
 export type WebhookPayloadReading<TPayload> =
@@ -27,10 +27,7 @@ export function readWebhookPayload<TPayload>(body: Buffer, eventIdOf: (payload: 
     return { kind: 'event-id-missing', detail: 'The payload carries no event id, so a redelivery could not be recognised.' };
   }
   if (typeof eventId !== 'string') return { kind: 'event-id-invalid', detail: `The event id must be a string, got ${typeof eventId}.` };
-  try {
-    assertValidKey(eventId);
-  } catch (error) {
-    return { kind: 'event-id-invalid', detail: (error as Error).message.replace('idempotency key', 'event id') };
-  }
+  const problem = keyProblem(eventId);
+  if (problem) return { kind: 'event-id-invalid', detail: describeKeyProblem(problem, 'The event id') };
   return { kind: 'read', payload, eventId };
 }

@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { DEFAULTS } from '../core/defaults';
 
 /** The header Stripe signs its webhooks in; any letter case is read. */
-export const DEFAULT_SIGNATURE_HEADER = 'Stripe-Signature';
+export const DEFAULT_SIGNATURE_HEADER = DEFAULTS.webhookSignatureHeader;
 
 /** A signature header taken apart: `t=<unix seconds>,v1=<hex>[,v1=<hex>…]`. */
 export interface SignatureHeader {

@@ -1,14 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  DynamoDbStore,
-  idempotentHttp,
-  MemoryStore,
-  type ApiGatewayEvent,
-  type HttpResponse,
-  type IdempotentHttpOptions,
-} from '../../../lib/idempotency';
+import { IdempotencyInProgressError, IdempotencyPayloadMismatchError, IdempotencyStoreError, idempotentHttp, type ApiGatewayEvent, type HttpResponse, type IdempotentHttpOptions } from '../../../lib/idempotency';
+import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
+import { MemoryStore } from '../../../lib/idempotency/testing';
 import { EVENT_SHAPES, type FixtureRequest } from '../../support/api-gateway-fixtures';
 import { lambdaContext } from '../../support/lambda-context';
 import { recordingLogger } from '../../support/silent-logger';
@@ -239,6 +234,17 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
     const wrapped = wrap(handler);
     await expect(wrapped(post('k'), lambdaContext())).rejects.toBe(boom);
     await expect(wrapped(post('k'), lambdaContext())).resolves.toMatchObject({ statusCode: 201 });
+  });
+
+  it.each([
+    ['in progress', new IdempotencyInProgressError(3)],
+    ['a store failure', new IdempotencyStoreError('inner store down', new Error('cause'))],
+    ['a payload mismatch', new IdempotencyPayloadMismatchError()],
+  ])('rethrows the handler\'s own IdempotencyError (%s, from a nested idempotent call) unchanged, never as the outer request\'s answer', async (_kind, nested) => {
+    const handler = countingHandler((run) => (run === 1 ? Promise.reject(nested) : { statusCode: 201, body: 'ok' }));
+    const wrapped = wrap(handler);
+    await expect(wrapped(post('k'), lambdaContext())).rejects.toBe(nested);
+    await expect(wrapped(post('k'), lambdaContext())).resolves.toMatchObject({ statusCode: 201, body: 'ok' });
   });
 
   it('answers a duplicate of a running request with 409 and Retry-After once its wait is over', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { MiddlewareObj, Request } from '@middy/core';
-import type { DynamoDbStore } from '../../../lib/idempotency';
+import type { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
 import type { IdempotentMiddlewareOptions } from '../../../lib/idempotency/middy/idempotent-middleware';
 import { recordingLogger } from '../../support/silent-logger';
 

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
-import { DynamoDbStore, ErrorCode } from '../../../lib/idempotency';
+import { ErrorCode } from '../../../lib/idempotency';
+import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
 import { idempotencyOf } from '../../../lib/idempotency/middy/context-idempotency';
 import { idempotentMiddleware } from '../../../lib/idempotency/middy/idempotent-middleware';
 import { freshIdempotencyTable, testClient } from '../../support/dynamodb';

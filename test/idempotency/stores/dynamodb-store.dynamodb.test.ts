@@ -1,4 +1,4 @@
-import { DynamoDbStore } from '../../../lib/idempotency';
+import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
 import { freshIdempotencyTable, testClient } from '../../support/dynamodb';
 import { describeStoreContract } from '../../support/store-contract';
 

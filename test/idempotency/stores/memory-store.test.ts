@@ -1,4 +1,4 @@
-import { MemoryStore } from '../../../lib/idempotency';
+import { MemoryStore } from '../../../lib/idempotency/testing';
 import { describeStoreContract } from '../../support/store-contract';
 
 describeStoreContract('MemoryStore', () => new MemoryStore());

@@ -1,0 +1,63 @@
+/** What the engine and its adapters say to each other: requests in, outcomes out. */
+
+/** What a wrapped handler receives as its third argument. */
+export interface IdempotencyContext {
+  /** The scoped, hashed key of this request (`undefined` when it runs without idempotency). */
+  readonly key: string | undefined;
+  /**
+   * A stable key for a downstream call (a payment provider's own idempotency key): the same for every
+   * run of this scoped key and `name`, so even a re-run after a lost lease is deduplicated downstream.
+   */
+  downstreamKey(name: string): string;
+}
+
+/** A request to claim a key. */
+export interface BeginRequest {
+  /** The client's key, already validated. */
+  readonly key: string;
+  /** The operation this request belongs to (an HTTP route, say). @default the `operation` option */
+  readonly operation?: string | undefined;
+  /** The caller the key belongs to (a principal), if any. */
+  readonly scope?: string | undefined;
+  /** The hashed request payload, if any. */
+  readonly fingerprint?: string | undefined;
+}
+
+/** A key this invocation holds: run the handler, then complete or release it exactly once. */
+export interface Claim {
+  readonly idem: IdempotencyContext;
+  /** Stores `result` for replays. A store fault is logged, not thrown: the handler has run, so its caller gets its result. */
+  complete(result: unknown): Promise<void>;
+  /** Frees the key for a retry. A store fault is logged, not thrown: the lease still ends on time. */
+  release(reason: string): Promise<void>;
+}
+
+/** Why a request does not run: every adapter answers these in its own terms (409, 422, a failed SQS record…). */
+export type Refusal =
+  /** Another invocation still holds the key after the wait; a retry after `retryAfterSeconds` is likely to find its result. */
+  | { readonly kind: 'in-progress'; readonly retryAfterSeconds: number }
+  /** The key was used before with another payload fingerprint. */
+  | { readonly kind: 'mismatch' }
+  /** The key completed, but its result was too large to store: it cannot be replayed, and must not run again. */
+  | { readonly kind: 'unavailable' };
+
+/** The stored result of an earlier run, replayed. */
+export interface Replayed<S> {
+  readonly kind: 'replayed';
+  readonly result: S;
+}
+
+/** What `begin` found: the key is this invocation's to run, or it is answered from what holds it. */
+export type Begun<S> = { readonly kind: 'claimed'; readonly claim: Claim } | Replayed<S> | Refusal;
+
+/** One request to run at most once. `R`: what the handler returns; `S`: what is stored and replayed. */
+export interface Execution<R, S = R> extends BeginRequest {
+  readonly run: (idem: IdempotencyContext) => Promise<R>;
+  /** Whether this result is final (stored and replayed) or released so a retry runs again. @default always */
+  readonly isFinal?: ((result: R) => boolean) | undefined;
+  /** The part of the result to store and replay (an HTTP response without its cookies, say). @default all of it */
+  readonly toStored?: ((result: R) => S) | undefined;
+}
+
+/** What became of an execution: the handler ran, its stored result was replayed, or it was refused. */
+export type Outcome<R, S = R> = { readonly kind: 'ran'; readonly result: R } | Replayed<S> | Refusal;

@@ -1,0 +1,3 @@
+// `lambda-idempotency/dynamodb`: the DynamoDB store, the only entry that loads `@aws-sdk/client-dynamodb`.
+export { DynamoDbStore } from './stores/dynamodb-store';
+export type { DynamoDbStoreOptions } from './stores/dynamodb-store';

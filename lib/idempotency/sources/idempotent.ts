@@ -1,0 +1,67 @@
+import type { Context } from 'aws-lambda';
+import { IdempotencyEngine } from '../core/engine';
+import { defaultEventKey, eventKeyReader, keylessIdempotencyContext, type MissingKeyPolicy } from '../core/event-key';
+import { resolveEngineOptions, type EngineOptions } from '../core/options';
+import type { IdempotencyContext } from '../core/outcome';
+import { refusalError } from '../core/refusal-error';
+import { assertFunction } from '../core/validate';
+
+/** Options of `idempotent`. */
+export interface IdempotentOptions<TEvent> extends EngineOptions {
+  /**
+   * The idempotency key of an event, or `undefined` when it has none.
+   * @default the event's `id` (EventBridge, CloudEvents), else `context.awsRequestId`, which Lambda's
+   * own retries of an asynchronous invocation keep
+   */
+  readonly key?: (event: TEvent, context: Context) => string | undefined;
+  /**
+   * The caller the key belongs to (a tenant, a principal); keys of two scopes never meet.
+   * @default no scope: keys are shared by all callers of the operation
+   */
+  readonly scope?: (event: TEvent, context: Context) => string | undefined;
+  /**
+   * The part of the event that must be equal for a duplicate to be replayed (hashed as canonical JSON).
+   * A key reused with a different fingerprint raises `IdempotencyPayloadMismatchError` and nothing runs.
+   * @default no payload check
+   */
+  readonly fingerprint?: (event: TEvent) => unknown;
+  /**
+   * An event without a key: `'reject'` throws `IdempotencyKeyMissingError`; `'run-without-idempotency'`
+   * runs the handler with no protection at all (`idem.key` is `undefined`).
+   * @default 'reject'
+   */
+  readonly missingKey?: MissingKeyPolicy;
+}
+
+/** The options `idempotent` and the middy middleware read besides the engine's. */
+export const EVENT_OPTION_KEYS: readonly string[] = Object.freeze(['key', 'scope', 'fingerprint', 'missingKey']);
+
+/** A handler to make idempotent: a Lambda handler with a third argument. */
+export type IdempotentHandler<TEvent, TResult> = (
+  event: TEvent,
+  context: Context,
+  idem: IdempotencyContext,
+) => Promise<TResult>;
+
+/**
+ * Wraps a Lambda handler so that it runs once per key: duplicates get the first result back.
+ * Options are validated here, so a bad option fails at cold start, not at the first request.
+ */
+export function idempotent<TEvent, TResult>(
+  handler: IdempotentHandler<TEvent, TResult>,
+  options: IdempotentOptions<TEvent>,
+): (event: TEvent, context: Context) => Promise<TResult> {
+  assertFunction('handler', handler, false);
+  const engine = new IdempotencyEngine(resolveEngineOptions(options, 'idempotent', EVENT_OPTION_KEYS));
+  const readKey = eventKeyReader(options, defaultEventKey);
+
+  return async (event, context) => {
+    const request = readKey(event, context);
+    if (!request) return handler(event, context, keylessIdempotencyContext());
+    return engine.invoke(context, async (invocation) => {
+      const outcome = await invocation.execute({ ...request, run: (idem) => handler(event, context, idem) });
+      if (outcome.kind === 'ran' || outcome.kind === 'replayed') return outcome.result;
+      throw refusalError(outcome);
+    });
+  };
+}
