@@ -14,6 +14,7 @@ import { localClient, startDynamoDbLocal, type DynamoDbLocal } from '../lib/loca
 import { startRedisServer, type RedisServer } from '../lib/local/redis-server';
 import { createIdempotencyTable } from '../lib/local/tables';
 import { BUNDLE_SETTINGS, measureBundles } from './bundle';
+import { measureBusinessWrite, ORDERS_TABLE, renderBusinessWrite, type BusinessWriteRow } from './business-write';
 import { IN_FLIGHT_MS, measureCalls } from './calls';
 import { TABLES } from './contenders';
 import { measureLatency } from './latency';
@@ -76,10 +77,11 @@ async function main(): Promise<void> {
   const target = { endpoint: database.endpoint };
   let measured: Omit<Measurements, 'bundles'>;
   let redis: RedisMeasurements;
+  let businessWrite: BusinessWriteRow[];
   try {
     const admin = localClient(database.endpoint);
     try {
-      for (const table of Object.values(TABLES)) await createIdempotencyTable(admin, table);
+      for (const table of [...Object.values(TABLES), ORDERS_TABLE]) await createIdempotencyTable(admin, table);
     } finally {
       admin.destroy();
     }
@@ -87,6 +89,8 @@ async function main(): Promise<void> {
     const calls = await measureCalls(target);
     progress(`timing first executions and replays (${OPTIONS.warmup} + ${OPTIONS.iterations} rounds each)`);
     const latency = await measureLatency(target, OPTIONS);
+    progress(`first executions with one business write, with and without idem.write (${OPTIONS.warmup} + ${OPTIONS.iterations} rounds each)`);
+    businessWrite = await measureBusinessWrite(target, OPTIONS);
     progress(`storm: ${STORM.keys} keys × ${STORM.duplicates} concurrent duplicates per library`);
     const storm = [];
     for (const id of ['ours', 'ours-nowait', 'powertools'] as const) storm.push(await runStorm(id, target));
@@ -117,10 +121,10 @@ async function main(): Promise<void> {
     settings: { ...OPTIONS, inFlightMs: IN_FLIGHT_MS, storm: STORM, bundle: BUNDLE_SETTINGS },
     durationSeconds: (Date.now() - started) / 1000,
   };
-  const markdown = `${renderReport(info, measurements, checks)}\n${renderRedisSection(redis, measured, redisServerVersion())}`;
+  const markdown = `${renderReport(info, measurements, checks)}\n\n${renderBusinessWrite(businessWrite)}\n${renderRedisSection(redis, measured, redisServerVersion())}`;
   process.stdout.write(`${markdown}\n`);
   await writeFile(join(__dirname, 'results.md'), `${markdown}\n`);
-  await writeFile(join(__dirname, 'results.json'), `${JSON.stringify({ ...info, targets: checks, ...measurements, redis }, null, 1)}\n`);
+  await writeFile(join(__dirname, 'results.json'), `${JSON.stringify({ ...info, targets: checks, ...measurements, businessWrite, redis }, null, 1)}\n`);
   progress('wrote bench/results.md and bench/results.json');
 }
 

@@ -2,7 +2,7 @@ import { problemResponse, type HttpResponse, type IdempotencyContext } from 'lam
 import { GatewayUnavailableError, type FakePaymentGateway } from './fake-gateway';
 import { invalidRequest, PROBLEMS } from './payment-problems';
 import { parsePaymentRequest } from './payment-request';
-import { toPayment, type Payment } from './payment-items';
+import { settled, settleWrite, toPayment, type Payment } from './payment-items';
 import type { PaymentRepository } from './payments';
 
 /** Where the payment function reports what it cannot answer for (CloudWatch, through the console). */
@@ -24,11 +24,13 @@ export interface CreatePaymentRequest {
  *                 (released: the corrected request may reuse the key)
  *   open          reserve the payment id for the downstream key and record it as `pending`
  *   charge        at the gateway, idempotent on the same downstream key
- *   settle        the payment becomes `succeeded` (201) or `failed` (402)
+ *   settle        the payment becomes `succeeded` (201) or `failed` (402), committed in one transaction
+ *                 with the stored response (`idem.write`): both, or neither
  *
  * A failure before the charge answers 503 and releases the key; the retry re-runs safely (the same
- * payment, the same downstream key). A failure after it never releases: the charge is recorded under
- * its pending payment, so the answer is a final 202 with that payment, which settles on its next read.
+ * payment, the same downstream key). If the commit itself fails, nothing of it is written: the caller
+ * gets 503, the key stays claimed until its lease ends, and the retry after it charges nothing new
+ * (the same downstream key) and settles the same pending payment; a read settles it meanwhile.
  */
 export async function createPayment(
   request: CreatePaymentRequest,
@@ -62,14 +64,8 @@ export async function createPayment(
     );
   }
 
-  try {
-    return answer(await deps.payments.settle(request.owner, payment.id, charge));
-  } catch (error) {
-    // After the charge: never release the key (a retry with another body could run again). The
-    // pending payment holds the charge's downstream key; GET /payments/{id} settles it.
-    deps.logger.error('The payment was charged but could not be settled; it stays pending until its next read.', { payment: payment.id, charge: charge.chargeId, error: describe(error) });
-    return answer(payment);
-  }
+  request.idem.write(settleWrite(deps.payments.table, request.owner, payment.id, charge), { name: 'settle payment' });
+  return answer(settled(payment, charge));
 }
 
 /** The answer for a payment in its state; only its public fields leave the function. */

@@ -58,8 +58,7 @@ export function openInput(table: string, owner: string, payment: StoredPayment):
 
 /**
  * Settles a pending payment with its charge. Repeatable (a re-run settles with the same charge), and
- * never moves a settled payment elsewhere. Issue 17's atomic completion puts this same write in one
- * transaction with the stored response.
+ * never moves a settled payment elsewhere. `settleWrite` is the same write for `idem.write`.
  */
 export function settleInput(table: string, owner: string, id: string, charge: Charge): UpdateCommandInput {
   const status = charge.status === 'succeeded' ? 'succeeded' : 'failed';
@@ -72,6 +71,20 @@ export function settleInput(table: string, owner: string, id: string, charge: Ch
     ExpressionAttributeValues: { ':status': status, ':charge': charge.chargeId, ':pending': 'pending' },
     ReturnValues: 'ALL_NEW',
   };
+}
+
+/**
+ * The settle write committed with the stored response in one transaction (`idem.write`): the payment is
+ * settled exactly when its response is stored. A transaction's update returns nothing, so `settled` says what it wrote.
+ */
+export function settleWrite(table: string, owner: string, id: string, charge: Charge): { Update: Omit<UpdateCommandInput, 'ReturnValues'> } {
+  const { ReturnValues: _none, ...update } = settleInput(table, owner, id, charge);
+  return { Update: update };
+}
+
+/** The payment as `settleWrite` leaves it. */
+export function settled(payment: Payment, charge: Charge): Payment {
+  return { ...payment, status: charge.status === 'succeeded' ? 'succeeded' : 'failed', charge: charge.chargeId };
 }
 
 /** One payment, read strongly consistent: a GET right after the POST sees it. */

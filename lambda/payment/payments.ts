@@ -21,7 +21,8 @@ export interface PaymentPage {
 export class PaymentRepository {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
-    private readonly ledgerTable: string,
+    /** The ledger table, for writes committed elsewhere (`settleWrite`). */
+    readonly table: string,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -34,7 +35,7 @@ export class PaymentRepository {
     const now = this.now();
     let reserved: Record<string, unknown>;
     try {
-      const { Attributes } = await this.documents.send(new UpdateCommand(reserveInput(this.ledgerTable, downstreamKey, request, newPaymentId(now), now.toISOString())));
+      const { Attributes } = await this.documents.send(new UpdateCommand(reserveInput(this.table, downstreamKey, request, newPaymentId(now), now.toISOString())));
       reserved = Attributes!;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
@@ -50,7 +51,7 @@ export class PaymentRepository {
       downstreamKey,
     };
     try {
-      await this.documents.send(new PutCommand(openInput(this.ledgerTable, owner, payment)));
+      await this.documents.send(new PutCommand(openInput(this.table, owner, payment)));
       return payment;
     } catch (error) {
       // An earlier run opened it: carry on from where it got (pending, or already settled).
@@ -61,19 +62,19 @@ export class PaymentRepository {
 
   /** Settles a pending payment with its charge: `succeeded`, or `failed` for a declined card. */
   async settle(owner: string, id: string, charge: Charge): Promise<Payment> {
-    const { Attributes } = await this.documents.send(new UpdateCommand(settleInput(this.ledgerTable, owner, id, charge)));
+    const { Attributes } = await this.documents.send(new UpdateCommand(settleInput(this.table, owner, id, charge)));
     return toPayment(Attributes!);
   }
 
   /** The caller's payment, with the downstream key of its charge; `undefined` when it has none of that id. */
   async find(owner: string, id: string): Promise<StoredPayment | undefined> {
-    const { Item } = await this.documents.send(new GetCommand(findInput(this.ledgerTable, owner, id)));
+    const { Item } = await this.documents.send(new GetCommand(findInput(this.table, owner, id)));
     return Item ? { ...toPayment(Item), downstreamKey: String(Item.downstreamKey) } : undefined;
   }
 
   /** One page of the caller's payments, newest first. */
   async page(owner: string, page: PageRequest): Promise<PaymentPage> {
-    const { Items = [] } = await this.documents.send(new QueryCommand(pageInput(this.ledgerTable, owner, page)));
+    const { Items = [] } = await this.documents.send(new QueryCommand(pageInput(this.table, owner, page)));
     const hasMore = Items.length > page.limit;
     const data = Items.slice(0, page.limit).map(toPayment);
     return { data: page.before !== undefined ? data.reverse() : data, hasMore };

@@ -1,3 +1,5 @@
+import type { WriteConditionFailure } from './core/business-write';
+
 /**
  * Errors the library raises. Match on `code`, not `instanceof`: two copies of the
  * library in one bundle each have their own classes, but the codes are stable strings.
@@ -11,6 +13,9 @@ export const ErrorCode = {
   payloadMismatch: 'IDEMPOTENCY_PAYLOAD_MISMATCH',
   resultUnavailable: 'IDEMPOTENCY_RESULT_UNAVAILABLE',
   storeFailure: 'IDEMPOTENCY_STORE_FAILURE',
+  writeConditionFailed: 'IDEMPOTENCY_WRITE_CONDITION_FAILED',
+  writeInvalid: 'IDEMPOTENCY_WRITE_INVALID',
+  leaseLost: 'IDEMPOTENCY_LEASE_LOST',
 } as const;
 
 /** One of the stable error codes. */
@@ -77,6 +82,41 @@ export class IdempotencyResultUnavailableError extends IdempotencyError {
 export class IdempotencyStoreError extends IdempotencyError {
   constructor(message: string, cause: unknown) {
     super(ErrorCode.storeFailure, message, { cause });
+  }
+}
+
+/**
+ * One of the handler's own write conditions failed (`idem.write`), so the transaction committed nothing:
+ * neither the writes nor the result. `failures` names each failed write; `write` is the first one's name.
+ */
+export class IdempotencyWriteConditionError extends IdempotencyError {
+  /** The first failed write's name. */
+  readonly write: string;
+  /** Every failed write, in the order they were written. */
+  readonly failures: readonly WriteConditionFailure[];
+
+  constructor(failures: readonly WriteConditionFailure[]) {
+    const names = failures.map((failure) => failure.name);
+    super(ErrorCode.writeConditionFailed, `The condition of ${names.length === 1 ? 'the write' : 'the writes'} ${names.join(', ')} failed; nothing was written.`);
+    this.write = names[0] ?? '';
+    this.failures = failures;
+  }
+}
+
+/** The handler's writes cannot be sent as they are (a limit, a store without transactions); nothing was written. */
+export class IdempotencyWriteInvalidError extends IdempotencyError {
+  constructor(message: string, cause?: unknown) {
+    super(ErrorCode.writeInvalid, message, { cause });
+  }
+}
+
+/**
+ * The lease ran out and another invocation took the key over before this one committed its writes: nothing of
+ * this invocation was written, the new owner's record and data stand. A retry gets the new owner's answer.
+ */
+export class IdempotencyLeaseLostError extends IdempotencyError {
+  constructor() {
+    super(ErrorCode.leaseLost, "The lease on this idempotency key was taken over by another invocation before the writes were committed; nothing was written, and the other invocation's result stands.");
   }
 }
 

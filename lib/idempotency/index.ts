@@ -4,6 +4,7 @@ export { idempotent } from './sources/idempotent';
 export type { IdempotentHandler, IdempotentOptions } from './sources/idempotent';
 export type { MissingKeyPolicy } from './core/event-key';
 export type { IdempotencyContext } from './core/outcome';
+export type { BusinessWrite, ConditionFailureRule, WriteConditionFailure, WriteOptions } from './core/business-write';
 export type { EngineOptions } from './core/options';
 export type { IdempotencyLogger, MetricsOptions } from './core/telemetry';
 export type {
@@ -13,6 +14,8 @@ export type {
   EncodedResult,
   IdempotencyRecord,
   IdempotencyStore,
+  AtomicCompletionResult,
+  PendingWrite,
 } from './core/store';
 export {
   ErrorCode,
@@ -24,6 +27,9 @@ export {
   IdempotencyPayloadMismatchError,
   IdempotencyResultUnavailableError,
   IdempotencyStoreError,
+  IdempotencyWriteConditionError,
+  IdempotencyWriteInvalidError,
+  IdempotencyLeaseLostError,
 } from './errors';
 export type { IdempotencyErrorCode } from './errors';
 export { idempotentHttp } from './http/idempotent-http';

@@ -27,12 +27,17 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const EUR_10 = { amount: 1000, currency: 'EUR', source: 'tok_visa' };
-const isSettle = (name: string, input: Record<string, unknown>) => name.startsWith('Update') && JSON.stringify(input.Key ?? {}).includes('PAYMENT#');
+const isCommit = (name: string, input: Record<string, unknown>) => name.startsWith('TransactWriteItems') && JSON.stringify(input).includes('PAYMENT#');
 const isCharge = (name: string, input: Record<string, unknown>) => name.startsWith('Update') && JSON.stringify(input.Key ?? {}).includes('CHARGE#');
 
 /** The ledger's payments, as stored. */
 async function storedPayments() {
   return (await scanAll(dynamodb, api.ledgerTable)).map((item) => unmarshall(item)).filter((item) => String(item.sk).startsWith('PAYMENT#'));
+}
+
+/** The idempotency table's records, as stored. */
+async function idempotencyRecords() {
+  return (await scanAll(dynamodb, api.idempotencyTable)).map((item) => unmarshall(item) as { status?: string; result?: string });
 }
 
 /** The gateway's charges and the ledger's payments of one payment id. */
@@ -56,35 +61,44 @@ describe('no charge without its payment, over real sockets', () => {
     expect((await books(first.body.id)).charge).toEqual([expect.objectContaining({ attempts: 1 })]);
   });
 
-  it('answers a failure after the charge with a final 202 and the pending payment; the key is not released, and the payment settles on its next read', async () => {
+  it('commits the settled payment and the stored response together: a commit that fails once is retried, and both land', async () => {
+    const key = randomUUID();
+    const stop = failWhen(functionClient, isCommit, faults.serverError());
+    const first = await client.pay('frank', key, EUR_10);
+    stop();
+    expect(first.status).toBe(201);
+    const { payment, charge } = await books(first.body.id);
+    expect(payment).toEqual([expect.objectContaining({ status: 'succeeded', charge: first.body.charge })]);
+    expect(charge).toEqual([expect.objectContaining({ attempts: 1 })]);
+    const replay = await client.pay('frank', key, EUR_10);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(first.body);
+  });
+
+  it('writes neither the settled payment nor the response when the commit keeps failing after the charge: 503, the key stays held, and a read settles the payment', async () => {
     const key = randomUUID();
     const chargesBefore = (await charges(dynamodb, api.ledgerTable)).length;
-    const stop = failWhen(functionClient, isSettle, faults.serverError());
+    const paymentsBefore = new Set((await storedPayments()).map((p) => p.id));
+    const stop = failWhen(functionClient, isCommit, faults.serverError(), 100);
     const first = await client.pay('grace', key, EUR_10);
     stop();
-    expect(first.status).toBe(202);
-    expect(first.body).toEqual({ id: expect.stringMatching(/^pay_/), amount: 1000, currency: 'EUR', status: 'pending', created: expect.any(String), charge: null });
-    expect(first.headers.get('location')).toBe(`/payments/${first.body.id}`);
-    expect(errors.map((e) => e.fields.payment)).toContain(first.body.id);
+    expect(first.status).toBe(503);
+    expect(first.headers.get('retry-after')).toBe('2');
 
-    // The charge is on the books, under its pending payment.
-    const { payment, charge } = await books(first.body.id);
-    expect(payment).toEqual([expect.objectContaining({ status: 'pending' })]);
-    expect(charge).toEqual([expect.objectContaining({ status: 'succeeded', attempts: 1 })]);
+    // The charge is on the books under its pending payment; no response is stored for the key.
+    const pending = (await storedPayments()).filter((p) => !paymentsBefore.has(p.id));
+    expect(pending).toEqual([expect.objectContaining({ status: 'pending', charge: null })]);
+    expect((await charges(dynamodb, api.ledgerTable)).length).toBe(chargesBefore + 1);
+    expect((await idempotencyRecords()).filter((r) => r.status === 'COMPLETED' && r.result?.includes(pending[0]!.id))).toEqual([]);
+
+    // Not released: a retry within the lease is turned away, nothing runs, nothing is charged again.
+    const retry = await client.pay('grace', key, EUR_10);
+    expect(retry.status).toBe(409);
     expect((await charges(dynamodb, api.ledgerTable)).length).toBe(chargesBefore + 1);
 
-    // Not released: the same request is replayed, another amount under the key is refused, nothing runs.
-    const replay = await client.pay('grace', key, EUR_10);
-    expect(replay.status).toBe(202);
-    expect(replay.headers.get('idempotent-replayed')).toBe('true');
-    const other = await client.pay('grace', key, { ...EUR_10, amount: 5000 });
-    expect(other.status).toBe(422);
-    expect((await charges(dynamodb, api.ledgerTable)).length).toBe(chargesBefore + 1);
-
-    const read = await client.request('GET', `/payments/${first.body.id}`, { token: 'grace' });
+    const read = await client.request('GET', `/payments/${pending[0]!.id}`, { token: 'grace' });
     expect(read.status).toBe(200);
-    expect(read.body).toEqual({ ...first.body, status: 'succeeded', charge: charge[0]!.chargeId });
-    expect((await books(first.body.id)).payment).toEqual([expect.objectContaining({ status: 'succeeded' })]);
+    expect(read.body).toMatchObject({ id: pending[0]!.id, status: 'succeeded', charge: expect.stringMatching(/^ch_/) });
   });
 
   it('answers 503 when the charge fails without an answer, keeps the payment pending, and the retry charges once into the same payment', async () => {

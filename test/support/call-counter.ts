@@ -37,6 +37,13 @@ export function recordItemActions(client: DynamoDBClient) {
       const action = ITEM_ACTIONS[String(context.commandName)];
       const table = (args.input as { TableName?: string }).TableName;
       if (action && table) used.set(table, (used.get(table) ?? new Set()).add(action));
+      // A transaction needs no action of its own: IAM checks each item's action on its table.
+      for (const item of (args.input as { TransactItems?: Record<string, { TableName?: string }>[] }).TransactItems ?? []) {
+        for (const [kind, body] of Object.entries(item)) {
+          const perItem = TRANSACT_ITEM_ACTIONS[kind];
+          if (perItem && body?.TableName) used.set(body.TableName, (used.get(body.TableName) ?? new Set()).add(perItem));
+        }
+      }
       return next(args);
     },
     { step: 'initialize', name: `actionRecorder-${Math.random()}` },
@@ -61,6 +68,13 @@ const ITEM_ACTIONS: Record<string, string> = {
   ScanCommand: 'dynamodb:Scan',
   BatchGetItemCommand: 'dynamodb:BatchGetItem',
   BatchWriteItemCommand: 'dynamodb:BatchWriteItem',
-  TransactWriteItemsCommand: 'dynamodb:TransactWriteItems',
   TransactGetItemsCommand: 'dynamodb:TransactGetItems',
+};
+
+// What IAM checks for each action of a TransactWriteItems (there is no dynamodb:TransactWriteItems action).
+const TRANSACT_ITEM_ACTIONS: Record<string, string> = {
+  Put: 'dynamodb:PutItem',
+  Update: 'dynamodb:UpdateItem',
+  Delete: 'dynamodb:DeleteItem',
+  ConditionCheck: 'dynamodb:ConditionCheckItem',
 };

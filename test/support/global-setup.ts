@@ -1,5 +1,6 @@
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../lib/idempotency/testing';
 import { startRedisServer, type RedisServer } from '../../lib/local/redis-server';
+import { warmTransactions } from './warm-transactions';
 
 /**
  * Starts DynamoDB Local and one redis-server once for the whole run; every test file creates its own
@@ -25,4 +26,5 @@ export default async function globalSetup(): Promise<void> {
   servers.__redisServer__ = redis.value;
   process.env.DYNAMODB_LOCAL_ENDPOINT = local.value.endpoint;
   process.env.REDIS_URL = redis.value.url;
+  await warmTransactions(local.value.endpoint);
 }

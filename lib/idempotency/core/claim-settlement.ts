@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { IdempotencyStoreError } from '../errors';
+import { commitAtomically, writeCollector } from './atomic-completion';
+import type { PendingWrite } from './business-write';
 import type { InvocationClock } from './lease';
 import { remainingTimeMs } from './lease';
 import { expirationFrom, settleDeadline, SETTLE_RETRY_DELAYS_MS } from './backoff';
@@ -16,6 +19,8 @@ export interface ClaimScope {
   readonly cache: LocalCache;
   readonly telemetry: InvocationTelemetry;
   readonly context: InvocationClock | undefined;
+  /** Marks a fault the claim throws as this invocation's store fault (adapters answer it as such). */
+  readonly storeFault?: (fault: IdempotencyStoreError) => void;
 }
 
 /** A fresh lease token: what fences one claim's writes from every other's. */
@@ -31,9 +36,24 @@ export function heldClaim(id: string, leaseToken: string, fingerprint: string | 
     if (settled) throw new Error(`The claim was already settled; cannot ${what} it again.`);
     settled = true;
   };
+  const writes: PendingWrite[] = [];
+  const commit = async (result: unknown) => {
+    once('commit');
+    const settle = {
+      complete: (value: unknown) => complete(id, leaseToken, fingerprint, value, scope),
+      release: (reason: string) => release(id, leaseToken, reason, scope),
+      retried: <T>(write: () => Promise<T>, retryable: (error: unknown) => boolean) => retried(write, scope, retryable),
+    };
+    const { encoded, expiration } = await commitAtomically(id, leaseToken, result, writes, scope, settle);
+    if (encoded.encoding !== 'omitted') scope.cache.set({ id, status: 'COMPLETED', expiration, leaseToken, fingerprint, result: encoded, createdAt: scope.options.now() });
+  };
   return {
-    idem: { key: id, downstreamKey: (name) => downstreamKey(id, name) },
+    idem: { key: id, downstreamKey: (name) => downstreamKey(id, name), write: writeCollector(scope, writes, () => settled) },
+    writes: () => writes,
+    commit,
+    // An adapter that only knows `complete` (middy's `after`) must not drop the handler's writes.
     complete: async (result) => {
+      if (writes.length > 0) return commit(result);
       once('complete');
       await complete(id, leaseToken, fingerprint, result, scope);
     },
@@ -95,14 +115,14 @@ async function release(id: string, leaseToken: string, reason: string, scope: Cl
  * there (past the SDK's own retries) would hold the key until its lease ends. So they are tried again,
  * backing off, while the invocation has that time to spare (less `leaseMarginMs`).
  */
-async function retried<T>(write: () => Promise<T>, scope: ClaimScope): Promise<T> {
+async function retried<T>(write: () => Promise<T>, scope: ClaimScope, retryable: (error: unknown) => boolean = () => true): Promise<T> {
   const { now, sleep, leaseMarginMs } = scope.options;
   const deadline = settleDeadline(now(), remainingTimeMs(scope.context), leaseMarginMs);
   for (const delay of SETTLE_RETRY_DELAYS_MS) {
     try {
       return await write();
     } catch (error) {
-      if (now() + delay >= deadline) throw error;
+      if (!retryable(error) || now() + delay >= deadline) throw error;
       await sleep(delay);
     }
   }

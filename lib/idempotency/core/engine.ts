@@ -10,6 +10,7 @@ import type { BeginRequest, Begun, Execution, Outcome, Refusal, Replayed } from 
 import { isTakeover, type EncodedResult, type IdempotencyRecord } from './record';
 import { decodeResult } from './result-codec';
 import { scopedId } from './scoped-key';
+import { storedRefusal } from './stored-refusal';
 import { InvocationTelemetry, MetricName } from './telemetry';
 
 const MAX_CLAIM_ATTEMPTS = 8;
@@ -97,7 +98,9 @@ export class Invocation {
       await claim.release('the result could not be read');
       throw error;
     }
-    if (stored.final) await claim.complete(stored.value);
+    // The handler's own writes go only with a final result, in one transaction with it; a release drops them.
+    if (stored.final && claim.writes().length > 0) await claim.commit(stored.value);
+    else if (stored.final) await claim.complete(stored.value);
     else await claim.release('the result is not final');
     return { kind: 'ran', result };
   }
@@ -137,7 +140,7 @@ export class Invocation {
             leaseEndedAt: new Date(claim.replaced.leaseExpiresAt).toISOString(),
           });
         }
-        const scope: ClaimScope = { options: this.options, cache: this.cache, telemetry: this.telemetry, context: this.context };
+        const scope: ClaimScope = { options: this.options, cache: this.cache, telemetry: this.telemetry, context: this.context, storeFault: (fault) => this.storeFaults.add(fault) };
         return { kind: 'claimed', claim: heldClaim(id, leaseToken, request.fingerprint, scope) };
       }
 
@@ -174,7 +177,13 @@ export class Invocation {
       case 'replay':
         this.cache.set(decision.record);
         this.telemetry.record(MetricName.replayed, 'info', 'Replayed the stored result.', fields);
-        return { kind: 'replayed', result: decodeResult(decision.record.result as Exclude<EncodedResult, { encoding: 'omitted' }>) as S };
+      {
+        const result = decodeResult(decision.record.result as Exclude<EncodedResult, { encoding: 'omitted' }>);
+        // A write's refusal stored as the key's answer: every retry gets the error the first caller got.
+        const refusal = storedRefusal(result);
+        if (refusal) throw refusal;
+        return { kind: 'replayed', result: result as S };
+      }
       case 'mismatch':
         this.telemetry.record(MetricName.payloadMismatches, 'warn', 'The key was reused with another payload; nothing runs.', fields);
         return { kind: 'mismatch' };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { IdempotencyKeyInvalidError, IdempotencyKeyMissingError } from '../errors';
+import { IdempotencyKeyInvalidError, IdempotencyKeyMissingError, IdempotencyWriteInvalidError } from '../errors';
 import { DEFAULTS } from './defaults';
 import { assertValidKey } from './key-rules';
 import type { IdempotencyContext } from './outcome';
@@ -69,5 +69,8 @@ export function keylessIdempotencyContext(): IdempotencyContext {
   return {
     key: undefined,
     downstreamKey: (name) => keys.get(name) ?? keys.set(name, randomUUID()).get(name)!,
+    write: () => {
+      throw new IdempotencyWriteInvalidError('idem.write needs an idempotency key: this request runs without idempotency, so there is no result to commit its writes with.');
+    },
   };
 }

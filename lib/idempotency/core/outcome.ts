@@ -1,5 +1,9 @@
 /** What the engine and its adapters say to each other: requests in, outcomes out. */
 
+import type { BusinessWrite, PendingWrite, WriteOptions } from './business-write';
+
+export type { BusinessWrite, ConditionFailureRule, WriteConditionFailure, WriteOptions } from './business-write';
+
 /** What a wrapped handler receives as its third argument. */
 export interface IdempotencyContext {
   /** The scoped, hashed key of this request (`undefined` when it runs without idempotency). */
@@ -9,6 +13,13 @@ export interface IdempotencyContext {
    * run of this scoped key and `name`, so even a re-run after a lost lease is deduplicated downstream.
    */
   downstreamKey(name: string): string;
+  /**
+   * Adds one of the handler's own DynamoDB writes (`{ Put | Update | Delete | ConditionCheck }`, the shape of one
+   * `TransactItems` element) to commit together with the result, in one transaction: all of them and the
+   * stored result, or none. Nothing is written until the handler returns a final result. Throws
+   * `IdempotencyWriteInvalidError` at once on a store that cannot (no `completeWith`) or a request without a key.
+   */
+  write(action: BusinessWrite, options?: WriteOptions): void;
 }
 
 /** A request to claim a key. */
@@ -26,8 +37,20 @@ export interface BeginRequest {
 /** A key this invocation holds: run the handler, then complete or release it exactly once. */
 export interface Claim {
   readonly idem: IdempotencyContext;
-  /** Stores `result` for replays. A store fault is logged, not thrown: the handler has run, so its caller gets its result. */
+  /**
+   * Stores `result` for replays. A store fault is logged, not thrown: the handler has run, so its caller gets its result.
+   * With writes added by `idem.write`, it is `commit` (and throws as `commit` does), so no adapter drops them.
+   */
   complete(result: unknown): Promise<void>;
+  /** The writes the handler added with `idem.write`, in order. */
+  readonly writes: () => readonly PendingWrite[];
+  /**
+   * Stores `result` and commits the handler's writes in one transaction. Unlike `complete`, it throws when
+   * nothing was written: `IdempotencyLeaseLostError` (fenced), `IdempotencyWriteConditionError` (a write's own
+   * condition: the key is then released or the refusal stored, as the write asked), `IdempotencyWriteInvalidError`
+   * (released), `IdempotencyStoreError` (still failing after retries: the record stays in progress until its lease ends).
+   */
+  commit(result: unknown): Promise<void>;
   /** Frees the key for a retry. A store fault is logged, not thrown: the lease still ends on time. */
   release(reason: string): Promise<void>;
 }

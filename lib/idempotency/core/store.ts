@@ -3,7 +3,10 @@
  * reports expected outcomes (lost a race, fenced off) as results; it throws only on faults.
  */
 
+import type { AtomicCompletionResult, PendingWrite } from './business-write';
 import type { EncodedResult, IdempotencyRecord } from './record';
+
+export type { AtomicCompletionResult, BusinessWrite, PendingWrite, WriteConditionFailure } from './business-write';
 
 export type { CompletedRecord, EncodedResult, IdempotencyRecord } from './record';
 export { isClaimable, isOwnClaim } from './record';
@@ -69,4 +72,11 @@ export interface IdempotencyStore {
    * the record holds another lease token.
    */
   release(id: string, leaseToken: string): Promise<{ readonly released: boolean }>;
+  /**
+   * Optional: completes the record and commits the handler's `writes` in one atomic write, all or nothing,
+   * fenced like `complete` (a retry by the same lease token that already landed counts as completed).
+   * A store without it cannot take `idem.write`; the engine refuses the first such write.
+   * Throws `IdempotencyWriteInvalidError` for writes it cannot send (its limits); other throws are faults.
+   */
+  completeWith?(request: CompleteRequest, writes: readonly PendingWrite[]): Promise<AtomicCompletionResult>;
 }

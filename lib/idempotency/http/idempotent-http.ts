@@ -10,6 +10,7 @@ import { DEFAULT_REPLAYED_HEADERS, isFinalStatus, normalizeResponse, replayRespo
 import { IDEMPOTENCY_KEY_HEADER, readKeyHeader } from './idempotency-key-header';
 import { resolvePrincipal } from './principal';
 import { ProblemType, problemResponse, type HttpResponse } from './problem';
+import { writeProblem } from './write-problem';
 import { problemFor, type ProblemOutcome, type ProblemText } from './problem-for';
 import { requestFingerprint } from './request-fingerprint';
 
@@ -139,6 +140,8 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
         return answer(outcome);
       } catch (error) {
         if (invocation.isStoreFault(error)) return answer({ kind: 'store-unavailable' });
+        const refused = writeProblem(error, settings.problemTypeBase);
+        if (refused) return refused;
         throw error; // the handler's own error, unchanged, whatever it is (a nested idempotent call's too)
       }
     });

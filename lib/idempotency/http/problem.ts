@@ -8,6 +8,8 @@ export const ProblemType = {
   responseUnavailable: 'response-unavailable',
   storeUnavailable: 'idempotency-store-unavailable',
   scopeUnresolved: 'idempotency-scope-unresolved',
+  writeConditionFailed: 'write-condition-failed',
+  leaseLost: 'idempotency-lease-lost',
 } as const;
 
 import { DEFAULTS } from '../core/defaults';

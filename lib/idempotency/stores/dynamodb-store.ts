@@ -4,8 +4,11 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import type { AtomicCompletionResult, PendingWrite } from '../core/store';
+import { atomicCompletionInput, cancellationOutcome } from './dynamodb-transaction';
 import { isOwnClaim, type ClaimRequest, type ClaimResult, type CompleteRequest, type IdempotencyRecord, type IdempotencyStore, type StoreCallOptions } from '../core/store';
 import { resolveTableLayout, TABLE_LAYOUT_OPTIONS, type TableLayout, type TableLayoutOptions } from '../table-layout';
 import { claimInput, completeInput, DYNAMODB_MAX_RESULT_BYTES, getInput, recordFromItem, releaseInput } from './dynamodb-item';
@@ -72,6 +75,17 @@ export class DynamoDbStore implements IdempotencyStore {
 
   async release(id: string, leaseToken: string): Promise<{ released: boolean }> {
     return { released: await this.sendFenced(new DeleteItemCommand(releaseInput(this.tableName, id, leaseToken, this.layout))) };
+  }
+
+  /** The completion and the handler's writes in one `TransactWriteItems`; see `atomicCompletionInput`. */
+  async completeWith(request: CompleteRequest, writes: readonly PendingWrite[]): Promise<AtomicCompletionResult> {
+    const input = atomicCompletionInput(this.tableName, request, writes, this.layout);
+    try {
+      await this.client.send(new TransactWriteItemsCommand(input));
+      return { completed: true };
+    } catch (error) {
+      return cancellationOutcome(error, request, writes, this.layout);
+    }
   }
 
   /** True if the write landed; false if the fence (lease token) turned it away. */

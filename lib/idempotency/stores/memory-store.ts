@@ -1,5 +1,8 @@
 import { isClaimable, isOwnClaim, type ClaimRequest, type ClaimResult, type CompleteRequest, type IdempotencyRecord, type IdempotencyStore, type StoreCallOptions } from '../core/store';
+import type { AtomicCompletionResult, PendingWrite } from '../core/store';
 import { DYNAMODB_MAX_RESULT_BYTES } from './dynamodb-item';
+import type { Doc } from './memory-expression';
+import { MemoryTables, type MemoryTableKeys } from './memory-tables';
 
 /** Options of `MemoryStore`. */
 export interface MemoryStoreOptions {
@@ -8,6 +11,12 @@ export interface MemoryStoreOptions {
    * @default the DynamoDB store's limit (400 KB item less room for the other attributes)
    */
   readonly maxResultBytes?: number;
+  /**
+   * The tables `idem.write` may write, each with its key attribute names (`{ ledger: ['pk', 'sk'] }`);
+   * a write to another table is refused.
+   * @default no tables
+   */
+  readonly tables?: MemoryTableKeys;
 }
 
 /**
@@ -17,9 +26,30 @@ export interface MemoryStoreOptions {
 export class MemoryStore implements IdempotencyStore {
   readonly maxResultBytes: number;
   private readonly records = new Map<string, IdempotencyRecord>();
+  private readonly tables: MemoryTables;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.maxResultBytes = options.maxResultBytes ?? DYNAMODB_MAX_RESULT_BYTES;
+    this.tables = new MemoryTables(options.tables ?? {});
+  }
+
+  /**
+   * Completes the record and applies the handler's writes to the in-memory tables, all or nothing, in one
+   * synchronous step (nothing else runs in between), with the DynamoDB store's fence and outcomes.
+   */
+  async completeWith(request: CompleteRequest, writes: readonly PendingWrite[]): Promise<AtomicCompletionResult> {
+    const existing = this.records.get(request.id);
+    if (existing?.leaseToken === request.leaseToken && existing.status === 'COMPLETED') return { completed: true }; // a retry that landed
+    if (existing?.leaseToken !== request.leaseToken) return { completed: false, reason: 'fenced' };
+    const failures = this.tables.apply(writes);
+    if (failures.length > 0) return { completed: false, reason: 'condition-failed', failures };
+    await this.complete(request);
+    return { completed: true };
+  }
+
+  /** The items `idem.write` left in `table` (document form). */
+  items(table: string): Doc[] {
+    return this.tables.items(table);
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
