@@ -8,7 +8,6 @@ import {
   type ApiGatewayEvent,
   type HttpResponse,
   type IdempotencyContext,
-  type IdempotencyStore,
   type IdempotentHttpOptions,
 } from 'lambda-idempotency';
 import { DynamoDbStore } from 'lambda-idempotency/dynamodb';
@@ -27,11 +26,6 @@ export interface PaymentApiConfig {
   readonly idempotencyTable: string;
   readonly ledgerTable: string;
   readonly client: DynamoDBClient;
-  /**
-   * Where the idempotency records live (a `RedisStore`, say; the ledger stays in DynamoDB).
-   * @default a DynamoDbStore on `idempotencyTable`, through `client`
-   */
-  readonly store?: IdempotencyStore;
   /** Passed on to `idempotentHttp` (the local cache, a shorter wait…). */
   readonly idempotency?: Omit<IdempotentHttpOptions, 'store'>;
   /** Where failures the caller cannot see are reported. @default console (CloudWatch, when deployed) */
@@ -83,7 +77,7 @@ export function createPaymentApi(config: PaymentApiConfig) {
     }
   }
 
-  const store = config.store ?? new DynamoDbStore({ tableName: config.idempotencyTable, client: config.client });
+  const store = new DynamoDbStore({ tableName: config.idempotencyTable, client: config.client });
   const idempotent = idempotentHttp(route, { store, operation: PAYMENT_OPERATION, ...config.idempotency });
   return async (event: ApiGatewayEvent, context: Context) => screenPayment(event) ?? idempotent(event, context);
 }

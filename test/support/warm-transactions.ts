@@ -1,5 +1,7 @@
-import { CreateTableCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { localClient } from '../../lib/local/dynamodb-local';
+import { CreateTableCommand, DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+// By relative path, as global-setup imports the launcher: jest's global setup runs without the module
+// mapping, so `lambda-idempotency/testing` would resolve to dist/, which a clean clone has not built.
+import { DYNAMODB_LOCAL_CLIENT_CONFIG } from '../../lib/idempotency/testing';
 
 /**
  * DynamoDB Local's first transactions are slow (about 1.5 s for the first one on a busy 2-core machine, while
@@ -7,7 +9,7 @@ import { localClient } from '../../lib/local/dynamodb-local';
  * commits under load. A few throwaway transactions at startup pay that once, before any test is timed.
  */
 export async function warmTransactions(endpoint: string): Promise<void> {
-  const client = localClient(endpoint);
+  const client = new DynamoDBClient({ ...DYNAMODB_LOCAL_CLIENT_CONFIG, endpoint });
   try {
     const table = 'warm-transactions';
     await client.send(new CreateTableCommand({ TableName: table, AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
