@@ -1,7 +1,7 @@
 import { localClient, startDynamoDbLocal } from '../lib/local/dynamodb-local';
 import { startLocalPaymentApi } from '../lib/local/local-payment-api';
 
-/** `npm start`: DynamoDB Local and the payment API on http://localhost:${PORT:-3000}. Ctrl-C stops both. */
+/** `npm start`: DynamoDB Local, the payment API and its browser demo on http://localhost:${PORT:-3000}. Ctrl-C stops both. */
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const port = Number(process.env.PORT ?? 3000);
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const client = localClient(dynamodb.endpoint);
   let api: Awaited<ReturnType<typeof startLocalPaymentApi>>;
   try {
-    api = await startLocalPaymentApi({ client, port, host: '127.0.0.1', log: (line) => console.log(line), idempotency: { localCache: true } });
+    api = await startLocalPaymentApi({ client, port, host: '127.0.0.1', log: (line) => console.log(line), idempotency: { localCache: true }, demo: true });
   } catch (error) {
     await dynamodb.stop();
     const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
@@ -19,6 +19,8 @@ async function main(): Promise<void> {
 
   console.log(`
 Payment API on ${api.url}  (DynamoDB Local at ${dynamodb.endpoint}, tables "${api.idempotencyTable}" and "${api.ledgerTable}")
+
+Open ${api.url}/ in a browser: the flaky Wi-Fi payment, retried with one key, and the same without it.
 Locally, "Authorization: Bearer <anything>" makes <anything> your principal.
 
 Pay twice with one key; the second answer is the first, replayed:

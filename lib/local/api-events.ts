@@ -22,7 +22,8 @@ export interface MatchedRoute {
 }
 
 const TEXT_TYPES = /^(text\/|application\/([\w.+-]+\+)?(json|xml)|application\/x-www-form-urlencoded)/i;
-const LOCAL_ISSUER = 'http://localhost/local-authorizer';
+/** The issuer of the local authorizer's tokens: a principal reads `sub:<issuer>#<token>`. */
+export const LOCAL_ISSUER = 'http://localhost/local-authorizer';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 

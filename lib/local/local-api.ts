@@ -32,6 +32,32 @@ export interface LocalApiOptions {
   readonly log?: (line: string) => void;
   /** Where a failed invocation is reported, in the lines Lambda writes to CloudWatch. @default console.error */
   readonly errorLog?: (line: string) => void;
+  /**
+   * Answers the stand-in gives itself, before CORS, routing and the bearer check (the demo page and
+   * its switches); `undefined` passes the request on to the API. Local only: API Gateway has none.
+   * @default undefined
+   */
+  readonly localRoutes?: (request: LocalRouteRequest) => LocalAnswer | undefined;
+  /**
+   * Asked once the function has answered: `true` drops that answer on the way back (the Wi-Fi flickers),
+   * so the client sees a network error although the function ran to the end. @default undefined
+   */
+  readonly dropResponse?: (request: LocalRouteRequest) => boolean;
+}
+
+/** What a local route or the response dropper sees of a request. */
+export interface LocalRouteRequest {
+  readonly method: string;
+  readonly path: string;
+  /** The bearer token, which locally is the principal; `undefined` without one. */
+  readonly principal: string | undefined;
+}
+
+/** An answer of the stand-in itself. */
+export interface LocalAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string | Buffer;
 }
 
 /** A running local API. */
@@ -61,7 +87,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       })
       .finally(() => {
         const replayed = res.getHeader('idempotent-replayed') === 'true';
-        options.log?.(`${req.method} ${req.url} ${res.statusCode}${replayed ? ' replayed' : ''} ${Date.now() - started}ms`);
+        const dropped = DROPPED.has(res) ? ' dropped (the Wi-Fi flickered)' : '';
+        options.log?.(`${req.method} ${req.url} ${res.statusCode}${replayed ? ' replayed' : ''}${dropped} ${Date.now() - started}ms`);
       });
   };
   const server = createServer(listener);
@@ -94,6 +121,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: LocalAp
   const body = await readBody(req);
   if (body === 'too-large') return closeWith(res, tooLarge(version));
   if (!target.ok) return answer(res, noRoute(version));
+  const local = options.localRoutes?.({ method, path: target.path, principal: bearerToken(req.headers.authorization) });
+  if (local) return send(res, local.status, local.headers, local.body);
 
   const preflight = preflightHeaders(options.cors, method, req.headers);
   if (preflight) return send(res, 204, preflight, '');
@@ -125,7 +154,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: LocalAp
       errorLog(timeoutLine(context.awsRequestId, timeoutMs));
       return answer(res, functionError(version));
     }
-    sendResult(res, result, version, (headers) => withCorsHeaders(options.cors, req.headers, headers));
+    const drop = options.dropResponse?.({ method, path: target.path, principal });
+    sendResult(res, result, version, (headers) => withCorsHeaders(options.cors, req.headers, headers), drop ?? false);
   } catch (error) {
     // As Lambda logs an invocation that threw, stack included; API Gateway then answers its own 500/502.
     errorLog(invokeErrorLine(context.awsRequestId, error));
@@ -151,12 +181,12 @@ interface LambdaHttpResult {
 
 type HeaderMap = Record<string, string | string[]>;
 
-function sendResult(res: ServerResponse, result: unknown, version: PayloadVersion, decorate: (headers: HeaderMap) => HeaderMap): void {
+function sendResult(res: ServerResponse, result: unknown, version: PayloadVersion, decorate: (headers: HeaderMap) => HeaderMap, drop: boolean): void {
   const structured = typeof result === 'object' && result !== null && 'statusCode' in result;
   if (!structured) {
     if (version === '1.0') return answer(res, functionError(version));
     // HTTP API sends a bare value as 200 JSON.
-    return send(res, 200, decorate({ 'content-type': 'application/json' }), typeof result === 'string' ? result : JSON.stringify(result ?? null));
+    return send(res, 200, decorate({ 'content-type': 'application/json' }), typeof result === 'string' ? result : JSON.stringify(result ?? null), drop);
   }
   const response = result as LambdaHttpResult;
   const headers: HeaderMap = {};
@@ -164,7 +194,7 @@ function sendResult(res: ServerResponse, result: unknown, version: PayloadVersio
   for (const [name, values] of Object.entries(response.multiValueHeaders ?? {})) headers[name.toLowerCase()] = values.map(String);
   if (response.cookies?.length) headers['set-cookie'] = response.cookies;
   const body = response.body === undefined ? '' : response.isBase64Encoded ? Buffer.from(response.body, 'base64') : response.body;
-  send(res, response.statusCode ?? 200, decorate(headers), body);
+  send(res, response.statusCode ?? 200, decorate(headers), body, drop);
 }
 
 function sendProblem(res: ServerResponse, status: number, type: string, title: string, detail: string, headers: Record<string, string> = {}): void {
@@ -180,10 +210,19 @@ function closeWith(res: ServerResponse, gateway: GatewayAnswer): void {
   send(res, gateway.status, { ...gateway.headers, connection: 'close' }, gateway.body);
 }
 
-function send(res: ServerResponse, status: number, headers: HeaderMap, body: string | Buffer): void {
+/** Responses sent without their body, for the log line. */
+const DROPPED = new WeakSet<ServerResponse>();
+
+/** Sends a response; `drop`: the head only, then the connection closes before the body (the Wi-Fi flickers). */
+function send(res: ServerResponse, status: number, headers: HeaderMap, body: string | Buffer, drop = false): void {
   if (res.headersSent) return;
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('content-length', Buffer.byteLength(body));
   res.writeHead(status);
-  res.end(body);
+  if (!drop) return void res.end(body);
+  // The client's request fails with a network error. Closing before the head would not do: on a reused
+  // connection Chromium silently resends a POST that got no response head, and the page never sees it.
+  DROPPED.add(res);
+  res.flushHeaders();
+  res.socket?.end();
 }

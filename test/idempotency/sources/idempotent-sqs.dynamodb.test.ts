@@ -120,7 +120,8 @@ describe('idempotentSqs on a standard queue', () => {
     const handler = async (record: SQSRecord) => {
       running++;
       peak = Math.max(peak, running);
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      // Held until four run at once, however slow the claims are: a concurrency below 4 never gets there (and fails).
+      await until(() => peak >= 4, 20_000);
       running--;
       if (record.body.includes('x')) throw new Error('x');
     };
