@@ -1,6 +1,6 @@
 /**
  * Two projects: `unit` needs nothing but Node (no Java, no server: `npm run test:unit` in seconds);
- * `integration` runs the files named for the server they need (`*.dynamodb.test.ts`) against real
+ * `integration` runs the files named for the server they need (`*.dynamodb.test.ts`, `*.redis.test.ts`) against real
  * servers, each started once per run by its global setup.
  */
 const transform = {
@@ -9,7 +9,7 @@ const transform = {
   // compile it to CommonJS like our own code (tests only; the library never imports middy).
   '/node_modules/@middy/.+\\.js$': ['@swc/jest'],
 };
-const SERVER_TESTS = ['\\.dynamodb\\.test\\.ts$'];
+const SERVER_TESTS = ['\\.dynamodb\\.test\\.ts$', '\\.redis\\.test\\.ts$'];
 
 const shared = {
   testEnvironment: 'node',
@@ -33,7 +33,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['**/*.dynamodb.test.ts'],
+      testMatch: ['**/*.dynamodb.test.ts', '**/*.redis.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

@@ -9,6 +9,7 @@ export const ENTRIES = {
   './dynamodb': 'dynamodb',
   './cdk': 'cdk',
   './testing': 'testing',
+  './redis': 'redis',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** Where the two builds go; each folder has a package.json naming its module format. */

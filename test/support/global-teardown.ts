@@ -1,5 +1,7 @@
 import type { DynamoDbLocal } from '../../lib/idempotency/testing';
+import type { RedisServer } from '../../lib/local/redis-server';
 
 export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { __dynamoDbLocal__?: DynamoDbLocal }).__dynamoDbLocal__?.stop();
+  const servers = globalThis as { __dynamoDbLocal__?: DynamoDbLocal; __redisServer__?: RedisServer };
+  await Promise.allSettled([servers.__dynamoDbLocal__?.stop(), servers.__redisServer__?.stop()]);
 }
