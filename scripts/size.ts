@@ -34,12 +34,13 @@ export type HandlerName = keyof typeof HANDLERS;
  * first built (sizes are deterministic), so that nothing grows unnoticed. Raise one only on purpose.
  */
 export const BUDGET: Readonly<Record<HandlerName, { readonly minified: number; readonly gzip: number }>> = {
-  // First built at 18,973 / 6,739 and 25,822 / 9,090 bytes. Raised on purpose for 0.2.0, to 26,771 / 9,537 and
-  // 37,429 / 13,351: what users need was added since (retried writes that recognise themselves, the bounded wait,
+  // First built at 18,973 / 6,739 and 25,822 / 9,090 bytes. Raised on purpose for 0.2.0, to 35,464 / 12,228 and
+  // 46,793 / 16,239: what users need was added since (retried writes that recognise themselves, the bounded wait,
   // RFC 8785 fingerprints that survive hostile bodies, identity pools / mTLS / fail-closed principals, single-table
-  // layouts, unknown-option refusals with a suggestion), none of it cut to fit.
-  'idempotent + DynamoDbStore': { minified: 27_000, gzip: 9_600 },
-  'idempotentHttp + DynamoDbStore': { minified: 37_600, gzip: 13_400 },
+  // layouts, unknown-option refusals with a suggestion, and atomic completion, whose transaction code DynamoDbStore
+  // carries whether or not a handler calls idem.write: about 9 KB, the first thing to make opt-in).
+  'idempotent + DynamoDbStore': { minified: 35_600, gzip: 12_300 },
+  'idempotentHttp + DynamoDbStore': { minified: 46_900, gzip: 16_300 },
 };
 
 /** How far the same code may differ in size when esbuild reaches it by another path (identifier names). */
