@@ -62,14 +62,18 @@ function topInputs(metafile: Metafile, outfile: string): { input: string; bytes:
   for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
     byOwner.set(owner(input), (byOwner.get(owner(input)) ?? 0) + bytesInOutput);
   }
-  return [...byOwner].map(([input, bytes]) => ({ input, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, 12);
+  return [...byOwner]
+    .map(([input, bytes]) => ({ input, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 12);
 }
 
 /**
  * What the child runs: `require()` the bundle between two `process.hrtime` reads and print the ms.
  * The SDK is resolved through NODE_PATH, as Lambda resolves its runtime's copy.
  */
-const CHILD = 'const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write("\\nLOAD_MS="+(Number(process.hrtime.bigint()-t)/1e6))';
+const CHILD =
+  'const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write("\\nLOAD_MS="+(Number(process.hrtime.bigint()-t)/1e6))';
 const PRELOAD_SDK = 'require("@aws-sdk/client-dynamodb");';
 
 async function loadOnce(file: string, preloadSdk = false): Promise<number> {
@@ -99,9 +103,22 @@ export async function measureBundles(options: BundleOptions): Promise<BundleResu
     const built = new Map<BundleId, { file: string; bytes: number; gzipBytes: number; topInputs: { input: string; bytes: number }[] }>();
     for (const id of ids) {
       const file = join(dir, `${id}.js`);
-      const result = await build({ ...BUNDLE_SETTINGS, external: [...BUNDLE_SETTINGS.external], entryPoints: [ENTRIES[id]], outfile: file, metafile: true, logLevel: 'error', absWorkingDir: ROOT });
+      const result = await build({
+        ...BUNDLE_SETTINGS,
+        external: [...BUNDLE_SETTINGS.external],
+        entryPoints: [ENTRIES[id]],
+        outfile: file,
+        metafile: true,
+        logLevel: 'error',
+        absWorkingDir: ROOT,
+      });
       const code = await readFile(file);
-      built.set(id, { file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, topInputs: topInputs(result.metafile, file) });
+      built.set(id, {
+        file,
+        bytes: code.length,
+        gzipBytes: gzipSync(code, { level: 9 }).length,
+        topInputs: topInputs(result.metafile, file),
+      });
     }
     const samples = new Map<string, number[]>();
     for (const id of ids) await loadOnce(built.get(id)!.file);
@@ -119,7 +136,12 @@ export async function measureBundles(options: BundleOptions): Promise<BundleResu
       const { file: _file, ...sizes } = built.get(id)!;
       const cold = samples.get(id)!;
       const preloaded = samples.get(`${id} preloaded`)!;
-      return { id, ...sizes, load: { ...summarize(cold), samples: cold }, loadSdkPreloaded: { ...summarize(preloaded), samples: preloaded } };
+      return {
+        id,
+        ...sizes,
+        load: { ...summarize(cold), samples: cold },
+        loadSdkPreloaded: { ...summarize(preloaded), samples: preloaded },
+      };
     });
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -59,18 +59,34 @@ function variant(id: BusinessWriteVariant, database: BenchDatabase) {
   const calls = countCalls(client);
   const units = countWriteUnits(client);
   const created = (orderId: string) => ({ statusCode: 201, body: JSON.stringify({ id: orderId }) });
-  type Handler = (event: APIGatewayProxyEventV2, context: Context, idem?: IdempotencyContext) => Promise<{ statusCode: number; body: string }>;
+  type Handler = (
+    event: APIGatewayProxyEventV2,
+    context: Context,
+    idem?: IdempotencyContext,
+  ) => Promise<{ statusCode: number; body: string }>;
   const handler: Handler = async (_event, _context, idem) => {
     const orderId = `order_${randomUUID()}`;
-    if (id === 'ours-atomic') idem!.write({ Put: { TableName: ORDERS_TABLE, Item: order(orderId), ConditionExpression: 'attribute_not_exists(id)' } }, { marshalled: true });
-    else await client.send(new PutItemCommand({ TableName: ORDERS_TABLE, Item: order(orderId), ConditionExpression: 'attribute_not_exists(id)' }));
+    if (id === 'ours-atomic')
+      idem!.write(
+        { Put: { TableName: ORDERS_TABLE, Item: order(orderId), ConditionExpression: 'attribute_not_exists(id)' } },
+        { marshalled: true },
+      );
+    else
+      await client.send(
+        new PutItemCommand({ TableName: ORDERS_TABLE, Item: order(orderId), ConditionExpression: 'attribute_not_exists(id)' }),
+      );
     return created(orderId);
   };
   const invoke =
     id === 'powertools'
       ? makeIdempotent(handler, {
           persistenceStore: new DynamoDBPersistenceLayer({ tableName: TABLES.powertools, awsSdkV3Client: client }),
-          config: new IdempotencyConfig({ eventKeyJmesPath: 'headers."idempotency-key"', payloadValidationJmesPath: 'body', throwOnNoIdempotencyKey: true, expiresAfterSeconds: 86_400 }),
+          config: new IdempotencyConfig({
+            eventKeyJmesPath: 'headers."idempotency-key"',
+            payloadValidationJmesPath: 'body',
+            throwOnNoIdempotencyKey: true,
+            expiresAfterSeconds: 86_400,
+          }),
         })
       : idempotentHttp(handler, { store: new DynamoDbStore({ tableName: TABLES.ours, client }) });
   return { id, client, calls, units, invoke: invoke as (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown> };
@@ -80,7 +96,10 @@ function variant(id: BusinessWriteVariant, database: BenchDatabase) {
  * "First execution with one business write": each variant runs `warmup + iterations` first executions
  * (a new key each), round-robin; one more, after the timing, is counted (requests and write units).
  */
-export async function measureBusinessWrite(database: BenchDatabase, options: { iterations: number; warmup: number }): Promise<BusinessWriteRow[]> {
+export async function measureBusinessWrite(
+  database: BenchDatabase,
+  options: { iterations: number; warmup: number },
+): Promise<BusinessWriteRow[]> {
   const variants = (['ours-atomic', 'ours-separate', 'powertools'] as const).map((id) => variant(id, database));
   const samples = new Map<BusinessWriteVariant, number[]>(variants.map((v) => [v.id, []]));
   const unexpected = new Map<BusinessWriteVariant, number>(variants.map((v) => [v.id, 0]));
@@ -102,7 +121,14 @@ export async function measureBusinessWrite(database: BenchDatabase, options: { i
       v.calls.reset();
       v.units.reset();
       await v.invoke(paymentEvent(randomUUID()), invocationContext());
-      rows.push({ variant: v.id, commands: v.calls.counts, roundTrips: v.calls.total(), writeUnits: v.units.get(), latency: summarize(samples.get(v.id)!), unexpected: unexpected.get(v.id)! });
+      rows.push({
+        variant: v.id,
+        commands: v.calls.counts,
+        roundTrips: v.calls.total(),
+        writeUnits: v.units.get(),
+        latency: summarize(samples.get(v.id)!),
+        unexpected: unexpected.get(v.id)!,
+      });
     }
     return rows;
   } finally {
@@ -124,8 +150,12 @@ export function renderBusinessWrite(rows: readonly BusinessWriteRow[]): string {
     '|---|---:|---|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
-    const commands = Object.entries(row.commands).map(([name, n]) => `${name.replace(/Command$/, '')} ${n}`).join(', ');
-    lines.push(`| ${BUSINESS_WRITE_LABELS[row.variant]} | ${row.roundTrips} | ${commands} | ${row.writeUnits} | ${row.latency.median.toFixed(2)} | ${row.latency.p99.toFixed(2)} | ${(row.latency.median / peer).toFixed(2)} | ${row.unexpected} |`);
+    const commands = Object.entries(row.commands)
+      .map(([name, n]) => `${name.replace(/Command$/, '')} ${n}`)
+      .join(', ');
+    lines.push(
+      `| ${BUSINESS_WRITE_LABELS[row.variant]} | ${row.roundTrips} | ${commands} | ${row.writeUnits} | ${row.latency.median.toFixed(2)} | ${row.latency.p99.toFixed(2)} | ${(row.latency.median / peer).toFixed(2)} | ${row.unexpected} |`,
+    );
   }
   return lines.join('\n');
 }

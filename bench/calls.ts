@@ -58,7 +58,12 @@ function row(scenario: Scenario, contender: Contender, outcome: string, elapsedM
  * held until `releaseAfter` (ms after B starts) or, when `undefined`, until B has its answer. B's
  * calls and answer are what is reported.
  */
-async function duplicateInFlight(id: ContenderId, database: BenchDatabase, scenario: Scenario, releaseAfter: number | undefined): Promise<CallsRow> {
+async function duplicateInFlight(
+  id: ContenderId,
+  database: BenchDatabase,
+  scenario: Scenario,
+  releaseAfter: number | undefined,
+): Promise<CallsRow> {
   const charge = new FakeCharge();
   const a = createContender(id, database, charge);
   const b = createContender(id, database, charge);
@@ -72,7 +77,10 @@ async function duplicateInFlight(id: ContenderId, database: BenchDatabase, scena
     b.calls?.reset();
     const context = invocationContext();
     const started = performance.now();
-    const duplicate = Promise.allSettled([b.invoke(paymentEvent(key), context)]).then(([settled]) => ({ settled: settled!, elapsedMs: performance.now() - started }));
+    const duplicate = Promise.allSettled([b.invoke(paymentEvent(key), context)]).then(([settled]) => ({
+      settled: settled!,
+      elapsedMs: performance.now() - started,
+    }));
     if (releaseAfter !== undefined) await sleep(releaseAfter);
     else {
       const cap = new AbortController();

@@ -24,7 +24,9 @@ function callsTable(redis: RedisMeasurements, dynamodb: readonly CallsRow[]): st
   return table(
     ['scenario', 'DynamoDbStore: calls', 'RedisStore, node-redis: round trips', 'RedisStore, ioredis: round trips', 'callers got'],
     scenarios.map((scenario) => {
-      const dynamo = dynamodb.find((row) => row.contender === DYNAMODB_ROW[scenario].contender && row.scenario === DYNAMODB_ROW[scenario].scenario);
+      const dynamo = dynamodb.find(
+        (row) => row.contender === DYNAMODB_ROW[scenario].contender && row.scenario === DYNAMODB_ROW[scenario].scenario,
+      );
       const of = (kind: string) => redis.calls.find((row) => row.scenario === scenario && row.kind === kind);
       const nodeRedis = of('node-redis');
       const ioredis = of('ioredis');
@@ -43,33 +45,69 @@ function latencyTable(redis: RedisMeasurements, dynamodb: readonly LatencyPhase[
   const rows: string[][] = [];
   for (const phase of ['first', 'replay'] as const) {
     const dynamo = dynamodb.find((p) => p.phase === phase);
-    const dynamoRatio = dynamo?.series.ours && dynamo.series['raw-put'] ? ratio(dynamo.series.ours.summary.median / dynamo.series['raw-put'].summary.median) : 'n/a';
+    const dynamoRatio =
+      dynamo?.series.ours && dynamo.series['raw-put']
+        ? ratio(dynamo.series.ours.summary.median / dynamo.series['raw-put'].summary.median)
+        : 'n/a';
     for (const kind of ['node-redis', 'ioredis'] as const) {
       const raw = redis.latency.find((s) => s.phase === phase && s.kind === kind && s.series === 'raw SET');
       const store = redis.latency.find((s) => s.phase === phase && s.kind === kind && s.series === 'RedisStore');
       if (!raw || !store) continue;
-      const odd = Object.entries(store.unexpected).map(([what, n]) => `${n}× ${what}`).join(', ') || 'none';
+      const odd =
+        Object.entries(store.unexpected)
+          .map(([what, n]) => `${n}× ${what}`)
+          .join(', ') || 'none';
       rows.push([
         phase === 'first' ? 'first execution' : 'replay',
         kind,
-        ms(raw.summary.median), ms(store.summary.median), ratio(store.summary.median / raw.summary.median),
-        ms(raw.summary.p99), ms(store.summary.p99), ratio(store.summary.p99 / raw.summary.p99),
+        ms(raw.summary.median),
+        ms(store.summary.median),
+        ratio(store.summary.median / raw.summary.median),
+        ms(raw.summary.p99),
+        ms(store.summary.p99),
+        ratio(store.summary.p99 / raw.summary.p99),
         dynamoRatio,
         odd,
       ]);
     }
   }
-  return table(['phase', 'client', 'raw SET median ms', 'RedisStore median ms', 'median ÷ SET', 'raw SET p99 ms', 'RedisStore p99 ms', 'p99 ÷ SET', 'DynamoDbStore median ÷ raw PutItem (same run)', 'unexpected answers'], rows);
+  return table(
+    [
+      'phase',
+      'client',
+      'raw SET median ms',
+      'RedisStore median ms',
+      'median ÷ SET',
+      'raw SET p99 ms',
+      'RedisStore p99 ms',
+      'p99 ÷ SET',
+      'DynamoDbStore median ÷ raw PutItem (same run)',
+      'unexpected answers',
+    ],
+    rows,
+  );
 }
 
 function stormTable(redis: RedisMeasurements): string {
   return table(
-    ['client', 'handler executions', 'keys run twice+', 'what the 1,000 callers got', 'keys with differing 201 bodies', 'round trips', 'round trips / invocation', 'wall ms'],
+    [
+      'client',
+      'handler executions',
+      'keys run twice+',
+      'what the 1,000 callers got',
+      'keys with differing 201 bodies',
+      'round trips',
+      'round trips / invocation',
+      'wall ms',
+    ],
     redis.storm.map((s) => [
       s.kind,
       `${s.executions} (ideal ${s.keys})`,
       String(s.keysRunMoreThanOnce),
-      Object.entries(s.outcomes).sort(([, a], [, b]) => b - a).map(([what, n]) => `${what}: ${n}`).join('; '),
+      Object.entries(s.outcomes)
+        .sort(([, a], [, b]) => b - a)
+        .map(([what, n]) => `${what}: ${n}`)
+        .join('; '),
       String(s.keysWithDivergentAnswers),
       describeCommands(s.commands, s.totalCalls),
       (s.totalCalls / (s.keys * s.duplicatesPerKey)).toFixed(2),
@@ -79,11 +117,15 @@ function stormTable(redis: RedisMeasurements): string {
 }
 
 /** The Redis column of the report: the same scenarios on `RedisStore`, with both clients. */
-export function renderRedisSection(redis: RedisMeasurements, dynamodb: { calls: readonly CallsRow[]; latency: readonly LatencyPhase[] }, serverVersion: string): string {
+export function renderRedisSection(
+  redis: RedisMeasurements,
+  dynamodb: { calls: readonly CallsRow[]; latency: readonly LatencyPhase[] },
+  serverVersion: string,
+): string {
   return [
     `## Redis column: RedisStore on redis-server ${serverVersion}`,
     '',
-    'One redis-server started by the run (loopback, `--save \'\' --appendonly no`), one connected client per container, scripts already loaded (a server that has lost its script cache costs one more round trip, once per script). Each transition is one `EVALSHA`, a read one `HGETALL`: round trips are counted on the client.',
+    "One redis-server started by the run (loopback, `--save '' --appendonly no`), one connected client per container, scripts already loaded (a server that has lost its script cache costs one more round trip, once per script). Each transition is one `EVALSHA`, a read one `HGETALL`: round trips are counted on the client.",
     '',
     '### Round trips per invocation (DynamoDB calls beside them)',
     '',
@@ -91,7 +133,7 @@ export function renderRedisSection(redis: RedisMeasurements, dynamodb: { calls: 
     '',
     '### Latency as a ratio to a raw `SET` on the same server and client',
     '',
-    'Timed like the DynamoDB phases (round-robin, new key per first execution, one completed key replayed). The DynamoDB column is this toolkit\'s own ratio to a raw `PutItem` in the same run, for scale.',
+    "Timed like the DynamoDB phases (round-robin, new key per first execution, one completed key replayed). The DynamoDB column is this toolkit's own ratio to a raw `PutItem` in the same run, for scale.",
     '',
     latencyTable(redis, dynamodb.latency),
     '',

@@ -21,7 +21,12 @@ interface RedisContender {
   close(): Promise<void>;
 }
 
-async function createRedisContender(kind: ClientKind, url: string, options: { localCache?: boolean } = {}, charge = new FakeCharge()): Promise<RedisContender> {
+async function createRedisContender(
+  kind: ClientKind,
+  url: string,
+  options: { localCache?: boolean } = {},
+  charge = new FakeCharge(),
+): Promise<RedisContender> {
   const connection = await connectClient(kind, url);
   const counter = countCommands(connection.client);
   const store = new RedisStore({ client: counter.client, keyPrefix: `bench:${kind}:` });
@@ -131,14 +136,22 @@ async function roundRobin(tasks: readonly Task[], options: { iterations: number;
       if (outcome !== 'ok') tally(unexpected[index]!, outcome);
     }
   }
-  return tasks.map((task, i) => ({ phase: task.phase, kind: task.kind, series: task.series, summary: summarize(samples[i]!), unexpected: unexpected[i]! }));
+  return tasks.map((task, i) => ({
+    phase: task.phase,
+    kind: task.kind,
+    series: task.series,
+    summary: summarize(samples[i]!),
+    unexpected: unexpected[i]!,
+  }));
 }
 
 async function measureLatency(url: string, options: { iterations: number; warmup: number }): Promise<RedisSeries[]> {
   const contenders = await Promise.all(CLIENT_KINDS.map((kind) => createRedisContender(kind, url)));
   try {
     const raw = (phase: RedisSeries['phase'], c: RedisContender): Task => ({
-      phase, kind: c.kind, series: 'raw SET',
+      phase,
+      kind: c.kind,
+      series: 'raw SET',
       async run() {
         const started = performance.now();
         await c.rawSet();
@@ -146,18 +159,26 @@ async function measureLatency(url: string, options: { iterations: number; warmup
       },
     });
     const invocation = (phase: RedisSeries['phase'], c: RedisContender, expected: string, keyFor: () => string): Task => ({
-      phase, kind: c.kind, series: 'RedisStore',
+      phase,
+      kind: c.kind,
+      series: 'RedisStore',
       async run() {
         const { ms, outcome } = await invokeOnce(c, keyFor());
         return { ms, outcome: outcome === expected ? 'ok' : outcome };
       },
     });
-    const first = await roundRobin(contenders.flatMap((c) => [raw('first', c), invocation('first', c, 'ran 201', randomUUID)]), options);
+    const first = await roundRobin(
+      contenders.flatMap((c) => [raw('first', c), invocation('first', c, 'ran 201', randomUUID)]),
+      options,
+    );
     const replayTasks: Task[] = [];
     for (const c of contenders) {
       const key = randomUUID();
       await invokeOnce(c, key); // completes the key, outside the clock
-      replayTasks.push(raw('replay', c), invocation('replay', c, 'replayed 201', () => key));
+      replayTasks.push(
+        raw('replay', c),
+        invocation('replay', c, 'replayed 201', () => key),
+      );
     }
     return [...first, ...(await roundRobin(replayTasks, options))];
   } finally {
@@ -170,7 +191,8 @@ async function runStorm(kind: ClientKind, url: string): Promise<RedisStormResult
   try {
     const keys = Array.from({ length: STORM.keys }, () => randomUUID());
     const calls: { key: string; context: Context; event: ReturnType<typeof paymentEvent> }[] = [];
-    for (let copy = 0; copy < STORM.duplicates; copy++) for (const key of keys) calls.push({ key, context: invocationContext(), event: paymentEvent(key) });
+    for (let copy = 0; copy < STORM.duplicates; copy++)
+      for (const key of keys) calls.push({ key, context: invocationContext(), event: paymentEvent(key) });
     contender.counter.reset();
     const executionsBefore = contender.charge.executions;
     const started = performance.now();
@@ -205,7 +227,11 @@ async function runStorm(kind: ClientKind, url: string): Promise<RedisStormResult
 }
 
 /** Everything the Redis column shows: round trips, latency against a raw SET, and the storm, for both clients. */
-export async function measureRedis(url: string, options: { iterations: number; warmup: number }, progress: (message: string) => void): Promise<RedisMeasurements> {
+export async function measureRedis(
+  url: string,
+  options: { iterations: number; warmup: number },
+  progress: (message: string) => void,
+): Promise<RedisMeasurements> {
   progress('Redis: counting round trips per scenario');
   const calls = await measureCalls(url);
   progress(`Redis: timing first executions and replays beside a raw SET (${options.warmup} + ${options.iterations} rounds each)`);

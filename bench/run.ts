@@ -46,7 +46,11 @@ async function stopDatabase(): Promise<void> {
   await Promise.allSettled(running.map((server) => server?.stop()));
 }
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const) {
   process.once(signal, () => {
     process.stderr.write(`\n${signal}: stopping DynamoDB Local and redis-server…\n`);
     void stopDatabase().finally(() => process.exit(code));
@@ -89,7 +93,9 @@ async function main(): Promise<void> {
     const calls = await measureCalls(target);
     progress(`timing first executions and replays (${OPTIONS.warmup} + ${OPTIONS.iterations} rounds each)`);
     const latency = await measureLatency(target, OPTIONS);
-    progress(`first executions with one business write, with and without idem.write (${OPTIONS.warmup} + ${OPTIONS.iterations} rounds each)`);
+    progress(
+      `first executions with one business write, with and without idem.write (${OPTIONS.warmup} + ${OPTIONS.iterations} rounds each)`,
+    );
     businessWrite = await measureBusinessWrite(target, OPTIONS);
     progress(`storm: ${STORM.keys} keys × ${STORM.duplicates} concurrent duplicates per library`);
     const storm = [];
@@ -107,7 +113,12 @@ async function main(): Promise<void> {
   const checks = checkTargets(measurements);
   const info: RunInfo = {
     date: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: `${process.platform} ${process.arch}` },
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
     versions: {
       'lambda-idempotency (this toolkit)': packageVersion(),
       '@aws-lambda-powertools/idempotency': packageVersion('@aws-lambda-powertools/idempotency'),
@@ -124,7 +135,10 @@ async function main(): Promise<void> {
   const markdown = `${renderReport(info, measurements, checks)}\n\n${renderBusinessWrite(businessWrite)}\n${renderRedisSection(redis, measured, redisServerVersion())}`;
   process.stdout.write(`${markdown}\n`);
   await writeFile(join(__dirname, 'results.md'), `${markdown}\n`);
-  await writeFile(join(__dirname, 'results.json'), `${JSON.stringify({ ...info, targets: checks, ...measurements, businessWrite, redis }, null, 1)}\n`);
+  await writeFile(
+    join(__dirname, 'results.json'),
+    `${JSON.stringify({ ...info, targets: checks, ...measurements, businessWrite, redis }, null, 1)}\n`,
+  );
   progress('wrote bench/results.md and bench/results.json');
 }
 

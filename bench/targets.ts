@@ -62,7 +62,10 @@ function latencyTargets(m: Measurements): TargetCheck[] {
       const ours = phase.series[oursId]?.summary;
       const peer = phase.series[peerId]?.summary;
       if (!ours || !peer) continue;
-      for (const [stat, q] of [['median', 0.5], ['p99', 0.99]] as const) {
+      for (const [stat, q] of [
+        ['median', 0.5],
+        ['p99', 0.99],
+      ] as const) {
         const a = ours[stat] - bare[stat];
         const b = peer[stat] - bare[stat];
         // ours − bare − (peer − bare) = ours − peer: compared round by round, with its noise.

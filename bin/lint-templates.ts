@@ -15,7 +15,8 @@ const ACKNOWLEDGED: readonly { rule: string; path: RegExp; reason: string }[] = 
   {
     rule: 'W3005',
     path: /^Resources\/PaymentFunction[0-9A-F]{8}\/DependsOn\//,
-    reason: 'aws-cdk-lib makes a function depend on its role and the role\'s policy, so it is created only once it may log and read its tables; the GetAtt on the role makes one of the two redundant, which is harmless.',
+    reason:
+      "aws-cdk-lib makes a function depend on its role and the role's policy, so it is created only once it may log and read its tables; the GetAtt on the role makes one of the two redundant, which is harmless.",
   },
 ];
 const REGIONS = ['us-east-1', 'eu-west-1'];
@@ -40,20 +41,26 @@ function synthesize(outdir: string): string[] {
   new PaymentApiStack(app, 'PaymentApi');
   new PaymentApiStack(app, 'PaymentApiSandbox', { tableRemovalPolicy: RemovalPolicy.DESTROY });
   app.synth();
-  return readdirSync(outdir).filter((name) => name.endsWith('.template.json')).map((name) => join(outdir, name));
+  return readdirSync(outdir)
+    .filter((name) => name.endsWith('.template.json'))
+    .map((name) => join(outdir, name));
 }
 
 function main(): number {
   const version = cfnLintVersion();
   if (!version) {
-    const message = 'cfn-lint is not on the PATH: the synthesized templates were NOT linted. It comes with this project\'s machine image; elsewhere install it (pip install cfn-lint).';
+    const message =
+      "cfn-lint is not on the PATH: the synthesized templates were NOT linted. It comes with this project's machine image; elsewhere install it (pip install cfn-lint).";
     console.warn(`lint:templates: ${message}`);
     return process.env.CFN_LINT_REQUIRED === '1' ? 1 : 0;
   }
   const outdir = mkdtempSync(join(tmpdir(), 'cfn-lint-'));
   try {
     const templates = synthesize(outdir);
-    const run = spawnSync('cfn-lint', ['--format', 'json', '--regions', ...REGIONS, '--', ...templates], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const run = spawnSync('cfn-lint', ['--format', 'json', '--regions', ...REGIONS, '--', ...templates], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     if (run.error || (run.status !== 0 && run.stdout.trim() === '')) {
       console.error(`lint:templates: cfn-lint failed to run: ${run.error?.message ?? run.stderr}`);
       return 1;
@@ -66,8 +73,11 @@ function main(): number {
       if (acknowledged) console.log(`lint:templates: acknowledged ${finding.Rule.Id} at ${path}: ${acknowledged.reason}`);
       else open.push(finding);
     }
-    for (const finding of open) console.error(`${finding.Filename}:${finding.Location.Start.LineNumber} ${finding.Level} ${finding.Rule.Id} ${finding.Message}`);
-    console.log(`lint:templates: ${version} on ${templates.length} templates (${REGIONS.join(', ')}): ${open.length} findings, ${findings.length - open.length} acknowledged`);
+    for (const finding of open)
+      console.error(`${finding.Filename}:${finding.Location.Start.LineNumber} ${finding.Level} ${finding.Rule.Id} ${finding.Message}`);
+    console.log(
+      `lint:templates: ${version} on ${templates.length} templates (${REGIONS.join(', ')}): ${open.length} findings, ${findings.length - open.length} acknowledged`,
+    );
     return open.length === 0 ? 0 : 1;
   } finally {
     rmSync(outdir, { recursive: true, force: true });

@@ -10,7 +10,14 @@ async function main(): Promise<void> {
   const client = localClient(dynamodb.endpoint);
   let api: Awaited<ReturnType<typeof startLocalPaymentApi>>;
   try {
-    api = await startLocalPaymentApi({ client, port, host: '127.0.0.1', log: (line) => console.log(line), idempotency: { localCache: true }, demo: true });
+    api = await startLocalPaymentApi({
+      client,
+      port,
+      host: '127.0.0.1',
+      log: (line) => console.log(line),
+      idempotency: { localCache: true },
+      demo: true,
+    });
   } catch (error) {
     await dynamodb.stop();
     const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';

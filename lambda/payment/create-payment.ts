@@ -43,7 +43,12 @@ export async function createPayment(
   const downstreamKey = request.idem.downstreamKey('charge');
   const payment = await deps.payments.open(request.owner, downstreamKey, parsed.value);
   if (!payment) {
-    return problemResponse({ type: `${PROBLEMS}idempotency-key-reused`, title: 'Idempotency-Key reused', status: 422, detail: 'This Idempotency-Key already belongs to a different payment; use a new key for a new payment.' });
+    return problemResponse({
+      type: `${PROBLEMS}idempotency-key-reused`,
+      title: 'Idempotency-Key reused',
+      status: 422,
+      detail: 'This Idempotency-Key already belongs to a different payment; use a new key for a new payment.',
+    });
   }
   if (payment.status !== 'pending') return answer(payment); // an earlier run settled it
 
@@ -52,13 +57,19 @@ export async function createPayment(
     charge = await deps.gateway.charge({ ...parsed.value, idempotencyKey: downstreamKey });
   } catch (error) {
     const unavailable = error instanceof GatewayUnavailableError;
-    if (!unavailable) deps.logger.error('The charge failed; the payment stays pending and a retry charges at most once.', { payment: payment.id, error: describe(error) });
+    if (!unavailable)
+      deps.logger.error('The charge failed; the payment stays pending and a retry charges at most once.', {
+        payment: payment.id,
+        error: describe(error),
+      });
     return problemResponse(
       {
         type: `${PROBLEMS}gateway-unavailable`,
         title: 'Payment gateway unavailable',
         status: 503,
-        detail: unavailable ? 'Nothing was charged; retry with the same Idempotency-Key.' : 'Retry with the same Idempotency-Key: it charges at most once.',
+        detail: unavailable
+          ? 'Nothing was charged; retry with the same Idempotency-Key.'
+          : 'Retry with the same Idempotency-Key: it charges at most once.',
       },
       { 'Retry-After': '1' },
     );
@@ -72,7 +83,14 @@ export async function createPayment(
 function answer(payment: Payment): HttpResponse {
   const visible = toPayment({ ...payment });
   if (visible.status === 'failed') {
-    return problemResponse({ type: `${PROBLEMS}card-declined`, title: 'Card declined', status: 402, detail: 'The card was declined.', payment: visible.id, charge: visible.charge });
+    return problemResponse({
+      type: `${PROBLEMS}card-declined`,
+      title: 'Card declined',
+      status: 402,
+      detail: 'The card was declined.',
+      payment: visible.id,
+      charge: visible.charge,
+    });
   }
   return json(visible.status === 'succeeded' ? 201 : 202, visible, { Location: `/payments/${visible.id}` });
 }
@@ -83,5 +101,7 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 }
 
 function describe(error: unknown): { name: string; message: string; stack?: string } {
-  return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { name: 'NonError', message: String(error) };
+  return error instanceof Error
+    ? { name: error.name, message: error.message, stack: error.stack }
+    : { name: 'NonError', message: String(error) };
 }

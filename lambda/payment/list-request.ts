@@ -16,7 +16,8 @@ function queryOf(event: ApiGatewayEvent): Map<string, string[]> {
   if ('rawQueryString' in event) {
     for (const [name, value] of new URLSearchParams(event.rawQueryString ?? '')) add(name, value);
   } else {
-    for (const [name, list] of Object.entries(event.multiValueQueryStringParameters ?? {})) for (const value of list ?? []) add(name, value);
+    for (const [name, list] of Object.entries(event.multiValueQueryStringParameters ?? {}))
+      for (const value of list ?? []) add(name, value);
   }
   return values;
 }
@@ -26,7 +27,8 @@ export function parseListRequest(event: ApiGatewayEvent): { ok: true; value: Pag
   const query = queryOf(event);
   const errors: InvalidParam[] = [];
   for (const [name, values] of query) {
-    if (!PARAMETERS.includes(name)) errors.push({ name: name.slice(0, 64), reason: `is not a parameter of this list (expected ${PARAMETERS.join(', ')})` });
+    if (!PARAMETERS.includes(name))
+      errors.push({ name: name.slice(0, 64), reason: `is not a parameter of this list (expected ${PARAMETERS.join(', ')})` });
     else if (values.length > 1) errors.push({ name, reason: 'is given more than once' });
   }
   if (errors.length > 0) return { ok: false, errors: errors.slice(0, 5) };
@@ -36,7 +38,10 @@ export function parseListRequest(event: ApiGatewayEvent): { ok: true; value: Pag
   if (!(limit >= 1 && limit <= MAX_LIMIT)) errors.push({ name: 'limit', reason: `must be an integer from 1 to ${MAX_LIMIT}` });
   const [after] = query.get('starting_after') ?? [];
   const [before] = query.get('ending_before') ?? [];
-  for (const [name, id] of [['starting_after', after], ['ending_before', before]] as const) {
+  for (const [name, id] of [
+    ['starting_after', after],
+    ['ending_before', before],
+  ] as const) {
     if (id !== undefined && !isPaymentId(id)) errors.push({ name, reason: 'must be a payment id (pay_ and 26 letters or digits)' });
   }
   if (after !== undefined && before !== undefined) errors.push({ name: 'ending_before', reason: 'cannot be combined with starting_after' });

@@ -40,11 +40,14 @@ export function createPaymentApi(config: PaymentApiConfig) {
   const documents = DynamoDBDocumentClient.from(config.client);
   const gateway = new FakePaymentGateway(documents, config.ledgerTable);
   const payments = new PaymentRepository(documents, config.ledgerTable);
-  const logger: PaymentLogger = config.logger ?? { error: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })) };
+  const logger: PaymentLogger = config.logger ?? {
+    error: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })),
+  };
 
   async function route(event: ApiGatewayEvent, _context: Context, idem: IdempotencyContext): Promise<HttpResponse> {
     const owner = principalOf(event);
-    if (!owner) return problemResponse({ type: `${PROBLEMS}unauthorized`, title: 'Unauthorized', status: 401, detail: 'Send a bearer token.' });
+    if (!owner)
+      return problemResponse({ type: `${PROBLEMS}unauthorized`, title: 'Unauthorized', status: 401, detail: 'Send a bearer token.' });
     const { method, resource, id } = routeOf(event);
     if (method === 'POST' && resource === '/payments') {
       return createPayment({ owner, body: bodyOf(event), idem }, { payments, gateway, logger });

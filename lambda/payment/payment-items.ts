@@ -33,7 +33,13 @@ const intentKey = (downstreamKey: string) => ({ [PK]: `INTENT#${downstreamKey}`,
  * writes `id` and `created`, a re-run (after a crash or a lost lease) gets the same ones back. The
  * condition refuses a different request under the same key (ConditionalCheckFailed).
  */
-export function reserveInput(table: string, downstreamKey: string, request: PaymentRequest, id: string, created: string): UpdateCommandInput {
+export function reserveInput(
+  table: string,
+  downstreamKey: string,
+  request: PaymentRequest,
+  id: string,
+  created: string,
+): UpdateCommandInput {
   return {
     TableName: table,
     Key: intentKey(downstreamKey),
@@ -42,7 +48,13 @@ export function reserveInput(table: string, downstreamKey: string, request: Paym
       'amount = if_not_exists(amount, :amount), currency = if_not_exists(currency, :currency), #source = if_not_exists(#source, :source)',
     ConditionExpression: `attribute_not_exists(${PK}) OR (amount = :amount AND currency = :currency AND #source = :source)`,
     ExpressionAttributeNames: { '#source': 'source' },
-    ExpressionAttributeValues: { ':id': id, ':created': created, ':amount': request.amount, ':currency': request.currency, ':source': request.source },
+    ExpressionAttributeValues: {
+      ':id': id,
+      ':created': created,
+      ':amount': request.amount,
+      ':currency': request.currency,
+      ':source': request.source,
+    },
     ReturnValues: 'ALL_NEW',
   };
 }
@@ -77,7 +89,12 @@ export function settleInput(table: string, owner: string, id: string, charge: Ch
  * The settle write committed with the stored response in one transaction (`idem.write`): the payment is
  * settled exactly when its response is stored. A transaction's update returns nothing, so `settled` says what it wrote.
  */
-export function settleWrite(table: string, owner: string, id: string, charge: Charge): { Update: Omit<UpdateCommandInput, 'ReturnValues'> } {
+export function settleWrite(
+  table: string,
+  owner: string,
+  id: string,
+  charge: Charge,
+): { Update: Omit<UpdateCommandInput, 'ReturnValues'> } {
   const { ReturnValues: _none, ...update } = settleInput(table, owner, id, charge);
   return { Update: update };
 }

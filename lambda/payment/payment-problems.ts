@@ -17,5 +17,10 @@ export function invalidRequest(title: string, errors: readonly InvalidParam[]): 
 
 /** 404 `not-found`: no payment of that id for this caller, or not an id at all. */
 export function paymentNotFound(): HttpResponse {
-  return problemResponse({ type: `${PROBLEMS}not-found`, title: 'Payment not found', status: 404, detail: 'This caller has no payment of that id.' });
+  return problemResponse({
+    type: `${PROBLEMS}not-found`,
+    title: 'Payment not found',
+    status: 404,
+    detail: 'This caller has no payment of that id.',
+  });
 }

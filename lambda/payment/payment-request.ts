@@ -54,7 +54,8 @@ export function parsePaymentRequest(body: Buffer): { ok: true; value: PaymentReq
     errors.push({ name: 'amount', reason: `must be a positive integer in minor units, at most ${MAX_AMOUNT}` });
   }
   const code = canonicalCurrency(currency);
-  if (!code) errors.push({ name: 'currency', reason: 'must be an active ISO 4217 code, in capitals or lower case, such as "EUR" or "usd"' });
+  if (!code)
+    errors.push({ name: 'currency', reason: 'must be an active ISO 4217 code, in capitals or lower case, such as "EUR" or "usd"' });
   if (typeof source !== 'string' || !(TEST_TOKENS as readonly string[]).includes(source)) {
     errors.push({ name: 'source', reason: `must be one of the test tokens ${TEST_TOKENS.join(', ')}` });
   }

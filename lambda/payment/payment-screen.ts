@@ -15,14 +15,33 @@ export function screenPayment(event: ApiGatewayEvent): HttpResponse | undefined 
   if (method !== 'POST' || resource !== '/payments') return undefined;
 
   if (!isJsonContentType(headerOf(event, 'content-type'))) {
-    return problemResponse({ type: `${PROBLEMS}unsupported-media-type`, title: 'Unsupported Media Type', status: 415, detail: 'Send the payment as `Content-Type: application/json`.' }, { Accept: 'application/json' });
+    return problemResponse(
+      {
+        type: `${PROBLEMS}unsupported-media-type`,
+        title: 'Unsupported Media Type',
+        status: 415,
+        detail: 'Send the payment as `Content-Type: application/json`.',
+      },
+      { Accept: 'application/json' },
+    );
   }
   const body = bodyOf(event);
   if (body.length > MAX_BODY_BYTES) {
-    return problemResponse({ type: `${PROBLEMS}payload-too-large`, title: 'Payment request too large', status: 413, detail: `A payment request is at most ${MAX_BODY_BYTES} bytes.` });
+    return problemResponse({
+      type: `${PROBLEMS}payload-too-large`,
+      title: 'Payment request too large',
+      status: 413,
+      detail: `A payment request is at most ${MAX_BODY_BYTES} bytes.`,
+    });
   }
   if (jsonDepth(body) > MAX_JSON_DEPTH) {
-    return problemResponse({ type: `${PROBLEMS}invalid-request`, title: 'Invalid payment request', status: 400, detail: `\`body\` nests deeper than ${MAX_JSON_DEPTH} levels`, errors: [{ name: 'body', reason: `nests deeper than ${MAX_JSON_DEPTH} levels` }] });
+    return problemResponse({
+      type: `${PROBLEMS}invalid-request`,
+      title: 'Invalid payment request',
+      status: 400,
+      detail: `\`body\` nests deeper than ${MAX_JSON_DEPTH} levels`,
+      errors: [{ name: 'body', reason: `nests deeper than ${MAX_JSON_DEPTH} levels` }],
+    });
   }
   return undefined;
 }
@@ -31,7 +50,8 @@ export function screenPayment(event: ApiGatewayEvent): HttpResponse | undefined 
 export function routeOf(event: ApiGatewayEvent): { method: string; resource: string; id: string | undefined } {
   const id = event.pathParameters?.id;
   if ('httpMethod' in event) return { method: event.httpMethod, resource: event.resource, id };
-  const [method = '', resource = ''] = event.routeKey === '$default' ? [event.requestContext.http.method, event.rawPath] : event.routeKey.split(' ');
+  const [method = '', resource = ''] =
+    event.routeKey === '$default' ? [event.requestContext.http.method, event.rawPath] : event.routeKey.split(' ');
   return { method, resource, id };
 }
 
@@ -54,7 +74,8 @@ export function jsonDepth(body: Buffer): number {
   for (let i = 0; i < body.length; i++) {
     const byte = body[i]!;
     if (inString) {
-      if (byte === 0x5c) i++; // a backslash escapes the next byte
+      if (byte === 0x5c)
+        i++; // a backslash escapes the next byte
       else if (byte === 0x22) inString = false;
     } else if (byte === 0x22) inString = true;
     else if (byte === 0x5b || byte === 0x7b) deepest = Math.max(deepest, ++depth);

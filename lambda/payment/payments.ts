@@ -2,7 +2,17 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Charge } from './fake-gateway';
 import { newPaymentId } from './payment-id';
-import { findInput, openInput, pageInput, reserveInput, settleInput, toPayment, type PageRequest, type Payment, type StoredPayment } from './payment-items';
+import {
+  findInput,
+  openInput,
+  pageInput,
+  reserveInput,
+  settleInput,
+  toPayment,
+  type PageRequest,
+  type Payment,
+  type StoredPayment,
+} from './payment-items';
 import type { PaymentRequest } from './payment-request';
 
 export type { PageRequest, Payment } from './payment-items';
@@ -35,7 +45,9 @@ export class PaymentRepository {
     const now = this.now();
     let reserved: Record<string, unknown>;
     try {
-      const { Attributes } = await this.documents.send(new UpdateCommand(reserveInput(this.table, downstreamKey, request, newPaymentId(now), now.toISOString())));
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand(reserveInput(this.table, downstreamKey, request, newPaymentId(now), now.toISOString())),
+      );
       reserved = Attributes!;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;

@@ -30,7 +30,10 @@ export function grantIdempotency(table: dynamodb.ITable, grantee: iam.IGrantable
     );
   }
   // In StringLike, * and ? are wildcards and ${ starts a policy variable: such a prefix would allow more than it says.
-  if (/[*?$]/.test(prefix)) fail(`the partition key prefix ${JSON.stringify(prefix)} contains *, ? or $, which IAM reads as wildcards or variables: choose one without.`);
+  if (/[*?$]/.test(prefix))
+    fail(
+      `the partition key prefix ${JSON.stringify(prefix)} contains *, ? or $, which IAM reads as wildcards or variables: choose one without.`,
+    );
   assertTableFits(table, layout, fail);
 
   table.encryptionKey?.grantEncryptDecrypt(grantee);
@@ -61,9 +64,13 @@ function assertTableFits(table: dynamodb.ITable, layout: TableLayout, fail: (mes
   const expected = { partitionKey: layout.partitionKey.name, sortKey: layout.sortKey?.name };
   const actual = { partitionKey: keyName('HASH'), sortKey: keyName('RANGE') };
   if (actual.partitionKey !== expected.partitionKey || actual.sortKey !== expected.sortKey) {
-    fail(`the layout's keys ${JSON.stringify(expected)} are not the table's ${JSON.stringify(actual)}: set \`partitionKey\` and \`sortKey\` to the table's.`);
+    fail(
+      `the layout's keys ${JSON.stringify(expected)} are not the table's ${JSON.stringify(actual)}: set \`partitionKey\` and \`sortKey\` to the table's.`,
+    );
   }
   if (ttl?.enabled && ttl.attributeName !== layout.attributes.expiration) {
-    fail(`the table's TTL attribute is ${JSON.stringify(ttl.attributeName)}, the layout's ${JSON.stringify(layout.attributes.expiration)}: records would never expire. Set \`ttlAttribute\`.`);
+    fail(
+      `the table's TTL attribute is ${JSON.stringify(ttl.attributeName)}, the layout's ${JSON.stringify(layout.attributes.expiration)}: records would never expire. Set \`ttlAttribute\`.`,
+    );
   }
 }

@@ -35,14 +35,19 @@ export function validateTableProps(scope: IConstruct, props: CheckedTableProps):
   // DESTROY asks CloudFormation to delete the table; deletion protection makes DynamoDB refuse,
   // so the stack would only discover the contradiction when it is deleted (DELETE_FAILED).
   if (props.removalPolicy === RemovalPolicy.DESTROY && props.deletionProtection === true) {
-    fail('`removalPolicy: RemovalPolicy.DESTROY` contradicts `deletionProtection: true`: stack deletion would fail on the table. Choose one.');
+    fail(
+      '`removalPolicy: RemovalPolicy.DESTROY` contradicts `deletionProtection: true`: stack deletion would fail on the table. Choose one.',
+    );
   }
 
   if (recoveryPeriodInDays !== undefined) {
     if (!props.pointInTimeRecovery) {
       fail('`recoveryPeriodInDays` is set but `pointInTimeRecovery` is false: there is no recovery period without point-in-time recovery.');
     }
-    if (!Token.isUnresolved(recoveryPeriodInDays) && !(Number.isInteger(recoveryPeriodInDays) && recoveryPeriodInDays >= 1 && recoveryPeriodInDays <= 35)) {
+    if (
+      !Token.isUnresolved(recoveryPeriodInDays) &&
+      !(Number.isInteger(recoveryPeriodInDays) && recoveryPeriodInDays >= 1 && recoveryPeriodInDays <= 35)
+    ) {
       fail(`\`recoveryPeriodInDays\` must be an integer from 1 to 35, got ${recoveryPeriodInDays}`);
     }
   }

@@ -97,7 +97,10 @@ export class IdempotencyWriteConditionError extends IdempotencyError {
 
   constructor(failures: readonly WriteConditionFailure[]) {
     const names = failures.map((failure) => failure.name);
-    super(ErrorCode.writeConditionFailed, `The condition of ${names.length === 1 ? 'the write' : 'the writes'} ${names.join(', ')} failed; nothing was written.`);
+    super(
+      ErrorCode.writeConditionFailed,
+      `The condition of ${names.length === 1 ? 'the write' : 'the writes'} ${names.join(', ')} failed; nothing was written.`,
+    );
     this.write = names[0] ?? '';
     this.failures = failures;
   }
@@ -116,7 +119,10 @@ export class IdempotencyWriteInvalidError extends IdempotencyError {
  */
 export class IdempotencyLeaseLostError extends IdempotencyError {
   constructor() {
-    super(ErrorCode.leaseLost, "The lease on this idempotency key was taken over by another invocation before the writes were committed; nothing was written, and the other invocation's result stands.");
+    super(
+      ErrorCode.leaseLost,
+      "The lease on this idempotency key was taken over by another invocation before the writes were committed; nothing was written, and the other invocation's result stands.",
+    );
   }
 }
 

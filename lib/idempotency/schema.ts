@@ -43,9 +43,4 @@ export const OPERATION_ENV = 'IDEMPOTENCY_OPERATION';
  * The item actions the DynamoDB store uses, and so exactly what a function needs:
  * claim (PutItem), wait for / re-read a record (GetItem), complete (UpdateItem), release (DeleteItem).
  */
-export const STORE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-] as const;
+export const STORE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;

@@ -51,7 +51,12 @@ export interface TableLayoutOptions {
 
 /** The option names of `TableLayoutOptions`, for refusing unknown keys. */
 export const TABLE_LAYOUT_OPTIONS: readonly (keyof TableLayoutOptions)[] = [
-  'partitionKey', 'partitionKeyValue', 'sortKey', 'sortKeyValue', 'ttlAttribute', 'attributePrefix',
+  'partitionKey',
+  'partitionKeyValue',
+  'sortKey',
+  'sortKeyValue',
+  'ttlAttribute',
+  'attributePrefix',
 ];
 
 /** A key attribute and the template of its value. */
@@ -117,26 +122,39 @@ export function resolveTableLayout(options: TableLayoutOptions): TableLayout {
   if (options.sortKey !== undefined || options.sortKeyValue !== undefined) {
     if (options.sortKey === undefined) throw new TypeError('`sortKeyValue` is set without `sortKey`: name the sort key attribute too.');
     if (options.sortKeyValue === undefined) {
-      throw new TypeError(`\`sortKey\` is set without \`sortKeyValue\`: give it a fixed value ('IDEMPOTENCY') or a template with ${ID_PLACEHOLDER}.`);
+      throw new TypeError(
+        `\`sortKey\` is set without \`sortKeyValue\`: give it a fixed value ('IDEMPOTENCY') or a template with ${ID_PLACEHOLDER}.`,
+      );
     }
     sortKey = { name: name('sortKey', options.sortKey), template: text('sortKeyValue', options.sortKeyValue) };
     if (sortKey.template.length === 0) throw new TypeError('Expected `sortKeyValue` to be non-empty: DynamoDB refuses an empty key value.');
-    if (placeholders(sortKey.template) > 1) throw new TypeError(`Expected \`sortKeyValue\` to contain ${ID_PLACEHOLDER} at most once, got ${show(sortKey.template)}`);
+    if (placeholders(sortKey.template) > 1)
+      throw new TypeError(`Expected \`sortKeyValue\` to contain ${ID_PLACEHOLDER} at most once, got ${show(sortKey.template)}`);
   }
 
   const attributes = Object.fromEntries(
-    Object.entries(ATTRIBUTES).map(([role, attribute]) => [role, role === 'id' ? partitionKey : role === 'expiration' ? ttlAttribute : prefix + attribute]),
+    Object.entries(ATTRIBUTES).map(([role, attribute]) => [
+      role,
+      role === 'id' ? partitionKey : role === 'expiration' ? ttlAttribute : prefix + attribute,
+    ]),
   ) as TableLayout['attributes'];
   const claimed = new Map<string, string>();
-  for (const [role, attribute] of [['partitionKey', partitionKey], ['sortKey', sortKey?.name], ['ttlAttribute', ttlAttribute]] as const) {
+  for (const [role, attribute] of [
+    ['partitionKey', partitionKey],
+    ['sortKey', sortKey?.name],
+    ['ttlAttribute', ttlAttribute],
+  ] as const) {
     if (attribute === undefined) continue;
-    if (claimed.has(attribute)) throw new TypeError(`\`${role}\` and \`${claimed.get(attribute)}\` name the same attribute ${show(attribute)}.`);
+    if (claimed.has(attribute))
+      throw new TypeError(`\`${role}\` and \`${claimed.get(attribute)}\` name the same attribute ${show(attribute)}.`);
     claimed.set(attribute, role);
   }
   for (const [role, attribute] of Object.entries(attributes)) {
     if (role === 'id' || role === 'expiration') continue;
     if (claimed.has(attribute)) {
-      throw new TypeError(`\`${claimed.get(attribute)}\` ${show(attribute)} is also the name of the library's \`${role}\` attribute: set \`attributePrefix\` (e.g. 'idem_').`);
+      throw new TypeError(
+        `\`${claimed.get(attribute)}\` ${show(attribute)} is also the name of the library's \`${role}\` attribute: set \`attributePrefix\` (e.g. 'idem_').`,
+      );
     }
   }
   return {

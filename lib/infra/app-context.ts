@@ -13,7 +13,9 @@ const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 export function stackNameFrom(value: unknown): string {
   if (value === undefined) return DEFAULT_STACK_NAME;
   if (typeof value !== 'string' || !STACK_NAME.test(value)) {
-    throw new Error(`Expected context \`stackName\` to be a letter then up to 127 letters, digits or hyphens, got ${JSON.stringify(value)}`);
+    throw new Error(
+      `Expected context \`stackName\` to be a letter then up to 127 letters, digits or hyphens, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }

@@ -75,8 +75,8 @@ export class PaymentFunction extends Construct {
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions::AwsSolutions-L1',
-      reason: 'Pinned to nodejs22.x on purpose: the bundle targets node22 and the project is tested on Node 20/22; Node.js 22 is maintained upstream until April 2027. Move with the project\'s engines.',
+      reason:
+        "Pinned to nodejs22.x on purpose: the bundle targets node22 and the project is tested on Node 20/22; Node.js 22 is maintained upstream until April 2027. Move with the project's engines.",
     });
   }
 }
-

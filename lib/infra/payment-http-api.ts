@@ -95,7 +95,12 @@ export class PaymentHttpApi extends Construct {
     });
     // The log group's ARN without the `:*` that `logGroupArn` ends in: API Gateway stores the
     // destination without it, so with it drift detection reports the stage as modified forever.
-    const accessLogArn = Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: accessLogGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const accessLogArn = Stack.of(this).formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: accessLogGroupName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
@@ -120,7 +125,13 @@ export class PaymentHttpApi extends Construct {
     const integration = new HttpLambdaIntegration('PaymentIntegration', props.handler);
     // The routes `npm start` serves too (PAYMENT_ROUTES); anything else is API Gateway's own 404.
     for (const route of PAYMENT_ROUTES) {
-      this.api.addRoutes({ path: route.resource, methods: [apigwv2.HttpMethod[route.method]], integration, authorizer, authorizationScopes: [ACCESS_TOKEN_SCOPE] });
+      this.api.addRoutes({
+        path: route.resource,
+        methods: [apigwv2.HttpMethod[route.method]],
+        integration,
+        authorizer,
+        authorizationScopes: [ACCESS_TOKEN_SCOPE],
+      });
     }
   }
 }

@@ -46,11 +46,13 @@ export class PaymentUserPool extends Construct {
     // prints; a bare rule id is recorded as an `Annotation::` id in the audit metadata.
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions::AwsSolutions-COG2',
-      reason: 'Sandbox pool for a walkthrough driven from the AWS CLI; users exist only when an administrator creates them. Require MFA (TOTP) before real users sign in.',
+      reason:
+        'Sandbox pool for a walkthrough driven from the AWS CLI; users exist only when an administrator creates them. Require MFA (TOTP) before real users sign in.',
     });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions::AwsSolutions-COG8',
-      reason: 'Threat protection (compromised-credential and adaptive-authentication checks) needs the Plus plan, billed per monthly active user; a sandbox pool without self sign-up, whose few users an administrator creates, does not warrant it. Move to Plus for real users.',
+      reason:
+        'Threat protection (compromised-credential and adaptive-authentication checks) needs the Plus plan, billed per monthly active user; a sandbox pool without self sign-up, whose few users an administrator creates, does not warrant it. Move to Plus for real users.',
     });
 
     this.client = this.userPool.addClient('CliClient', {

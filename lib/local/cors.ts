@@ -35,7 +35,11 @@ export function preflightHeaders(cors: CorsSettings | undefined, method: string,
  * The CORS headers added to the function's response for a request with an allowed `Origin`. The
  * function's own `access-control-*` headers are dropped: an HTTP API with CORS configured ignores them.
  */
-export function withCorsHeaders(cors: CorsSettings | undefined, requestHeaders: Headers, response: Record<string, string | string[]>): Record<string, string | string[]> {
+export function withCorsHeaders(
+  cors: CorsSettings | undefined,
+  requestHeaders: Headers,
+  response: Record<string, string | string[]>,
+): Record<string, string | string[]> {
   if (!cors) return response;
   const kept = Object.fromEntries(Object.entries(response).filter(([name]) => !name.startsWith('access-control-')));
   const origin = allowedOrigin(cors, requestHeaders.origin as string | undefined);

@@ -8,7 +8,11 @@ export interface GatewayAnswer {
 /** The payload version names the product: 2.0 is an HTTP API (the deployed stack), 1.0 a REST API. */
 export type PayloadVersion = '1.0' | '2.0';
 
-const message = (status: number, text: string): GatewayAnswer => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: text }) });
+const message = (status: number, text: string): GatewayAnswer => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ message: text }),
+});
 
 /**
  * No route matches the method and path. An HTTP API has no 405: a known path with another method is

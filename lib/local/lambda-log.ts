@@ -3,9 +3,10 @@
  * debugging locally reads what they would read in the function's log group.
  */
 export function invokeErrorLine(requestId: string, error: unknown, now = new Date()): string {
-  const details = error instanceof Error
-    ? { errorType: error.name, errorMessage: error.message, stack: (error.stack ?? '').split('\n') }
-    : { errorType: typeof error, errorMessage: String(error), stack: [] as string[] };
+  const details =
+    error instanceof Error
+      ? { errorType: error.name, errorMessage: error.message, stack: (error.stack ?? '').split('\n') }
+      : { errorType: typeof error, errorMessage: String(error), stack: [] as string[] };
   return `${now.toISOString()}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify(details)}`;
 }
 

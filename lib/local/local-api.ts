@@ -101,7 +101,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   server.keepAliveTimeout = 5_000;
   // Node's default accept queue (511) overflows under a burst of a thousand new connections, and the
   // overflow ends in resets; API Gateway takes such a burst, so the stand-in queues it instead.
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 2_048 }, resolve));
+  await new Promise<void>((resolve, reject) =>
+    server.once('error', reject).listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 2_048 }, resolve),
+  );
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   return {
@@ -129,17 +131,38 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: LocalAp
   const match = matchRoute(options.routes, method, target.path);
   if (match.kind === 'none') return answer(res, noRoute(version));
   if (match.kind === 'malformed') {
-    return sendProblem(res, 400, 'malformed-path', 'Malformed path', `The \`${match.parameter}\` path segment is not valid percent-encoding of UTF-8.`);
+    return sendProblem(
+      res,
+      400,
+      'malformed-path',
+      'Malformed path',
+      `The \`${match.parameter}\` path segment is not valid percent-encoding of UTF-8.`,
+    );
   }
 
   const principal = bearerToken(req.headers.authorization);
   if (!principal) {
-    return sendProblem(res, 401, 'unauthorized', 'Unauthorized', 'Send `Authorization: Bearer <token>`; locally, the token is your principal.', { 'www-authenticate': 'Bearer' });
+    return sendProblem(
+      res,
+      401,
+      'unauthorized',
+      'Unauthorized',
+      'Send `Authorization: Bearer <token>`; locally, the token is your principal.',
+      { 'www-authenticate': 'Bearer' },
+    );
   }
 
   const headers: [string, string][] = [];
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
-  const request: LocalRequest = { method, path: target.path, rawQuery: target.rawQuery, headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', principal };
+  const request: LocalRequest = {
+    method,
+    path: target.path,
+    rawQuery: target.rawQuery,
+    headers,
+    body,
+    sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    principal,
+  };
   const event = version === '1.0' ? restApiEvent(request, match.route) : httpApiEvent(request, match.route);
   // Lambda refuses an event this large before running anything; the body alone may be under the API's quota.
   if (Buffer.byteLength(JSON.stringify(event)) >= MAX_EVENT_BYTES) return answer(res, tooLarge(version));
@@ -181,12 +204,24 @@ interface LambdaHttpResult {
 
 type HeaderMap = Record<string, string | string[]>;
 
-function sendResult(res: ServerResponse, result: unknown, version: PayloadVersion, decorate: (headers: HeaderMap) => HeaderMap, drop: boolean): void {
+function sendResult(
+  res: ServerResponse,
+  result: unknown,
+  version: PayloadVersion,
+  decorate: (headers: HeaderMap) => HeaderMap,
+  drop: boolean,
+): void {
   const structured = typeof result === 'object' && result !== null && 'statusCode' in result;
   if (!structured) {
     if (version === '1.0') return answer(res, functionError(version));
     // HTTP API sends a bare value as 200 JSON.
-    return send(res, 200, decorate({ 'content-type': 'application/json' }), typeof result === 'string' ? result : JSON.stringify(result ?? null), drop);
+    return send(
+      res,
+      200,
+      decorate({ 'content-type': 'application/json' }),
+      typeof result === 'string' ? result : JSON.stringify(result ?? null),
+      drop,
+    );
   }
   const response = result as LambdaHttpResult;
   const headers: HeaderMap = {};
@@ -197,8 +232,20 @@ function sendResult(res: ServerResponse, result: unknown, version: PayloadVersio
   send(res, response.statusCode ?? 200, decorate(headers), body, drop);
 }
 
-function sendProblem(res: ServerResponse, status: number, type: string, title: string, detail: string, headers: Record<string, string> = {}): void {
-  send(res, status, { 'content-type': 'application/problem+json', ...headers }, JSON.stringify({ type: `${LOCAL_PROBLEMS}${type}`, title, status, detail }));
+function sendProblem(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  title: string,
+  detail: string,
+  headers: Record<string, string> = {},
+): void {
+  send(
+    res,
+    status,
+    { 'content-type': 'application/problem+json', ...headers },
+    JSON.stringify({ type: `${LOCAL_PROBLEMS}${type}`, title, status, detail }),
+  );
 }
 
 function answer(res: ServerResponse, gateway: GatewayAnswer): void {

@@ -38,9 +38,16 @@ export async function startLocalPaymentApi(
   await createIdempotencyTable(options.client, idempotencyTable);
   await createLedgerTable(options.client, ledgerTable);
   const { demo, ...rest } = options;
-  const handler = createPaymentApi({ idempotencyTable, ledgerTable, client: options.client, idempotency: options.idempotency, logger: options.logger });
+  const handler = createPaymentApi({
+    idempotencyTable,
+    ledgerTable,
+    client: options.client,
+    idempotency: options.idempotency,
+    logger: options.logger,
+  });
   // The deployed stack's routes and CORS settings, read from the same module the CDK stack reads.
-  if (!demo) return { ...(await startLocalApi({ ...rest, handler, routes: PAYMENT_ROUTES, cors: PAYMENT_CORS })), idempotencyTable, ledgerTable };
+  if (!demo)
+    return { ...(await startLocalApi({ ...rest, handler, routes: PAYMENT_ROUTES, cors: PAYMENT_CORS })), idempotencyTable, ledgerTable };
 
   const withoutIdempotency = createPaymentWithoutIdempotency({ client: options.client, ledgerTable, logger: options.logger });
   const flicker = new WifiFlicker();

@@ -18,5 +18,7 @@ export function parseRequestTarget(url: string | undefined): RequestTarget {
   const hash = target.indexOf('#');
   if (hash !== -1) target = target.slice(0, hash);
   const question = target.indexOf('?');
-  return question === -1 ? { ok: true, path: target, rawQuery: '' } : { ok: true, path: target.slice(0, question), rawQuery: target.slice(question + 1) };
+  return question === -1
+    ? { ok: true, path: target, rawQuery: '' }
+    : { ok: true, path: target.slice(0, question), rawQuery: target.slice(question + 1) };
 }

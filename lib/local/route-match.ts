@@ -7,7 +7,10 @@ export interface RouteSpec {
 }
 
 /** A route and its decoded parameters; no route; or a path parameter whose percent-encoding is malformed. */
-export type RouteMatch = { readonly kind: 'matched'; readonly route: MatchedRoute } | { readonly kind: 'none' } | { readonly kind: 'malformed'; readonly parameter: string };
+export type RouteMatch =
+  | { readonly kind: 'matched'; readonly route: MatchedRoute }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'malformed'; readonly parameter: string };
 
 /**
  * Matches `/payments/pay_1` to `/payments/{id}`, capturing `id` percent-decoded, as API Gateway passes
@@ -35,7 +38,10 @@ export function matchRoute(routes: readonly RouteSpec[], method: string, path: s
     });
     if (!matches) continue;
     if (malformed) return { kind: 'malformed', parameter: malformed };
-    return { kind: 'matched', route: { method, resource: route.resource, pathParameters: Object.keys(parameters).length > 0 ? parameters : null } };
+    return {
+      kind: 'matched',
+      route: { method, resource: route.resource, pathParameters: Object.keys(parameters).length > 0 ? parameters : null },
+    };
   }
   return { kind: 'none' };
 }

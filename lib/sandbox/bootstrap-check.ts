@@ -17,11 +17,17 @@ export async function requireBootstrap(client: CloudFormationClient, region: str
   } catch (error) {
     const { name, message } = error as Error;
     if (name === 'ValidationError' && /does not exist/i.test(message)) {
-      throw new SmokeRefusal(`This account has no CDK bootstrap stack (${BOOTSTRAP_STACK}) in ${region}.`, 'Run `npx cdk bootstrap` once for this account and region, then try again.');
+      throw new SmokeRefusal(
+        `This account has no CDK bootstrap stack (${BOOTSTRAP_STACK}) in ${region}.`,
+        'Run `npx cdk bootstrap` once for this account and region, then try again.',
+      );
     }
     throw awsRefusal(`Could not reach CloudFormation in ${region}`, error);
   }
   if (!isUsableStackStatus(status)) {
-    throw new SmokeRefusal(`The CDK bootstrap stack (${BOOTSTRAP_STACK}) in ${region} is ${status ?? 'missing'}.`, 'Fix or re-run `npx cdk bootstrap`, then try again.');
+    throw new SmokeRefusal(
+      `The CDK bootstrap stack (${BOOTSTRAP_STACK}) in ${region} is ${status ?? 'missing'}.`,
+      'Fix or re-run `npx cdk bootstrap`, then try again.',
+    );
   }
 }

@@ -41,7 +41,9 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxArgs {
   try {
     stackName = stackNameFrom(values['stack-name'] ?? SANDBOX_STACK_NAME);
   } catch {
-    throw new SmokeRefusal(`--stack-name must be a letter then up to 127 letters, digits or hyphens, got ${JSON.stringify(values['stack-name'])}`);
+    throw new SmokeRefusal(
+      `--stack-name must be a letter then up to 127 letters, digits or hyphens, got ${JSON.stringify(values['stack-name'])}`,
+    );
   }
   return { stackName, keep: values.keep ?? false };
 }

@@ -66,7 +66,9 @@ export async function runSandbox(argv: readonly string[], deps: SandboxDeps): Pr
   };
   const interrupted = () => deps.signal?.aborted === true;
 
-  out.line(`Sandbox: stack ${stackName} in ${region}, its tables deleted with it${keep ? '; kept afterwards (--keep)' : '; destroyed afterwards'}.`);
+  out.line(
+    `Sandbox: stack ${stackName} in ${region}, its tables deleted with it${keep ? '; kept afterwards (--keep)' : '; destroyed afterwards'}.`,
+  );
   out.line();
   out.line(`$ ${shellLine(deployCommand(stackName))}`);
   const deployed = await timed('deploy', () => deps.cdk(deployCommand(stackName), region));

@@ -42,9 +42,14 @@ export function cognitoCallers(options: CognitoCallersOptions): CallerSource {
       const secret = password();
       await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: secret, Permanent: true }));
       const { AuthenticationResult: tokens, ChallengeName } = await client.send(
-        new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: secret } }),
+        new InitiateAuthCommand({
+          ClientId: clientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: username, PASSWORD: secret },
+        }),
       );
-      if (!tokens?.AccessToken) throw new Error(`Cognito answered ${ChallengeName ? `the challenge ${ChallengeName}` : 'no tokens'} for ${username}`);
+      if (!tokens?.AccessToken)
+        throw new Error(`Cognito answered ${ChallengeName ? `the challenge ${ChallengeName}` : 'no tokens'} for ${username}`);
       return { name: username, accessToken: tokens.AccessToken, idToken: tokens.IdToken };
     },
     async cleanUp() {

@@ -15,7 +15,8 @@ const ALL = CLASSES.join('');
  * @param length how many characters @default 32
  */
 export function strongPassword(length = 32, pick: (max: number) => number = randomInt): string {
-  if (!Number.isInteger(length) || length < CLASSES.length || length > 99) throw new TypeError(`Expected \`length\` to be an integer from 4 to 99, got ${length}`);
+  if (!Number.isInteger(length) || length < CLASSES.length || length > 99)
+    throw new TypeError(`Expected \`length\` to be an integer from 4 to 99, got ${length}`);
   const chars = CLASSES.map((set) => set[pick(set.length)]!);
   while (chars.length < length) chars.push(ALL[pick(ALL.length)]!);
   // Fisher–Yates, so the guaranteed characters are not always first.

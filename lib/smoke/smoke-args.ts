@@ -69,31 +69,39 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeArgs {
   }
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
-  if (positionals.length > 1) throw new SmokeRefusal(`Expected at most one API URL, got ${positionals.length}: ${positionals.join(' ')}`, SMOKE_USAGE);
+  if (positionals.length > 1)
+    throw new SmokeRefusal(`Expected at most one API URL, got ${positionals.length}: ${positionals.join(' ')}`, SMOKE_USAGE);
   const apiUrl = positionals[0];
   const timeoutMs = parseTimeout(values.timeout);
   const userPoolId = values['user-pool-id'];
   const clientId = values['client-id'];
   const region = values.region;
 
-  if ((userPoolId === undefined) !== (clientId === undefined)) throw new SmokeRefusal('--user-pool-id and --client-id go together.', SMOKE_USAGE);
+  if ((userPoolId === undefined) !== (clientId === undefined))
+    throw new SmokeRefusal('--user-pool-id and --client-id go together.', SMOKE_USAGE);
   const cognitoOptions = values.stack !== undefined || userPoolId !== undefined;
-  if (values.local && (cognitoOptions || region !== undefined)) throw new SmokeRefusal('--local takes no --stack, --user-pool-id, --client-id or --region: it uses no AWS.', SMOKE_USAGE);
+  if (values.local && (cognitoOptions || region !== undefined))
+    throw new SmokeRefusal('--local takes no --stack, --user-pool-id, --client-id or --region: it uses no AWS.', SMOKE_USAGE);
 
   if (values.local || (apiUrl !== undefined && isLoopback(apiUrl) && !cognitoOptions)) {
     return { target: { mode: 'local', apiUrl: apiUrl ?? LOCAL_API_URL }, timeoutMs };
   }
   if (userPoolId !== undefined && clientId !== undefined) {
-    if (values.stack !== undefined) throw new SmokeRefusal('Give either --stack or --user-pool-id with --client-id, not both.', SMOKE_USAGE);
+    if (values.stack !== undefined)
+      throw new SmokeRefusal('Give either --stack or --user-pool-id with --client-id, not both.', SMOKE_USAGE);
     if (apiUrl === undefined) throw new SmokeRefusal('With --user-pool-id and --client-id, give the API URL too.', SMOKE_USAGE);
     return { target: { mode: 'cognito', apiUrl, userPoolId, clientId, ...(region && { region }) }, timeoutMs };
   }
-  return { target: { mode: 'stack', stackName: values.stack ?? DEFAULT_STACK_NAME, ...(apiUrl && { apiUrl }), ...(region && { region }) }, timeoutMs };
+  return {
+    target: { mode: 'stack', stackName: values.stack ?? DEFAULT_STACK_NAME, ...(apiUrl && { apiUrl }), ...(region && { region }) },
+    timeoutMs,
+  };
 }
 
 function parseTimeout(value: string | undefined): number {
   if (value === undefined) return 15_000;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 300) throw new SmokeRefusal(`Expected --timeout to be seconds from 0 to 300, got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 300)
+    throw new SmokeRefusal(`Expected --timeout to be seconds from 0 to 300, got ${JSON.stringify(value)}`);
   return Math.round(seconds * 1000);
 }

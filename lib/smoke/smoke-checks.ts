@@ -4,7 +4,18 @@ import { ApiUnreachableError } from './api-unreachable';
 import { CleanupError, type CallerSource, type SmokeCaller } from './callers';
 import type { SmokeOutput } from './output';
 import { StepReport, describeRequest } from './step-report';
-import { fail, isCreated, isReplayOf, isSeparatePayment, isTokenRefused, isUnauthorized, listsOnly, pass, paymentId, type Verdict } from './verdicts';
+import {
+  fail,
+  isCreated,
+  isReplayOf,
+  isSeparatePayment,
+  isTokenRefused,
+  isUnauthorized,
+  listsOnly,
+  pass,
+  paymentId,
+  type Verdict,
+} from './verdicts';
 
 /** What {@link runSmokeChecks} needs: the API, where its callers come from, where to write. */
 export interface SmokeRunOptions {
@@ -75,7 +86,13 @@ export async function runSmokeChecks(options: SmokeRunOptions): Promise<SmokeSum
   return { passed: report.passed, failed: report.failed, notApplicable: report.notApplicable, cleanedUp, cleanupFailures };
 }
 
-async function checksWithCallers(api: ApiClient, callers: CallerSource, report: StepReport, newKey: () => string, signal?: AbortSignal): Promise<void> {
+async function checksWithCallers(
+  api: ApiClient,
+  callers: CallerSource,
+  report: StepReport,
+  newKey: () => string,
+  signal?: AbortSignal,
+): Promise<void> {
   /** Sends a request and prints the exchange; a request without an answer is a failed check, not a crash. */
   async function call(request: SmokeRequest): Promise<SmokeResponse | undefined> {
     signal?.throwIfAborted();
@@ -108,7 +125,13 @@ async function checksWithCallers(api: ApiClient, callers: CallerSource, report: 
     }
   }
   const asCaller = (caller: SmokeCaller) => ({ token: caller.accessToken, tokenLabel: `access token of ${caller.name}` });
-  const pay = (caller: SmokeCaller, key: string): SmokeRequest => ({ method: 'POST', path: 'payments', idempotencyKey: key, body: PAYMENT, ...asCaller(caller) });
+  const pay = (caller: SmokeCaller, key: string): SmokeRequest => ({
+    method: 'POST',
+    path: 'payments',
+    idempotencyKey: key,
+    body: PAYMENT,
+    ...asCaller(caller),
+  });
   const list = (caller: SmokeCaller): SmokeRequest => ({ method: 'GET', path: 'payments', ...asCaller(caller) });
 
   const a = await signIn('a');

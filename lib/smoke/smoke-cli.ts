@@ -36,7 +36,12 @@ export async function runSmokeCli(argv: readonly string[], deps: SmokeCliDeps): 
       return EXIT.passed;
     }
     const { apiUrl, callers } = await resolveTarget(args.target, deps, clients);
-    const summary = await runSmokeChecks({ api: apiClient(apiUrl, { timeoutMs: args.timeoutMs, signal: deps.signal }), callers, out, signal: deps.signal });
+    const summary = await runSmokeChecks({
+      api: apiClient(apiUrl, { timeoutMs: args.timeoutMs, signal: deps.signal }),
+      callers,
+      out,
+      signal: deps.signal,
+    });
     return summary.failed > 0 || summary.cleanupFailures.length > 0 ? EXIT.failed : EXIT.passed;
   } catch (error) {
     if (error instanceof SmokeRefusal) {
@@ -54,7 +59,11 @@ export async function runSmokeCli(argv: readonly string[], deps: SmokeCliDeps): 
   }
 }
 
-async function resolveTarget(target: SmokeTarget, deps: SmokeCliDeps, clients: { destroy(): void }[]): Promise<{ apiUrl: string; callers: CallerSource }> {
+async function resolveTarget(
+  target: SmokeTarget,
+  deps: SmokeCliDeps,
+  clients: { destroy(): void }[],
+): Promise<{ apiUrl: string; callers: CallerSource }> {
   if (target.mode === 'local') return { apiUrl: normalizeBaseUrl(target.apiUrl), callers: localCallers() };
 
   const given = target.apiUrl === undefined ? undefined : normalizeBaseUrl(target.apiUrl);
@@ -73,8 +82,13 @@ async function resolveTarget(target: SmokeTarget, deps: SmokeCliDeps, clients: {
     cognitoTarget = { apiUrl: given!, userPoolId: target.userPoolId, clientId: target.clientId };
   }
 
-  const cognito = (deps.cognito ?? defaultCognito)(regionOfUserPool(cognitoTarget.userPoolId) ?? region ?? regionOfApiUrl(cognitoTarget.apiUrl));
+  const cognito = (deps.cognito ?? defaultCognito)(
+    regionOfUserPool(cognitoTarget.userPoolId) ?? region ?? regionOfApiUrl(cognitoTarget.apiUrl),
+  );
   clients.push(cognito);
   await requireAwsEnvironment(cognito);
-  return { apiUrl: cognitoTarget.apiUrl, callers: cognitoCallers({ client: cognito, userPoolId: cognitoTarget.userPoolId, clientId: cognitoTarget.clientId }) };
+  return {
+    apiUrl: cognitoTarget.apiUrl,
+    callers: cognitoCallers({ client: cognito, userPoolId: cognitoTarget.userPoolId, clientId: cognitoTarget.clientId }),
+  };
 }

@@ -29,7 +29,11 @@ export function targetFromOutputs(stackName: string, outputs: Readonly<Record<st
       'Name the stack with --stack <name>, or pass the values: npm run smoke -- <api-url> --user-pool-id <id> --client-id <id>',
     );
   }
-  return { apiUrl: outputs[SMOKE_OUTPUTS.apiUrl]!, userPoolId: outputs[SMOKE_OUTPUTS.userPoolId]!, clientId: outputs[SMOKE_OUTPUTS.clientId]! };
+  return {
+    apiUrl: outputs[SMOKE_OUTPUTS.apiUrl]!,
+    userPoolId: outputs[SMOKE_OUTPUTS.userPoolId]!,
+    clientId: outputs[SMOKE_OUTPUTS.clientId]!,
+  };
 }
 
 /** A stack's outputs as a map; refuses a stack that does not exist or is not in a usable state. */
@@ -40,13 +44,18 @@ export async function readStackOutputs(client: CloudFormationClient, stackName: 
   } catch (error) {
     const { name, message } = error as Error;
     if (name === 'ValidationError' && /does not exist/i.test(message)) {
-      throw new SmokeRefusal(`No stack ${stackName} in ${region}.`, 'Deploy it first (npm run sandbox, or npx cdk deploy), or name another with --stack <name> / --region <region>.');
+      throw new SmokeRefusal(
+        `No stack ${stackName} in ${region}.`,
+        'Deploy it first (npm run sandbox, or npx cdk deploy), or name another with --stack <name> / --region <region>.',
+      );
     }
     throw awsRefusal(`Could not read stack ${stackName} in ${region}`, error);
   }
   if (!stack) throw new SmokeRefusal(`No stack ${stackName} in ${region}.`);
   if (!isUsableStackStatus(stack.StackStatus)) {
-    throw new SmokeRefusal(`Stack ${stackName} is ${stack.StackStatus}${stack.StackStatusReason ? ` (${stack.StackStatusReason})` : ''}: nothing to check.`);
+    throw new SmokeRefusal(
+      `Stack ${stackName} is ${stack.StackStatus}${stack.StackStatusReason ? ` (${stack.StackStatusReason})` : ''}: nothing to check.`,
+    );
   }
   return Object.fromEntries((stack.Outputs ?? []).filter((o) => o.OutputKey && o.OutputValue).map((o) => [o.OutputKey!, o.OutputValue!]));
 }

@@ -40,14 +40,16 @@ export function isCreated(response: SmokeResponse): Verdict {
   if (response.status !== 201) return fail(`expected 201, got ${response.status}`);
   const id = paymentId(response);
   if (!id) return fail('201, but the body has no payment `id`');
-  if (replayedHeader(response) !== undefined) return fail(`201, but a first request came back with Idempotent-Replayed: ${replayedHeader(response)}`);
+  if (replayedHeader(response) !== undefined)
+    return fail(`201, but a first request came back with Idempotent-Replayed: ${replayedHeader(response)}`);
   return pass(`201, payment ${id}`);
 }
 
 /** The same request again: 201, `Idempotent-Replayed: true`, and the first body, byte for byte. */
 export function isReplayOf(second: SmokeResponse, first: SmokeResponse): Verdict {
   if (second.status !== first.status) return fail(`expected ${first.status} again, got ${second.status}`);
-  if (replayedHeader(second) !== 'true') return fail(`expected Idempotent-Replayed: true, got ${replayedHeader(second) ?? 'no such header'}`);
+  if (replayedHeader(second) !== 'true')
+    return fail(`expected Idempotent-Replayed: true, got ${replayedHeader(second) ?? 'no such header'}`);
   if (second.text !== first.text) return fail(`replayed, but the body differs from the first: ${second.text}`);
   return pass(`${second.status} with Idempotent-Replayed: true and the same body`);
 }
@@ -55,7 +57,8 @@ export function isReplayOf(second: SmokeResponse, first: SmokeResponse): Verdict
 /** An ID token: refused by the authorizer (401, or 403 for the missing scope); 2xx means the function ran. */
 export function isTokenRefused(response: SmokeResponse): Verdict {
   if (response.status === 401 || response.status === 403) return pass(`${response.status}: the ID token is refused`);
-  if (response.status >= 200 && response.status < 300) return fail(`the API accepted an ID token (${response.status}): the routes must require the access-token scope`);
+  if (response.status >= 200 && response.status < 300)
+    return fail(`the API accepted an ID token (${response.status}): the routes must require the access-token scope`);
   return fail(`expected 401 or 403 for an ID token, got ${response.status}`);
 }
 

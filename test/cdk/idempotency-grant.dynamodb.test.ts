@@ -17,7 +17,12 @@ import { describeStoreContract } from '../support/store-contract';
 import { testApp } from '../infra/cdk-app';
 
 const LAYOUT: IdempotencyGrantOptions = {
-  partitionKey: 'pk', partitionKeyValue: 'IDEMPOTENCY#{id}', sortKey: 'sk', sortKeyValue: 'IDEMPOTENCY', ttlAttribute: 'ttl', attributePrefix: 'idem_',
+  partitionKey: 'pk',
+  partitionKeyValue: 'IDEMPOTENCY#{id}',
+  sortKey: 'sk',
+  sortKeyValue: 'IDEMPOTENCY',
+  ttlAttribute: 'ttl',
+  attributePrefix: 'idem_',
 };
 
 interface Statement {
@@ -35,7 +40,9 @@ function grantedStatements(): Statement[] {
     timeToLiveAttribute: 'ttl',
   });
   grantIdempotency(table, new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }), LAYOUT);
-  return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+  return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap(
+    (policy) => policy.Properties.PolicyDocument.Statement,
+  );
 }
 
 /** One item request as DynamoDB authorises it: the action and the partition key values it touches. */
@@ -53,7 +60,8 @@ function allows(statements: Statement[], request: ItemRequest): boolean {
     if (statement.Effect !== 'Allow' || ![statement.Action].flat().includes(request.action)) return false;
     return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
       Object.entries(keys).every(([key, patterns]) => {
-        if (operator !== 'ForAllValues:StringLike' || key !== 'dynamodb:LeadingKeys') throw new Error(`no evaluator for ${operator} ${key}`);
+        if (operator !== 'ForAllValues:StringLike' || key !== 'dynamodb:LeadingKeys')
+          throw new Error(`no evaluator for ${operator} ${key}`);
         return request.leadingKeys.every((value) => [patterns].flat().some((pattern) => stringLike(pattern, value)));
       }),
     );
@@ -61,7 +69,10 @@ function allows(statements: Statement[], request: ItemRequest): boolean {
 }
 
 function stringLike(pattern: string, value: string): boolean {
-  const regex = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  const regex = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
   return new RegExp(`^${regex}$`, 's').test(value);
 }
 
@@ -72,7 +83,10 @@ client.middlewareStack.add(
   (next, context) => async (args) => {
     const input = args.input as { Key?: Record<string, AttributeValue>; Item?: Record<string, AttributeValue> };
     const partitionValue = (input.Key ?? input.Item)?.pk?.S;
-    sent.push({ action: `dynamodb:${String(context.commandName).replace(/Command$/, '')}`, leadingKeys: partitionValue === undefined ? [] : [partitionValue] });
+    sent.push({
+      action: `dynamodb:${String(context.commandName).replace(/Command$/, '')}`,
+      leadingKeys: partitionValue === undefined ? [] : [partitionValue],
+    });
     return next(args);
   },
   { step: 'initialize', name: 'captureItemRequests' },
@@ -99,7 +113,12 @@ describe('every request the store sends satisfies the grant', () => {
         if (event.fail) throw new Error('declined');
         return event.key;
       },
-      { store: new DynamoDbStore({ tableName, client, ...LAYOUT }), operation: `grant-${randomUUID()}`, key: (event) => event.key, logger: recordingLogger() },
+      {
+        store: new DynamoDbStore({ tableName, client, ...LAYOUT }),
+        operation: `grant-${randomUUID()}`,
+        key: (event) => event.key,
+        logger: recordingLogger(),
+      },
     );
     expect(await Promise.all([wrapped({ key: 'k' }, lambdaContext()), wrapped({ key: 'k' }, lambdaContext())])).toEqual(['k', 'k']);
     expect(await wrapped({ key: 'k' }, lambdaContext())).toBe('k');

@@ -8,7 +8,12 @@ import { grantIdempotency, type IdempotencyGrantOptions } from 'lambda-idempoten
 import { logicalId, testApp } from '../infra/cdk-app';
 
 const SINGLE_TABLE: IdempotencyGrantOptions = {
-  partitionKey: 'pk', partitionKeyValue: 'IDEMPOTENCY#{id}', sortKey: 'sk', sortKeyValue: 'IDEMPOTENCY', ttlAttribute: 'ttl', attributePrefix: 'idem_',
+  partitionKey: 'pk',
+  partitionKeyValue: 'IDEMPOTENCY#{id}',
+  sortKey: 'sk',
+  sortKeyValue: 'IDEMPOTENCY',
+  ttlAttribute: 'ttl',
+  attributePrefix: 'idem_',
 };
 
 function applicationTable(props: (stack: Stack) => Partial<dynamodb.TablePropsV2> = () => ({})) {
@@ -25,7 +30,8 @@ function applicationTable(props: (stack: Stack) => Partial<dynamodb.TablePropsV2
 
 function statementsOf(template: Template) {
   return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-    (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Effect: string; Resource: unknown; Condition?: unknown }[],
+    (policy) =>
+      policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Effect: string; Resource: unknown; Condition?: unknown }[],
   );
 }
 
@@ -60,7 +66,9 @@ describe('grantIdempotency also', () => {
     const user = new iam.User(stack, 'Operator');
     grantIdempotency(table, user, { partitionKey: 'PK', partitionKeyValue: 'IDEM#{id}' });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEM#*'] } } })] },
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEM#*'] } } })],
+      },
       Users: [{ Ref: logicalId(user) }],
     });
   });
@@ -81,16 +89,30 @@ describe('grantIdempotency also', () => {
 describe('grantIdempotency refuses', () => {
   it('a static partition key (the hot partition), with the TypeError the store gives', () => {
     const { table, role } = applicationTable();
-    expect(() => grantIdempotency(table, role, { ...SINGLE_TABLE, partitionKeyValue: 'IDEMPOTENCY', sortKeyValue: '{id}' })).toThrow(TypeError);
+    expect(() => grantIdempotency(table, role, { ...SINGLE_TABLE, partitionKeyValue: 'IDEMPOTENCY', sortKeyValue: '{id}' })).toThrow(
+      TypeError,
+    );
   });
 
   it.each<[string, IdempotencyGrantOptions, RegExp]>([
-    ['a partition key value without a prefix (the grant would cover every item)', { ...SINGLE_TABLE, partitionKeyValue: '{id}' }, /starts with \{id\}, so no prefix sets the idempotency items apart/],
+    [
+      'a partition key value without a prefix (the grant would cover every item)',
+      { ...SINGLE_TABLE, partitionKeyValue: '{id}' },
+      /starts with \{id\}, so no prefix sets the idempotency items apart/,
+    ],
     ['a prefix with an IAM wildcard', { ...SINGLE_TABLE, partitionKeyValue: 'IDEM*{id}' }, /contains \*, \? or \$/],
     ['a prefix with a policy variable', { ...SINGLE_TABLE, partitionKeyValue: '${aws:username}#{id}' }, /contains \*, \? or \$/],
-    ["keys that are not the table's", { ...SINGLE_TABLE, partitionKey: 'PK' }, /the layout's keys \{"partitionKey":"PK","sortKey":"sk"\} are not the table's \{"partitionKey":"pk","sortKey":"sk"\}/],
+    [
+      "keys that are not the table's",
+      { ...SINGLE_TABLE, partitionKey: 'PK' },
+      /the layout's keys \{"partitionKey":"PK","sortKey":"sk"\} are not the table's \{"partitionKey":"pk","sortKey":"sk"\}/,
+    ],
     ['a missing sort key', { partitionKey: 'pk', partitionKeyValue: 'IDEMPOTENCY#{id}', ttlAttribute: 'ttl' }, /are not the table's/],
-    ["a TTL attribute that is not the table's", { ...SINGLE_TABLE, ttlAttribute: 'expiresAt' }, /the table's TTL attribute is "ttl", the layout's "expiresAt": records would never expire/],
+    [
+      "a TTL attribute that is not the table's",
+      { ...SINGLE_TABLE, ttlAttribute: 'expiresAt' },
+      /the table's TTL attribute is "ttl", the layout's "expiresAt": records would never expire/,
+    ],
   ])('%s', (_case, options, message) => {
     const { table, role } = applicationTable();
     expect(() => grantIdempotency(table, role, options)).toThrow(message);

@@ -25,20 +25,29 @@ describe('IdempotencyTable across Regions', () => {
   describe('refuses a setup where two Regions could both claim a key and both run', () => {
     it.each<[string, IdempotencyTableProps]>([
       ['replicas with the default (eventual) consistency', { replicas: [{ region: 'us-east-2' }] }],
-      ['replicas with eventual consistency chosen', { replicas: [{ region: 'us-east-2' }, { region: 'us-west-2' }], multiRegionConsistency: EVENTUAL }],
+      [
+        'replicas with eventual consistency chosen',
+        { replicas: [{ region: 'us-east-2' }, { region: 'us-west-2' }], multiRegionConsistency: EVENTUAL },
+      ],
     ])('%s', (_case, props) => {
-      expect(() => tableIn(props)).toThrow(/^TableStack\/Idempotency: `replicas` need `multiRegionConsistency: MultiRegionConsistency.STRONG`/);
+      expect(() => tableIn(props)).toThrow(
+        /^TableStack\/Idempotency: `replicas` need `multiRegionConsistency: MultiRegionConsistency.STRONG`/,
+      );
       expect(() => tableIn(props)).toThrow(/claims the same key again, and the handler runs twice/);
     });
 
     it('a witness without strong consistency', () => {
-      expect(() => tableIn({ witnessRegion: 'us-west-2' })).toThrow(/`witnessRegion` is only for `multiRegionConsistency: MultiRegionConsistency.STRONG`/);
+      expect(() => tableIn({ witnessRegion: 'us-west-2' })).toThrow(
+        /`witnessRegion` is only for `multiRegionConsistency: MultiRegionConsistency.STRONG`/,
+      );
     });
 
     it('a replica added after construction, at synth', () => {
       const { stack, table } = tableIn();
       table.table.addReplica({ region: 'us-east-2' });
-      expect(() => Template.fromStack(stack)).toThrow(/a replica \(added with `addReplica`\) need `multiRegionConsistency: MultiRegionConsistency.STRONG`/);
+      expect(() => Template.fromStack(stack)).toThrow(
+        /a replica \(added with `addReplica`\) need `multiRegionConsistency: MultiRegionConsistency.STRONG`/,
+      );
     });
   });
 
@@ -55,20 +64,37 @@ describe('IdempotencyTable across Regions', () => {
     });
 
     it('deploys two replicas and a witness', () => {
-      const { stack } = tableIn({ multiRegionConsistency: STRONG, replicas: [{ region: 'eu-west-2' }], witnessRegion: 'eu-central-1' }, 'eu-west-1');
+      const { stack } = tableIn(
+        { multiRegionConsistency: STRONG, replicas: [{ region: 'eu-west-2' }], witnessRegion: 'eu-central-1' },
+        'eu-west-1',
+      );
       const template = Template.fromStack(stack);
-      template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { MultiRegionConsistency: 'STRONG', GlobalTableWitnesses: [{ Region: 'eu-central-1' }] });
+      template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        MultiRegionConsistency: 'STRONG',
+        GlobalTableWitnesses: [{ Region: 'eu-central-1' }],
+      });
       expect(Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0]!.Properties.Replicas).toHaveLength(2);
     });
 
     it('can leave TTL off, where DynamoDB refuses it on a strongly consistent table', () => {
-      const { stack } = tableIn({ multiRegionConsistency: STRONG, replicas: [{ region: 'us-east-2' }, { region: 'us-west-2' }], timeToLive: false });
-      Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::GlobalTable', { MultiRegionConsistency: 'STRONG', TimeToLiveSpecification: Match.absent() });
+      const { stack } = tableIn({
+        multiRegionConsistency: STRONG,
+        replicas: [{ region: 'us-east-2' }, { region: 'us-west-2' }],
+        timeToLive: false,
+      });
+      Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        MultiRegionConsistency: 'STRONG',
+        TimeToLiveSpecification: Match.absent(),
+      });
     });
 
     it.each<[string, IdempotencyTableProps, RegExp]>([
       ['two Regions without a witness', { replicas: [{ region: 'us-east-2' }] }, /exactly 3 replicas/],
-      ['a witness beside two replicas', { replicas: [{ region: 'us-east-2' }, { region: 'us-west-2' }], witnessRegion: 'us-east-2' }, /exactly 2 replicas/],
+      [
+        'a witness beside two replicas',
+        { replicas: [{ region: 'us-east-2' }, { region: 'us-west-2' }], witnessRegion: 'us-east-2' },
+        /exactly 2 replicas/,
+      ],
       ['a Region outside the Region set', { replicas: [{ region: 'us-east-2' }, { region: 'eu-west-1' }] }, /not in the same region set/],
     ])("still keeps DynamoDB's rules for it: refuses %s", (_case, props, message) => {
       expect(() => tableIn({ multiRegionConsistency: STRONG, ...props })).toThrow(message);

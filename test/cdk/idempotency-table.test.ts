@@ -3,7 +3,14 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { IdempotencyTable, PARTITION_KEY, STORE_ACTIONS, TABLE_NAME_ENV, TTL_ATTRIBUTE, type IdempotencyTableProps } from 'lambda-idempotency/cdk';
+import {
+  IdempotencyTable,
+  PARTITION_KEY,
+  STORE_ACTIONS,
+  TABLE_NAME_ENV,
+  TTL_ATTRIBUTE,
+  type IdempotencyTableProps,
+} from 'lambda-idempotency/cdk';
 import { logicalId, testApp } from '../infra/cdk-app';
 
 function tableIn(props?: IdempotencyTableProps) {
@@ -74,11 +81,23 @@ describe('IdempotencyTable', () => {
   it('is retained and deletion-protected by default, and protection is off by default when DESTROY asks for the deletion', () => {
     const replicaOf = (props: IdempotencyTableProps) => {
       const [table] = Object.values(Template.fromStack(tableIn(props).stack).findResources('AWS::DynamoDB::GlobalTable'));
-      return { deletionPolicy: table!.DeletionPolicy, updateReplacePolicy: table!.UpdateReplacePolicy, protection: table!.Properties.Replicas[0].DeletionProtectionEnabled };
+      return {
+        deletionPolicy: table!.DeletionPolicy,
+        updateReplacePolicy: table!.UpdateReplacePolicy,
+        protection: table!.Properties.Replicas[0].DeletionProtectionEnabled,
+      };
     };
     expect(replicaOf({})).toEqual({ deletionPolicy: 'Retain', updateReplacePolicy: 'Retain', protection: true });
-    expect(replicaOf({ removalPolicy: RemovalPolicy.DESTROY })).toEqual({ deletionPolicy: 'Delete', updateReplacePolicy: 'Delete', protection: false });
-    expect(replicaOf({ deletionProtection: false })).toEqual({ deletionPolicy: 'Retain', updateReplacePolicy: 'Retain', protection: false });
+    expect(replicaOf({ removalPolicy: RemovalPolicy.DESTROY })).toEqual({
+      deletionPolicy: 'Delete',
+      updateReplacePolicy: 'Delete',
+      protection: false,
+    });
+    expect(replicaOf({ deletionProtection: false })).toEqual({
+      deletionPolicy: 'Retain',
+      updateReplacePolicy: 'Retain',
+      protection: false,
+    });
   });
 
   /** The one policy statement granted, its actions sorted. */
@@ -157,8 +176,16 @@ describe('IdempotencyTable', () => {
     it.each([
       ['a table name with a space', { tableName: 'my table' }, /`tableName` must be 3 to 255 letters.*"my table"/],
       ['a table name that is too short', { tableName: 'ab' }, /`tableName`/],
-      ['DESTROY with deletion protection', { removalPolicy: RemovalPolicy.DESTROY, deletionProtection: true }, /`removalPolicy: RemovalPolicy.DESTROY` contradicts `deletionProtection: true`/],
-      ['a recovery period without point-in-time recovery', { pointInTimeRecovery: false, recoveryPeriodInDays: 7 }, /`recoveryPeriodInDays` is set but `pointInTimeRecovery` is false/],
+      [
+        'DESTROY with deletion protection',
+        { removalPolicy: RemovalPolicy.DESTROY, deletionProtection: true },
+        /`removalPolicy: RemovalPolicy.DESTROY` contradicts `deletionProtection: true`/,
+      ],
+      [
+        'a recovery period without point-in-time recovery',
+        { pointInTimeRecovery: false, recoveryPeriodInDays: 7 },
+        /`recoveryPeriodInDays` is set but `pointInTimeRecovery` is false/,
+      ],
       ['a recovery period beyond 35 days', { recoveryPeriodInDays: 36 }, /`recoveryPeriodInDays` must be an integer from 1 to 35, got 36/],
     ])('%s', (_, props: IdempotencyTableProps, message) => {
       expect(() => tableIn(props)).toThrow(message);

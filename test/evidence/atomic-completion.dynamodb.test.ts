@@ -44,7 +44,12 @@ afterAll(async () => {
 let transactionAnswers: string[] = [];
 
 function proxiedClient(maxAttempts?: number): DynamoDBClient {
-  const client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, ...(maxAttempts && { maxAttempts }), endpoint: proxy.endpoint, requestHandler: new NodeHttpHandler({ requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true }) });
+  const client = new DynamoDBClient({
+    ...LOCAL_CLIENT_CONFIG,
+    ...(maxAttempts && { maxAttempts }),
+    endpoint: proxy.endpoint,
+    requestHandler: new NodeHttpHandler({ requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true }),
+  });
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
@@ -64,13 +69,21 @@ function proxiedClient(maxAttempts?: number): DynamoDBClient {
 }
 
 const quiet = { logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } };
-const ledger = async () => (await scanAll(direct, ledgerTable)).map((item) => unmarshall(item)).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+const ledger = async () =>
+  (await scanAll(direct, ledgerTable)).map((item) => unmarshall(item)).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
 const records = async () => (await scanAll(direct, idempotencyTable)).map((item) => unmarshall(item));
 
 /** The order and a counter of every commit that ever landed on it: exact counts afterwards. */
 const orderWrites = (order: string, by: string): BusinessWrite[] => [
   { Put: { TableName: ledgerTable, Item: { pk: order, sk: 'ORDER', by } } },
-  { Update: { TableName: ledgerTable, Key: { pk: order, sk: 'COMMITS' }, UpdateExpression: 'SET n = if_not_exists(n, :zero) + :one', ExpressionAttributeValues: { ':zero': 0, ':one': 1 } } },
+  {
+    Update: {
+      TableName: ledgerTable,
+      Key: { pk: order, sk: 'COMMITS' },
+      UpdateExpression: 'SET n = if_not_exists(n, :zero) + :one',
+      ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+    },
+  },
 ];
 
 function orderFunction(options: { client: DynamoDBClient; now?: () => number; by: string; pause?: () => Promise<void> | void }) {
@@ -82,7 +95,12 @@ function orderFunction(options: { client: DynamoDBClient; now?: () => number; by
       await options.pause?.();
       return { order: event.order, by: options.by };
     },
-    { store: new DynamoDbStore({ tableName: idempotencyTable, client: options.client }), key: (event) => event.order, ...(options.now && { now: options.now }), ...quiet },
+    {
+      store: new DynamoDbStore({ tableName: idempotencyTable, client: options.client }),
+      key: (event) => event.order,
+      ...(options.now && { now: options.now }),
+      ...quiet,
+    },
   );
   return { handler, state };
 }
@@ -163,7 +181,7 @@ describe("the engine's own retry of a commit whose answer was lost", () => {
   });
 });
 
-describe('an outage past the invocation\'s time', () => {
+describe("an outage past the invocation's time", () => {
   it('writes nothing, leaves the record in progress until its lease ends, and tells the caller the store failed', async () => {
     const order = `order-${randomUUID()}`;
     const fn = orderFunction({ client: proxiedClient(), by: 'first', pause: () => proxy.outage() }); // after the claim, before the commit
@@ -175,7 +193,14 @@ describe('an outage past the invocation\'s time', () => {
 });
 
 describe("DynamoDB's ClientRequestToken, which the commit derives from the lease token", () => {
-  const bump = (pk: string): TransactWriteItem => ({ Update: { TableName: ledgerTable, Key: { pk: { S: pk }, sk: { S: 'COMMITS' } }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': { N: '1' } } } });
+  const bump = (pk: string): TransactWriteItem => ({
+    Update: {
+      TableName: ledgerTable,
+      Key: { pk: { S: pk }, sk: { S: 'COMMITS' } },
+      UpdateExpression: 'ADD n :one',
+      ExpressionAttributeValues: { ':one': { N: '1' } },
+    },
+  });
 
   it('makes a repeated transaction succeed again without applying twice', async () => {
     const pk = `token-${randomUUID()}`;
@@ -188,6 +213,8 @@ describe("DynamoDB's ClientRequestToken, which the commit derives from the lease
   it('refuses the same token with other items (IdempotentParameterMismatchException)', async () => {
     const token = randomUUID();
     await direct.send(new TransactWriteItemsCommand({ TransactItems: [bump('a')], ClientRequestToken: token }));
-    await expect(direct.send(new TransactWriteItemsCommand({ TransactItems: [bump('b')], ClientRequestToken: token }))).rejects.toMatchObject({ name: 'IdempotentParameterMismatchException' });
+    await expect(
+      direct.send(new TransactWriteItemsCommand({ TransactItems: [bump('b')], ClientRequestToken: token })),
+    ).rejects.toMatchObject({ name: 'IdempotentParameterMismatchException' });
   });
 });

@@ -28,7 +28,12 @@ it('fences off a handler that charged, then hung past its lease: the retry takes
   const handler = idempotentHttp(
     async (event, _context, idem): Promise<HttpResponse> => {
       const run = ++runs;
-      const charge = await gateway.charge({ idempotencyKey: idem.downstreamKey('charge'), amount: 2500, currency: 'EUR', source: 'tok_visa' });
+      const charge = await gateway.charge({
+        idempotencyKey: idem.downstreamKey('charge'),
+        amount: 2500,
+        currency: 'EUR',
+        source: 'tok_visa',
+      });
       charged = true;
       if (event.headers['x-attempt'] === 'first') await hung; // the first invocation charged, then stalls past its lease
       return { statusCode: 201, body: JSON.stringify({ charge: charge.chargeId, run }) };
@@ -39,7 +44,14 @@ it('fences off a handler that charged, then hung past its lease: the retry takes
   const context = (remainingMs: number) => ({ getRemainingTimeInMillis: () => remainingMs }) as Context;
   // X-Attempt is not part of the fingerprint: all three are the same request to the library.
   const request = (attempt = 'retry') =>
-    httpEvent({ headers: [['Idempotency-Key', 'crash-1'], ['Content-Type', 'application/json'], ['X-Attempt', attempt]], body: '{"amount":2500}' });
+    httpEvent({
+      headers: [
+        ['Idempotency-Key', 'crash-1'],
+        ['Content-Type', 'application/json'],
+        ['X-Attempt', attempt],
+      ],
+      body: '{"amount":2500}',
+    });
 
   const first = handler(request('first'), context(1_500)); // lease: 1.5 s + 100 ms margin
   while (!charged) await sleep(10);

@@ -65,7 +65,13 @@ function paymentFunction(options: { outcome?: (run: number) => HttpResponse; inF
     async (_event: ApiGatewayEvent): Promise<HttpResponse> => {
       const run = ++state.runs;
       await state.gate;
-      return options.outcome?.(run) ?? { statusCode: 201, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ payment: `pay_${run}` }) };
+      return (
+        options.outcome?.(run) ?? {
+          statusCode: 201,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ payment: `pay_${run}` }),
+        }
+      );
     },
     {
       store: new DynamoDbStore({ tableName, client: proxiedClient() }),
@@ -83,7 +89,14 @@ function paymentFunction(options: { outcome?: (run: number) => HttpResponse; inF
   return { handler, state, hold, metric, log };
 }
 
-const request = (key: string) => httpEvent({ headers: [['Idempotency-Key', key], ['Content-Type', 'application/json']], body: '{"amount":1000}' });
+const request = (key: string) =>
+  httpEvent({
+    headers: [
+      ['Idempotency-Key', key],
+      ['Content-Type', 'application/json'],
+    ],
+    body: '{"amount":1000}',
+  });
 const isReplay = (response: HttpResponse) => response.headers?.['Idempotent-Replayed'] === 'true';
 const problemType = (response: HttpResponse) => (JSON.parse(response.body ?? '{}') as { type?: string }).type;
 
@@ -145,9 +158,10 @@ describe.each(Object.entries(faultKinds))('%s', (_name, fault) => {
     expect(proxy.seen).toEqual(before);
   });
 
-  it('at release: the handler\'s own 503 reaches the caller, nothing is left locked, and the retry runs at once', async () => {
+  it("at release: the handler's own 503 reaches the caller, nothing is left locked, and the retry runs at once", async () => {
     const fn = paymentFunction({
-      outcome: (run) => (run === 1 ? { statusCode: 503, headers: { 'Retry-After': '1' }, body: 'gateway down' } : { statusCode: 201, body: `pay_${run}` }),
+      outcome: (run) =>
+        run === 1 ? { statusCode: 503, headers: { 'Retry-After': '1' }, body: 'gateway down' } : { statusCode: 201, body: `pay_${run}` },
     });
     const key = randomUUID();
     const applied = arm('DeleteItem', fault);

@@ -29,7 +29,14 @@ afterAll(async () => {
   admin.destroy();
 });
 
-const request = (key: string) => httpEvent({ headers: [['Idempotency-Key', key], ['Content-Type', 'application/json']], body: '{"amount":1000}' });
+const request = (key: string) =>
+  httpEvent({
+    headers: [
+      ['Idempotency-Key', key],
+      ['Content-Type', 'application/json'],
+    ],
+    body: '{"amount":1000}',
+  });
 const replayed = (response: HttpResponse) => response.headers?.['Idempotent-Replayed'] === 'true';
 
 describe.each(CLIENT_KINDS)('%s: faults through idempotentHttp', (kind) => {
@@ -37,7 +44,11 @@ describe.each(CLIENT_KINDS)('%s: faults through idempotentHttp', (kind) => {
   let store: RedisStore;
   beforeAll(async () => {
     connection = await connectClient(kind, proxy.url, kind === 'ioredis' ? { commandTimeoutMs: TIMEOUT_MS } : {});
-    store = new RedisStore({ client: connection.client, keyPrefix: uniquePrefix(), ...(kind === 'node-redis' && { commandTimeoutMs: TIMEOUT_MS }) });
+    store = new RedisStore({
+      client: connection.client,
+      keyPrefix: uniquePrefix(),
+      ...(kind === 'node-redis' && { commandTimeoutMs: TIMEOUT_MS }),
+    });
   });
   afterEach(async () => {
     proxy.restore();
@@ -75,36 +86,42 @@ describe.each(CLIENT_KINDS)('%s: faults through idempotentHttp', (kind) => {
     ['the reply is lost after the script ran', () => proxy.loseNextReply()],
     ['the connection is reset before the request arrives', () => proxy.resetNextRequest()],
     ['the reply comes back past the timeout', () => proxy.delayNextReply(DELAY_MS)],
-  ])('at completion, when %s: the caller gets its 201, duplicates the same response replayed, and the handler ran once', async (_name, fault) => {
-    const { handler, state } = paymentHandler(fault);
-    const key = randomUUID();
-    const first = await handler(key);
-    expect(first.statusCode).toBe(201);
-    expect(replayed(first)).toBe(false);
-    await proxy.delivered();
-    const duplicate = await handler(key);
-    expect(replayed(duplicate)).toBe(true);
-    expect(duplicate.body).toBe(first.body);
-    expect(state.runs).toBe(1);
-  });
+  ])(
+    'at completion, when %s: the caller gets its 201, duplicates the same response replayed, and the handler ran once',
+    async (_name, fault) => {
+      const { handler, state } = paymentHandler(fault);
+      const key = randomUUID();
+      const first = await handler(key);
+      expect(first.statusCode).toBe(201);
+      expect(replayed(first)).toBe(false);
+      await proxy.delivered();
+      const duplicate = await handler(key);
+      expect(replayed(duplicate)).toBe(true);
+      expect(duplicate.body).toBe(first.body);
+      expect(state.runs).toBe(1);
+    },
+  );
 
   it.each([
     ['the reply is lost after the script ran', () => proxy.loseNextReply()],
     ['the connection is reset before the request arrives', () => proxy.resetNextRequest()],
-  ])('at the claim, when %s: the claim is still the caller\'s (no key locked by its own claim), the handler runs once, the caller gets its 201', async (_name, fault) => {
-    const { handler, state } = paymentHandler();
-    const key = randomUUID();
-    fault();
-    const first = await handler(key);
-    expect(first.statusCode).toBe(201);
-    expect(replayed(first)).toBe(false);
-    const duplicate = await handler(key);
-    expect(replayed(duplicate)).toBe(true);
-    expect(duplicate.body).toBe(first.body);
-    expect(state.runs).toBe(1);
-  });
+  ])(
+    "at the claim, when %s: the claim is still the caller's (no key locked by its own claim), the handler runs once, the caller gets its 201",
+    async (_name, fault) => {
+      const { handler, state } = paymentHandler();
+      const key = randomUUID();
+      fault();
+      const first = await handler(key);
+      expect(first.statusCode).toBe(201);
+      expect(replayed(first)).toBe(false);
+      const duplicate = await handler(key);
+      expect(replayed(duplicate)).toBe(true);
+      expect(duplicate.body).toBe(first.body);
+      expect(state.runs).toBe(1);
+    },
+  );
 
-  it('at release, when the reply is lost: the handler\'s own 503 reaches the caller, and the retry runs at once (no 409)', async () => {
+  it("at release, when the reply is lost: the handler's own 503 reaches the caller, and the retry runs at once (no 409)", async () => {
     const { handler, state } = paymentHandler(() => proxy.loseNextReply(), { failFirst: true });
     const key = randomUUID();
     expect(await handler(key)).toMatchObject({ statusCode: 503, body: 'gateway down' });

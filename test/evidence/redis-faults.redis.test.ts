@@ -32,25 +32,52 @@ function arm(proxy: TcpFaultProxy, fault: Fault): void {
  * is a store fault.
  */
 const FIRST_CALL: Record<ClientKind, Record<Fault, 'answered' | 'rejected'>> = {
-  'node-redis': { 'reply lost after the script ran': 'answered', 'reset before the request arrived': 'answered', 'reply delayed past the timeout': 'rejected', outage: 'rejected' },
-  ioredis: { 'reply lost after the script ran': 'answered', 'reset before the request arrived': 'answered', 'reply delayed past the timeout': 'rejected', outage: 'rejected' },
+  'node-redis': {
+    'reply lost after the script ran': 'answered',
+    'reset before the request arrived': 'answered',
+    'reply delayed past the timeout': 'rejected',
+    outage: 'rejected',
+  },
+  ioredis: {
+    'reply lost after the script ran': 'answered',
+    'reset before the request arrived': 'answered',
+    'reply delayed past the timeout': 'rejected',
+    outage: 'rejected',
+  },
 };
 
 /** Whether the write is on the server before the caller's own retry. */
 const LANDED: Record<ClientKind, Record<Fault, boolean>> = {
-  'node-redis': { 'reply lost after the script ran': true, 'reset before the request arrived': true, 'reply delayed past the timeout': true, outage: false },
-  ioredis: { 'reply lost after the script ran': true, 'reset before the request arrived': true, 'reply delayed past the timeout': true, outage: false },
+  'node-redis': {
+    'reply lost after the script ran': true,
+    'reset before the request arrived': true,
+    'reply delayed past the timeout': true,
+    outage: false,
+  },
+  ioredis: {
+    'reply lost after the script ran': true,
+    'reset before the request arrived': true,
+    'reply delayed past the timeout': true,
+    outage: false,
+  },
 };
 
 /** Each client's own reply timeout where it has one; node-redis's stops at the write, so the store bounds it. */
-async function faultyStore(kind: ClientKind, proxy: TcpFaultProxy, keyPrefix: string): Promise<{ store: RedisStore; connection: TestClient }> {
+async function faultyStore(
+  kind: ClientKind,
+  proxy: TcpFaultProxy,
+  keyPrefix: string,
+): Promise<{ store: RedisStore; connection: TestClient }> {
   const connection = await connectClient(kind, proxy.url, kind === 'ioredis' ? { commandTimeoutMs: TIMEOUT_MS } : {});
   const store = new RedisStore({ client: connection.client, keyPrefix, ...(kind === 'node-redis' && { commandTimeoutMs: TIMEOUT_MS }) });
   return { store, connection };
 }
 
 async function settle<T>(promise: Promise<T>): Promise<{ answered: true; value: T } | { answered: false; error: Error }> {
-  return promise.then((value) => ({ answered: true as const, value }), (error: Error) => ({ answered: false as const, error }));
+  return promise.then(
+    (value) => ({ answered: true as const, value }),
+    (error: Error) => ({ answered: false as const, error }),
+  );
 }
 
 /** Retries until the client is back (after an outage it reconnects), as an engine's retry would; bounded. */
@@ -94,7 +121,7 @@ describe.each(CLIENT_KINDS)('%s through a TCP fault proxy', (kind) => {
   const stored = (id: string) => admin.hGetAll(store.keyOf(id));
 
   describe.each(FAULTS)('%s', (fault) => {
-    it('claim: the first call is answered or rejected as the client does, and the retry with the same token is still the caller\'s claim', async () => {
+    it("claim: the first call is answered or rejected as the client does, and the retry with the same token is still the caller's claim", async () => {
       const request = claimOf();
       arm(proxy, fault);
       const first = await settle(store.claim(request));
@@ -106,13 +133,21 @@ describe.each(CLIENT_KINDS)('%s through a TCP fault proxy', (kind) => {
       expect(await retry(() => store.claim(request))).toEqual({ claimed: true });
       expect(await stored(request.id)).toMatchObject({ status: 'IN_PROGRESS', leaseToken: request.leaseToken });
       // and another invocation is still refused: the retry did not open the key
-      expect(await store.claim({ ...request, leaseToken: randomUUID() })).toMatchObject({ claimed: false, existing: { leaseToken: request.leaseToken } });
+      expect(await store.claim({ ...request, leaseToken: randomUUID() })).toMatchObject({
+        claimed: false,
+        existing: { leaseToken: request.leaseToken },
+      });
     });
 
     it('complete: a completion that landed counts as completed when retried, and the record holds the one result', async () => {
       const request = claimOf();
       await store.claim(request);
-      const completion = { id: request.id, leaseToken: request.leaseToken, result: { encoding: 'json', data: '{"charge":"ch_1"}' } as const, expiration: request.expiration };
+      const completion = {
+        id: request.id,
+        leaseToken: request.leaseToken,
+        result: { encoding: 'json', data: '{"charge":"ch_1"}' } as const,
+        expiration: request.expiration,
+      };
       arm(proxy, fault);
       const first = await settle(store.complete(completion));
       expect(first.answered ? 'answered' : 'rejected').toBe(FIRST_CALL[kind][fault]);
@@ -139,7 +174,7 @@ describe.each(CLIENT_KINDS)('%s through a TCP fault proxy', (kind) => {
     });
   });
 
-  it('get: rejects with the signal\'s reason as soon as it aborts, while the reply is held back', async () => {
+  it("get: rejects with the signal's reason as soon as it aborts, while the reply is held back", async () => {
     const request = claimOf();
     await store.claim(request);
     proxy.delayNextReply(DELAY_MS);
@@ -152,7 +187,7 @@ describe.each(CLIENT_KINDS)('%s through a TCP fault proxy', (kind) => {
     await expect(read).rejects.toThrow('the wait is over');
   });
 
-  it('an outage at the claim reaches an idempotent handler as a store failure with the client\'s error as cause, and nothing runs', async () => {
+  it("an outage at the claim reaches an idempotent handler as a store failure with the client's error as cause, and nothing runs", async () => {
     let runs = 0;
     const handler = idempotent(async () => ++runs, { store, key: () => randomUUID(), logger: recordingLogger() });
     proxy.outage();

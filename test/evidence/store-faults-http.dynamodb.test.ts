@@ -41,7 +41,14 @@ function paymentHandler({ failFirst = false } = {}) {
   return { handler, state, hold };
 }
 
-const request = (key: string) => httpEvent({ headers: [['Idempotency-Key', key], ['Content-Type', 'application/json']], body: '{"amount":1000}' });
+const request = (key: string) =>
+  httpEvent({
+    headers: [
+      ['Idempotency-Key', key],
+      ['Content-Type', 'application/json'],
+    ],
+    body: '{"amount":1000}',
+  });
 const replayed = (response: unknown) => (response as HttpResponse).headers?.['Idempotent-Replayed'] === 'true';
 
 describe.each(Object.entries(faults))('a %s fault, through the HTTP layer against DynamoDB Local', (_kind, makeFault) => {
@@ -88,7 +95,7 @@ describe.each(Object.entries(faults))('a %s fault, through the HTTP layer agains
     expect(state.runs).toBe(1);
   });
 
-  it('at release: the handler\'s own 503 reaches the caller, the release is retried, and the retry runs at once (no 409)', async () => {
+  it("at release: the handler's own 503 reaches the caller, the release is retried, and the retry runs at once (no 409)", async () => {
     const { handler, state } = paymentHandler({ failFirst: true });
     const key = randomUUID();
     failNext(client, 'DeleteItemCommand', makeFault());

@@ -32,7 +32,13 @@ describe('store faults with a mocked client (aws-sdk-client-mock)', () => {
   it('does not run the handler when reading the in-flight record fails while waiting', async () => {
     const conditionFailure = Object.assign(new Error('The conditional request failed'), {
       name: 'ConditionalCheckFailedException',
-      Item: { id: { S: 'x' }, status: { S: 'IN_PROGRESS' }, leaseToken: { S: 't' }, leaseExpiresAt: { N: String(Date.now() + 60_000) }, expiration: { N: String(Math.floor(Date.now() / 1000) + 60) } },
+      Item: {
+        id: { S: 'x' },
+        status: { S: 'IN_PROGRESS' },
+        leaseToken: { S: 't' },
+        leaseExpiresAt: { N: String(Date.now() + 60_000) },
+        expiration: { N: String(Math.floor(Date.now() / 1000) + 60) },
+      },
     });
     const sdkError = faults.serverError();
     mock.on(PutItemCommand).rejects(conditionFailure);
@@ -54,7 +60,7 @@ describe('store faults with a mocked client (aws-sdk-client-mock)', () => {
     ]);
   });
 
-  it('rethrows the handler\'s own error unchanged when the release fails', async () => {
+  it("rethrows the handler's own error unchanged when the release fails", async () => {
     mock.on(PutItemCommand).resolves({});
     mock.on(DeleteItemCommand).rejects(faults.timeout());
     const own = new RangeError('amount too large');
@@ -146,7 +152,7 @@ describe('store faults at a chosen call against DynamoDB Local', () => {
     await expect(wrapped({}, context(2_000))).resolves.toBe(command === 'UpdateItemCommand' ? 'run 1' : 'run 2');
   });
 
-  it('does not retry past the invocation\'s remaining time less the margin', async () => {
+  it("does not retry past the invocation's remaining time less the margin", async () => {
     const operation = `op-${randomUUID()}`;
     const logger = recordingLogger();
     const wrapped = idempotent(async () => 'done', { store, operation, key: () => 'k', logger });

@@ -30,7 +30,8 @@ it('answers 503 + Retry-After while DynamoDB is down, runs nothing twice, and th
     operation: 'payments',
     logger: { warn: () => undefined },
   });
-  const pay = (key: string) => handler(httpEvent({ headers: [['Idempotency-Key', key]], body: '{}' }), lambdaContext()) as Promise<HttpResponse>;
+  const pay = (key: string) =>
+    handler(httpEvent({ headers: [['Idempotency-Key', key]], body: '{}' }), lambdaContext()) as Promise<HttpResponse>;
   const before = randomUUID();
   expect(await pay(before)).toMatchObject({ statusCode: 201, body: 'pay_1' });
 

@@ -58,7 +58,14 @@ function environment() {
   );
 }
 
-const request = (key: string) => httpEvent({ headers: [['Idempotency-Key', key], ['Content-Type', 'application/json']], body: '{"amount":1}' });
+const request = (key: string) =>
+  httpEvent({
+    headers: [
+      ['Idempotency-Key', key],
+      ['Content-Type', 'application/json'],
+    ],
+    body: '{"amount":1}',
+  });
 
 it(`${KEYS} keys × ${DUPLICATES} concurrent duplicates in separate environments, with a ${OUTAGE_MS} ms outage mid-storm: at most one execution per key`, async () => {
   const keys = Array.from({ length: KEYS }, () => randomUUID());
@@ -75,7 +82,12 @@ it(`${KEYS} keys × ${DUPLICATES} concurrent duplicates in separate environments
 
   const tally: Record<string, number> = {};
   for (const { response } of results) {
-    const kind = response.statusCode === 201 ? (response.headers?.['Idempotent-Replayed'] === 'true' ? '201 replayed' : '201 first') : String(response.statusCode);
+    const kind =
+      response.statusCode === 201
+        ? response.headers?.['Idempotent-Replayed'] === 'true'
+          ? '201 replayed'
+          : '201 first'
+        : String(response.statusCode);
     tally[kind] = (tally[kind] ?? 0) + 1;
     // Every caller got the result, a replay, or an answer that tells it to retry.
     if (response.statusCode !== 201) {
@@ -93,7 +105,9 @@ it(`${KEYS} keys × ${DUPLICATES} concurrent duplicates in separate environments
   // (for a key whose every claim was lost in the outage) runs it for the first time.
   clockOffsetMs = LEASE_MS + 1_000;
   const now = Date.now() + clockOffsetMs;
-  const stuck = (await scanAll(direct, tableName)).map((item) => unmarshall(item)).filter((item) => item.status === 'IN_PROGRESS' && item.leaseExpiresAt >= now);
+  const stuck = (await scanAll(direct, tableName))
+    .map((item) => unmarshall(item))
+    .filter((item) => item.status === 'IN_PROGRESS' && item.leaseExpiresAt >= now);
   expect(stuck).toEqual([]);
   for (const key of keys) {
     const winner = results.find((r) => r.key === key && r.response.statusCode === 201)?.response.body;
@@ -103,5 +117,6 @@ it(`${KEYS} keys × ${DUPLICATES} concurrent duplicates in separate environments
   }
   expect([...executions.values()].every((count) => count === 1)).toBe(true);
   expect(executions.size).toBe(KEYS);
-  if (process.env.STORM_REPORT) process.stdout.write(`storm under faults: ${JSON.stringify({ ...tally, executions: executions.size, proxy: proxy.seen })}\n`);
+  if (process.env.STORM_REPORT)
+    process.stdout.write(`storm under faults: ${JSON.stringify({ ...tally, executions: executions.size, proxy: proxy.seen })}\n`);
 });

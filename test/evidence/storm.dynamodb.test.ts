@@ -12,7 +12,13 @@ beforeAll(async () => {
   // A thousand invocations share one process and one DynamoDB Local here, where each would have its
   // own Lambda sandbox: on a loaded machine a first run can queue past the 10 s function timeout, so
   // the stand-in's timeout is raised out of the way (this test counts executions, not time).
-  api = await startLocalPaymentApi({ client: dynamodb, timeoutMs: 60_000, idempotency: { logger: recordingLogger() }, idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` });
+  api = await startLocalPaymentApi({
+    client: dynamodb,
+    timeoutMs: 60_000,
+    idempotency: { logger: recordingLogger() },
+    idempotencyTable: `idem-${randomUUID()}`,
+    ledgerTable: `ledger-${randomUUID()}`,
+  });
 });
 afterAll(() => api.close());
 
@@ -45,4 +51,3 @@ it('runs 1000 concurrent requests over 50 keys as exactly 50 executions and 50 c
   const records = await scanAll(dynamodb, api.idempotencyTable);
   expect(records.map((item) => item.status?.S)).toEqual(Array(50).fill('COMPLETED'));
 }, 180_000); // 1000 requests through one process on two cores: generous, since it counts executions, not time
-

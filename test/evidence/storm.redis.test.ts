@@ -18,7 +18,14 @@ beforeAll(async () => {
 afterAll(() => admin.destroy());
 
 const payment = (key: string, amount: number) =>
-  httpEvent({ principal: 'storm', headers: [['Idempotency-Key', key], ['Content-Type', 'application/json']], body: JSON.stringify({ amount, currency: 'EUR', source: 'tok_visa' }) });
+  httpEvent({
+    principal: 'storm',
+    headers: [
+      ['Idempotency-Key', key],
+      ['Content-Type', 'application/json'],
+    ],
+    body: JSON.stringify({ amount, currency: 'EUR', source: 'tok_visa' }),
+  });
 
 describe.each(CLIENT_KINDS)('a payment handler with its records in Redis (%s)', (kind) => {
   let connection: TestClient;
@@ -36,7 +43,11 @@ describe.each(CLIENT_KINDS)('a payment handler with its records in Redis (%s)', 
         const key = event.headers?.['idempotency-key'] ?? event.headers?.['Idempotency-Key'] ?? '';
         charges.set(key, (charges.get(key) ?? 0) + 1);
         await new Promise((resolve) => setImmediate(resolve)); // a charge takes a turn of the event loop at least
-        return { statusCode: 201, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: `pay_${randomUUID()}`, key }) };
+        return {
+          statusCode: 201,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ id: `pay_${randomUUID()}`, key }),
+        };
       },
       { store, operation: `payments-${randomUUID()}`, logger: recordingLogger() },
     );

@@ -7,7 +7,14 @@ import { countCommands } from '../support/counting-redis';
 import { CLIENT_KINDS, connectClient, uniquePrefix, type TestClient } from '../support/redis';
 import { recordingLogger } from '../support/silent-logger';
 
-const request = (key: string, body = '{"amount":1000}') => httpEvent({ headers: [['Idempotency-Key', key], ['Content-Type', 'application/json']], body });
+const request = (key: string, body = '{"amount":1000}') =>
+  httpEvent({
+    headers: [
+      ['Idempotency-Key', key],
+      ['Content-Type', 'application/json'],
+    ],
+    body,
+  });
 
 describe.each(CLIENT_KINDS)('idempotent handlers on RedisStore (%s)', (kind) => {
   let connection: TestClient;
@@ -23,7 +30,11 @@ describe.each(CLIENT_KINDS)('idempotent handlers on RedisStore (%s)', (kind) => 
   function httpHandler(options: { localCache?: boolean } = {}, operation = `payments-${randomUUID()}`) {
     let runs = 0;
     const handler = idempotentHttp(
-      async () => ({ statusCode: 201, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ payment: `pay_${++runs}` }) }),
+      async () => ({
+        statusCode: 201,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ payment: `pay_${++runs}` }),
+      }),
       { store, operation, logger: recordingLogger(), ...options },
     );
     return { call: async (event: ReturnType<typeof request>) => (await handler(event, lambdaContext())) as HttpResponse, runs: () => runs };
@@ -60,7 +71,12 @@ describe.each(CLIENT_KINDS)('idempotent handlers on RedisStore (%s)', (kind) => 
   it('replays a gzip-compressed result exactly', async () => {
     let runs = 0;
     const big = { rows: Array.from({ length: 5_000 }, (_, i) => ({ i, label: `row ${i}` })) };
-    const handler = idempotent(async () => (++runs, big), { store, key: () => 'big', operation: `report-${randomUUID()}`, logger: recordingLogger() });
+    const handler = idempotent(async () => (++runs, big), {
+      store,
+      key: () => 'big',
+      operation: `report-${randomUUID()}`,
+      logger: recordingLogger(),
+    });
     expect(await handler({}, lambdaContext())).toEqual(big);
     expect(await handler({}, lambdaContext())).toEqual(big);
     expect(runs).toBe(1);
@@ -69,7 +85,11 @@ describe.each(CLIENT_KINDS)('idempotent handlers on RedisStore (%s)', (kind) => 
   it('completes a result larger than `maxResultBytes` without storing it: duplicates get IdempotencyResultUnavailableError, and nothing runs twice', async () => {
     const small = new RedisStore({ client: connection.client, keyPrefix: uniquePrefix(), maxResultBytes: 64 });
     let runs = 0;
-    const handler = idempotent(async () => (++runs, { text: randomUUID().repeat(20) }), { store: small, key: () => 'k', logger: recordingLogger() });
+    const handler = idempotent(async () => (++runs, { text: randomUUID().repeat(20) }), {
+      store: small,
+      key: () => 'k',
+      logger: recordingLogger(),
+    });
     await handler({}, lambdaContext());
     await expect(handler({}, lambdaContext())).rejects.toMatchObject({ code: ErrorCode.resultUnavailable });
     expect(runs).toBe(1);

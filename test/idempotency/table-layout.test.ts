@@ -1,9 +1,20 @@
 import { DynamoDbStore } from '../../lib/idempotency/dynamodb';
 import { ATTRIBUTES } from '../../lib/idempotency/schema';
-import { DEFAULT_TABLE_LAYOUT, idFromPartitionValue, keyValues, resolveTableLayout, type TableLayoutOptions } from '../../lib/idempotency/table-layout';
+import {
+  DEFAULT_TABLE_LAYOUT,
+  idFromPartitionValue,
+  keyValues,
+  resolveTableLayout,
+  type TableLayoutOptions,
+} from '../../lib/idempotency/table-layout';
 
 const singleTable: TableLayoutOptions = {
-  partitionKey: 'pk', partitionKeyValue: 'IDEMPOTENCY#{id}', sortKey: 'sk', sortKeyValue: 'IDEMPOTENCY', ttlAttribute: 'ttl', attributePrefix: 'idem_',
+  partitionKey: 'pk',
+  partitionKeyValue: 'IDEMPOTENCY#{id}',
+  sortKey: 'sk',
+  sortKeyValue: 'IDEMPOTENCY',
+  ttlAttribute: 'ttl',
+  attributePrefix: 'idem_',
 };
 
 describe('table layout', () => {
@@ -18,8 +29,15 @@ describe('table layout', () => {
     const layout = resolveTableLayout(singleTable);
     expect(keyValues(layout, 'abc')).toEqual({ pk: 'IDEMPOTENCY#abc', sk: 'IDEMPOTENCY' });
     expect(layout.attributes).toEqual({
-      id: 'pk', expiration: 'ttl', status: 'idem_status', leaseToken: 'idem_leaseToken', leaseExpiresAt: 'idem_leaseExpiresAt',
-      fingerprint: 'idem_fingerprint', resultEncoding: 'idem_resultEncoding', result: 'idem_result', createdAt: 'idem_createdAt',
+      id: 'pk',
+      expiration: 'ttl',
+      status: 'idem_status',
+      leaseToken: 'idem_leaseToken',
+      leaseExpiresAt: 'idem_leaseExpiresAt',
+      fingerprint: 'idem_fingerprint',
+      resultEncoding: 'idem_resultEncoding',
+      result: 'idem_result',
+      createdAt: 'idem_createdAt',
     });
     expect(layout.leadingKeyPrefix).toBe('IDEMPOTENCY#');
   });
@@ -41,9 +59,12 @@ describe('table layout', () => {
 
   describe('refuses with a TypeError', () => {
     it('a static partition key value, explaining the hot partition and what to do instead', () => {
-      const attempt = () => resolveTableLayout({ partitionKey: 'pk', partitionKeyValue: 'IDEMPOTENCY', sortKey: 'sk', sortKeyValue: '{id}' });
+      const attempt = () =>
+        resolveTableLayout({ partitionKey: 'pk', partitionKeyValue: 'IDEMPOTENCY', sortKey: 'sk', sortKeyValue: '{id}' });
       expect(attempt).toThrow(TypeError);
-      expect(attempt).toThrow(/Expected `partitionKeyValue` to contain \{id\}, got "IDEMPOTENCY": a static partition key value puts every idempotency record on one partition key/);
+      expect(attempt).toThrow(
+        /Expected `partitionKeyValue` to contain \{id\}, got "IDEMPOTENCY": a static partition key value puts every idempotency record on one partition key/,
+      );
       expect(attempt).toThrow(/1,000 write units/);
       expect(attempt).toThrow(/'IDEMPOTENCY#\{id\}'.*`sortKeyValue: 'IDEMPOTENCY'`/);
     });
@@ -55,10 +76,22 @@ describe('table layout', () => {
       ['a sort key value without its key', { sortKeyValue: 'IDEMPOTENCY' }, /`sortKeyValue` is set without `sortKey`/],
       ['an empty sort key value', { sortKey: 'sk', sortKeyValue: '' }, /`sortKeyValue` to be non-empty/],
       ['an empty key name', { partitionKey: '' }, /Expected `partitionKey` to be an attribute name of 1 to 255 characters, got ""/],
-      ['a TTL attribute that is not a string', { ttlAttribute: 5 as unknown as string }, /Expected `ttlAttribute` to be an attribute name .*got 5/],
-      ['one name for two key roles', { partitionKey: 'pk', sortKey: 'pk', sortKeyValue: 'X' }, /`sortKey` and `partitionKey` name the same attribute "pk"/],
+      [
+        'a TTL attribute that is not a string',
+        { ttlAttribute: 5 as unknown as string },
+        /Expected `ttlAttribute` to be an attribute name .*got 5/,
+      ],
+      [
+        'one name for two key roles',
+        { partitionKey: 'pk', sortKey: 'pk', sortKeyValue: 'X' },
+        /`sortKey` and `partitionKey` name the same attribute "pk"/,
+      ],
       ['the TTL attribute as the partition key', { ttlAttribute: 'id' }, /`ttlAttribute` and `partitionKey` name the same attribute "id"/],
-      ["a key named like one of the library's attributes", { partitionKey: 'status' }, /`partitionKey` "status" is also the name of the library's `status` attribute: set `attributePrefix`/],
+      [
+        "a key named like one of the library's attributes",
+        { partitionKey: 'status' },
+        /`partitionKey` "status" is also the name of the library's `status` attribute: set `attributePrefix`/,
+      ],
     ])('%s', (_case, options, message) => {
       expect(() => resolveTableLayout(options)).toThrow(TypeError);
       expect(() => resolveTableLayout(options)).toThrow(message);
@@ -71,12 +104,17 @@ describe('table layout', () => {
 
   describe('DynamoDbStore', () => {
     it('refuses a static partition key at construction (cold start), not at the first request', () => {
-      expect(() => new DynamoDbStore({ tableName: 't', partitionKey: 'pk', partitionKeyValue: 'IDEMPOTENCY', sortKey: 'sk', sortKeyValue: '{id}' })).toThrow(/hot|one partition/);
+      expect(
+        () =>
+          new DynamoDbStore({ tableName: 't', partitionKey: 'pk', partitionKeyValue: 'IDEMPOTENCY', sortKey: 'sk', sortKeyValue: '{id}' }),
+      ).toThrow(/hot|one partition/);
     });
 
     it('refuses an unknown option, so a misspelt TTL attribute cannot leave records that never expire', () => {
       const options = { tableName: 't', ttlAtribute: 'ttl' } as unknown as ConstructorParameters<typeof DynamoDbStore>[0];
-      expect(() => new DynamoDbStore(options)).toThrow(/Unknown DynamoDbStore option `ttlAtribute`: expected `tableName`, `client`, `partitionKey`/);
+      expect(() => new DynamoDbStore(options)).toThrow(
+        /Unknown DynamoDbStore option `ttlAtribute`: expected `tableName`, `client`, `partitionKey`/,
+      );
     });
 
     it('keeps the default layout for existing users', () => {

@@ -48,18 +48,35 @@ describe('PaymentApiStack', () => {
     });
 
     it('keeps both tables, deletion-protected, on stack deletion and replacement unless told otherwise', () => {
-      const policies = (t: Template) => Object.values(t.findResources('AWS::DynamoDB::GlobalTable')).map((table) => [table.DeletionPolicy, table.UpdateReplacePolicy, table.Properties.Replicas[0].DeletionProtectionEnabled]);
+      const policies = (t: Template) =>
+        Object.values(t.findResources('AWS::DynamoDB::GlobalTable')).map((table) => [
+          table.DeletionPolicy,
+          table.UpdateReplacePolicy,
+          table.Properties.Replicas[0].DeletionProtectionEnabled,
+        ]);
       expect(Object.keys(template.findResources('AWS::DynamoDB::GlobalTable')).sort()).toEqual([idempotencyTable, ledgerTable].sort());
-      expect(policies(template)).toEqual([['Retain', 'Retain', true], ['Retain', 'Retain', true]]);
+      expect(policies(template)).toEqual([
+        ['Retain', 'Retain', true],
+        ['Retain', 'Retain', true],
+      ]);
       // A sandbox's tables go with the stack: no protection that would make the deletion fail.
-      expect(policies(synth({ tableRemovalPolicy: RemovalPolicy.DESTROY }).template)).toEqual([['Delete', 'Delete', false], ['Delete', 'Delete', false]]);
+      expect(policies(synth({ tableRemovalPolicy: RemovalPolicy.DESTROY }).template)).toEqual([
+        ['Delete', 'Delete', false],
+        ['Delete', 'Delete', false],
+      ]);
     });
   });
 
   describe('payment function', () => {
     it('runs Node.js 22 on arm64 with source maps, a 10 s timeout, both table names and a stable idempotency operation', () => {
       const props = template.toJSON().Resources[fn].Properties;
-      expect(props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', Timeout: 10, MemorySize: 256 });
+      expect(props).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Timeout: 10,
+        MemorySize: 256,
+      });
       expect(props.Environment.Variables).toEqual({
         NODE_OPTIONS: '--enable-source-maps',
         [OPERATION_ENV]: PAYMENT_OPERATION,
@@ -84,7 +101,11 @@ describe('PaymentApiStack', () => {
         Action: [statement.Action].flat().sort(),
       }));
       expect(statements).toEqual([
-        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logicalId(stack.payment.logGroup), 'Arn'] } },
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logicalId(stack.payment.logGroup), 'Arn'] },
+        },
         { Effect: 'Allow', Action: [...STORE_ACTIONS].sort(), Resource: { 'Fn::GetAtt': [idempotencyTable, 'Arn'] } },
         { Effect: 'Allow', Action: [...LEDGER_ACTIONS].sort(), Resource: { 'Fn::GetAtt': [ledgerTable, 'Arn'] } },
       ]);
@@ -125,7 +146,9 @@ describe('PaymentApiStack', () => {
       const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties);
       expect(routes.map((route) => route.RouteKey).sort()).toEqual(['GET /payments', 'GET /payments/{id}', 'POST /payments']);
       // The very routes and CORS settings the local stand-in serves (npm start), so the two cannot drift.
-      expect(routes.map((route) => route.RouteKey).sort()).toEqual(PAYMENT_ROUTES.map((route) => `${route.method} ${route.resource}`).sort());
+      expect(routes.map((route) => route.RouteKey).sort()).toEqual(
+        PAYMENT_ROUTES.map((route) => `${route.method} ${route.resource}`).sort(),
+      );
       const api = Object.values(template.findResources('AWS::ApiGatewayV2::Api'))[0]!.Properties.CorsConfiguration;
       expect(api).toEqual({
         AllowOrigins: [...PAYMENT_CORS.allowOrigins],
@@ -183,11 +206,14 @@ describe('PaymentApiStack', () => {
     });
 
     // API Gateway stores the destination without `:*`; a template that says `:*` drifts forever.
-    it('points the access logs at the log group\'s ARN without the trailing :*', () => {
+    it("points the access logs at the log group's ARN without the trailing :*", () => {
       const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
       const name = template.toJSON().Resources[logicalId(stack.httpApi.accessLogs)].Properties.LogGroupName as string;
       expect(stack.resolve(stage.Properties.AccessLogSettings.DestinationArn)).toEqual({
-        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:${name}`]],
+        'Fn::Join': [
+          '',
+          ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:${name}`],
+        ],
       });
       expect(JSON.stringify(stage.Properties.AccessLogSettings.DestinationArn)).not.toContain(':*');
     });
@@ -214,7 +240,14 @@ describe('PaymentApiStack', () => {
 
   it('outputs what the deploy guide needs: API URL, table names, user pool and client ids, region', () => {
     const outputs = template.toJSON().Outputs;
-    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'IdempotencyTableName', 'LedgerTableName', 'Region', 'UserPoolClientId', 'UserPoolId']);
+    expect(Object.keys(outputs).sort()).toEqual([
+      'ApiUrl',
+      'IdempotencyTableName',
+      'LedgerTableName',
+      'Region',
+      'UserPoolClientId',
+      'UserPoolId',
+    ]);
     expect(outputs.IdempotencyTableName.Value).toEqual({ Ref: idempotencyTable });
     expect(outputs.LedgerTableName.Value).toEqual({ Ref: ledgerTable });
     expect(outputs.UserPoolId.Value).toEqual({ Ref: userPool });

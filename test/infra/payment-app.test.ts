@@ -29,7 +29,10 @@ describe('the CDK app', () => {
   it('deploys PaymentApi with retained tables when no context is given', () => {
     const { stack, template } = appWith({});
     expect(stack.stackName).toBe(DEFAULT_STACK_NAME);
-    expect(Object.values(template.findResources('AWS::DynamoDB::GlobalTable')).map((table) => table.DeletionPolicy)).toEqual(['Retain', 'Retain']);
+    expect(Object.values(template.findResources('AWS::DynamoDB::GlobalTable')).map((table) => table.DeletionPolicy)).toEqual([
+      'Retain',
+      'Retain',
+    ]);
   });
 
   // What `npm run sandbox` deploys is what its own command lines ask for.
@@ -46,7 +49,10 @@ describe('the CDK app', () => {
 
     it('leaves nothing behind on destroy: no resource is retained, the tables included', () => {
       const resources = Object.entries(template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>);
-      expect(resources.filter(([, resource]) => resource.Type === 'AWS::DynamoDB::GlobalTable').map(([, r]) => r.DeletionPolicy)).toEqual(['Delete', 'Delete']);
+      expect(resources.filter(([, resource]) => resource.Type === 'AWS::DynamoDB::GlobalTable').map(([, r]) => r.DeletionPolicy)).toEqual([
+        'Delete',
+        'Delete',
+      ]);
       expect(resources.filter(([, resource]) => resource.DeletionPolicy !== undefined && resource.DeletionPolicy !== 'Delete')).toEqual([]);
     });
 
@@ -57,11 +63,18 @@ describe('the CDK app', () => {
 
   it('refuses a stack name CloudFormation would refuse, at synth', () => {
     expect(stackNameFrom('Sandbox-2')).toBe('Sandbox-2');
-    for (const bad of ['2Sandbox', 'Pay_Api', '', 'x'.repeat(129), 42]) expect(() => stackNameFrom(bad)).toThrow(/Expected context `stackName`/);
+    for (const bad of ['2Sandbox', 'Pay_Api', '', 'x'.repeat(129), 42])
+      expect(() => stackNameFrom(bad)).toThrow(/Expected context `stackName`/);
   });
 
   it("reads tableRemovalPolicy as 'retain' (the default) or 'destroy', nothing else", () => {
-    expect([tableRemovalPolicyFrom(undefined), tableRemovalPolicyFrom('retain'), tableRemovalPolicyFrom('destroy')]).toEqual(['retain', 'retain', 'destroy']);
-    expect(() => tableRemovalPolicyFrom('DESTROY')).toThrow("Expected context `tableRemovalPolicy` to be 'retain' or 'destroy', got \"DESTROY\"");
+    expect([tableRemovalPolicyFrom(undefined), tableRemovalPolicyFrom('retain'), tableRemovalPolicyFrom('destroy')]).toEqual([
+      'retain',
+      'retain',
+      'destroy',
+    ]);
+    expect(() => tableRemovalPolicyFrom('DESTROY')).toThrow(
+      "Expected context `tableRemovalPolicy` to be 'retain' or 'destroy', got \"DESTROY\"",
+    );
   });
 });

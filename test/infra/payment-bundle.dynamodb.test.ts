@@ -75,7 +75,10 @@ describe('the bundled payment function', () => {
     expect(header(first, 'idempotent-replayed')).toBeUndefined();
     expect(JSON.parse(first.body!)).toMatchObject({ amount: 1000, currency: 'EUR', status: 'succeeded' });
 
-    const retry = await handler({ ...event, requestContext: { ...event.requestContext, requestId: 'req-2' } }, lambdaContext(10_000, 'PaymentFunction'));
+    const retry = await handler(
+      { ...event, requestContext: { ...event.requestContext, requestId: 'req-2' } },
+      lambdaContext(10_000, 'PaymentFunction'),
+    );
     expect(retry.statusCode).toBe(201);
     expect(header(retry, 'idempotent-replayed')).toBe('true');
     expect(retry.body).toBe(first.body);
@@ -84,7 +87,13 @@ describe('the bundled payment function', () => {
     expect(charges).toHaveLength(1);
 
     const list = await handler(
-      { ...event, routeKey: 'GET /payments', body: undefined, headers: { authorization: event.headers.authorization }, requestContext: { ...event.requestContext, requestId: 'req-3', http: { ...event.requestContext.http, method: 'GET' } } },
+      {
+        ...event,
+        routeKey: 'GET /payments',
+        body: undefined,
+        headers: { authorization: event.headers.authorization },
+        requestContext: { ...event.requestContext, requestId: 'req-3', http: { ...event.requestContext.http, method: 'GET' } },
+      },
       lambdaContext(10_000, 'PaymentFunction'),
     );
     expect(list.statusCode).toBe(200);
@@ -128,7 +137,13 @@ function paymentEvent(options: { key: string; sub: string; body: unknown }): API
         principalId: '',
         integrationLatency: 0,
         jwt: {
-          claims: { sub: options.sub, client_id: 'client-abc', token_use: 'access', scope: 'aws.cognito.signin.user.admin', username: 'demo' },
+          claims: {
+            sub: options.sub,
+            client_id: 'client-abc',
+            token_use: 'access',
+            scope: 'aws.cognito.signin.user.admin',
+            username: 'demo',
+          },
           scopes: ['aws.cognito.signin.user.admin'],
         },
       },

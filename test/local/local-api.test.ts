@@ -11,7 +11,10 @@ const LOCAL = 'tag:lambda-idempotency,2026:local/';
 /** A function that records what it was handed and does what the test asks. */
 function fakeFunction() {
   const events: APIGatewayProxyEventV2[] = [];
-  let behaviour: (event: APIGatewayProxyEventV2) => Promise<unknown> = async (event) => ({ statusCode: 200, body: JSON.stringify({ size: Buffer.byteLength(JSON.stringify(event)), bodyLength: event.body?.length ?? 0 }) });
+  let behaviour: (event: APIGatewayProxyEventV2) => Promise<unknown> = async (event) => ({
+    statusCode: 200,
+    body: JSON.stringify({ size: Buffer.byteLength(JSON.stringify(event)), bodyLength: event.body?.length ?? 0 }),
+  });
   return {
     events,
     handler: async (event: never) => {
@@ -28,7 +31,13 @@ const apis: LocalApi[] = [];
 async function start(options: Partial<LocalApiOptions> = {}) {
   const fn = fakeFunction();
   const errors: string[] = [];
-  const api = await startLocalApi({ handler: fn.handler, routes: PAYMENT_ROUTES, cors: PAYMENT_CORS, errorLog: (line) => void errors.push(line), ...options });
+  const api = await startLocalApi({
+    handler: fn.handler,
+    routes: PAYMENT_ROUTES,
+    cors: PAYMENT_CORS,
+    errorLog: (line) => void errors.push(line),
+    ...options,
+  });
   apis.push(api);
   return { api, fn, errors };
 }
@@ -39,7 +48,15 @@ const bearer = { Authorization: 'Bearer alice' };
 describe('routing as the deployed HTTP API routes', () => {
   it('answers an unknown route or method 404 {"message":"Not Found"} before any authorizer, and runs nothing', async () => {
     const { api, fn } = await start();
-    for (const [method, path] of [['PUT', '/payments'], ['DELETE', '/payments/pay_1'], ['PATCH', '/payments'], ['GET', '/refunds'], ['GET', '/payments/'], ['GET', '/payments/a/b'], ['HEAD', '/payments']] as const) {
+    for (const [method, path] of [
+      ['PUT', '/payments'],
+      ['DELETE', '/payments/pay_1'],
+      ['PATCH', '/payments'],
+      ['GET', '/refunds'],
+      ['GET', '/payments/'],
+      ['GET', '/payments/a/b'],
+      ['HEAD', '/payments'],
+    ] as const) {
       const response = await fetch(`${api.url}${path}`, { method });
       expect([method, path, response.status, response.headers.get('content-type')]).toEqual([method, path, 404, 'application/json']);
       if (method !== 'HEAD') expect(await response.json()).toEqual({ message: 'Not Found' });
@@ -56,7 +73,11 @@ describe('routing as the deployed HTTP API routes', () => {
 
   it('reads //evil.example/payments as a path, not a host: no route', async () => {
     const { api, fn } = await start();
-    const response = await rawRequest(api.url, 'POST //evil.example/payments HTTP/1.1\r\nAuthorization: Bearer alice\r\nContent-Type: application/json', Buffer.from('{}'));
+    const response = await rawRequest(
+      api.url,
+      'POST //evil.example/payments HTTP/1.1\r\nAuthorization: Bearer alice\r\nContent-Type: application/json',
+      Buffer.from('{}'),
+    );
     expect(response.status).toBe(404);
     expect(JSON.parse(response.body)).toEqual({ message: 'Not Found' });
     expect(fn.events).toHaveLength(0);
@@ -66,17 +87,22 @@ describe('routing as the deployed HTTP API routes', () => {
     const { api, fn } = await start();
     const response = await rawRequest(api.url, 'GET http://example.com/payments?limit=2 HTTP/1.1\r\nAuthorization: Bearer alice');
     expect(response.status).toBe(200);
-    expect(fn.events.map((event) => [event.routeKey, event.rawPath, event.rawQueryString])).toEqual([['GET /payments', '/payments', 'limit=2']]);
+    expect(fn.events.map((event) => [event.routeKey, event.rawPath, event.rawQueryString])).toEqual([
+      ['GET /payments', '/payments', 'limit=2'],
+    ]);
   });
 
-  it.each(['/payments/%', '/payments/%E0%A4%A', '/payments/%ZZ', '/payments/%C0%AF'])('answers the malformed percent-encoding of %s with a 400 problem, and runs nothing', async (path) => {
-    const { api, fn } = await start();
-    const response = await rawRequest(api.url, `GET ${path} HTTP/1.1\r\nAuthorization: Bearer alice`);
-    expect(response.status).toBe(400);
-    expect(response.headers['content-type']).toBe('application/problem+json');
-    expect(JSON.parse(response.body)).toMatchObject({ type: `${LOCAL}malformed-path`, status: 400 });
-    expect(fn.events).toHaveLength(0);
-  });
+  it.each(['/payments/%', '/payments/%E0%A4%A', '/payments/%ZZ', '/payments/%C0%AF'])(
+    'answers the malformed percent-encoding of %s with a 400 problem, and runs nothing',
+    async (path) => {
+      const { api, fn } = await start();
+      const response = await rawRequest(api.url, `GET ${path} HTTP/1.1\r\nAuthorization: Bearer alice`);
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(response.body)).toMatchObject({ type: `${LOCAL}malformed-path`, status: 400 });
+      expect(fn.events).toHaveLength(0);
+    },
+  );
 
   it('hands the function a percent-decoded path parameter and the raw path', async () => {
     const { api, fn } = await start();
@@ -88,7 +114,14 @@ describe('routing as the deployed HTTP API routes', () => {
 describe('CORS as the deployed HTTP API configures it', () => {
   it('answers a preflight itself, with no token and no OPTIONS route', async () => {
     const { api, fn } = await start();
-    const response = await fetch(`${api.url}/payments`, { method: 'OPTIONS', headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'idempotency-key' } });
+    const response = await fetch(`${api.url}/payments`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'https://shop.example',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'idempotency-key',
+      },
+    });
     expect(response.status).toBe(204);
     expect(Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('access-control-')))).toEqual({
       'access-control-allow-origin': '*',
@@ -99,10 +132,18 @@ describe('CORS as the deployed HTTP API configures it', () => {
     expect(fn.events).toHaveLength(0);
   });
 
-  it('adds the allow-origin and expose headers to the function\'s response, in place of the function\'s own', async () => {
+  it("adds the allow-origin and expose headers to the function's response, in place of the function's own", async () => {
     const { api, fn } = await start();
-    fn.does(async () => ({ statusCode: 201, headers: { 'Access-Control-Allow-Origin': 'https://evil.example', Location: '/payments/pay_1' }, body: '{}' }));
-    const response = await fetch(`${api.url}/payments`, { method: 'POST', headers: { ...bearer, Origin: 'https://shop.example' }, body: '{}' });
+    fn.does(async () => ({
+      statusCode: 201,
+      headers: { 'Access-Control-Allow-Origin': 'https://evil.example', Location: '/payments/pay_1' },
+      body: '{}',
+    }));
+    const response = await fetch(`${api.url}/payments`, {
+      method: 'POST',
+      headers: { ...bearer, Origin: 'https://shop.example' },
+      body: '{}',
+    });
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('access-control-expose-headers')).toBe('idempotent-replayed,retry-after,location');
     expect(response.headers.get('location')).toBe('/payments/pay_1');
@@ -112,37 +153,53 @@ describe('CORS as the deployed HTTP API configures it', () => {
 describe('payload limits as the deployed stack has them', () => {
   /** What the event adds around a body of `'x'`s of this many digits in its Content-Length. */
   async function overhead(api: LocalApi, length: number) {
-    const response = await fetch(`${api.url}/payments`, { method: 'POST', headers: { ...bearer, 'Content-Type': 'application/json' }, body: 'x'.repeat(length) });
+    const response = await fetch(`${api.url}/payments`, {
+      method: 'POST',
+      headers: { ...bearer, 'Content-Type': 'application/json' },
+      body: 'x'.repeat(length),
+    });
     const { size, bodyLength } = (await response.json()) as { size: number; bodyLength: number };
     return size - bodyLength;
   }
 
-  it('hands over an event one byte under Lambda\'s 6,291,456-byte limit, and answers 413 at the limit without running anything', async () => {
+  it("hands over an event one byte under Lambda's 6,291,456-byte limit, and answers 413 at the limit without running anything", async () => {
     const { api, fn } = await start();
     const around = await overhead(api, 6_000_000); // seven digits of Content-Length, as below
-    const under = await fetch(`${api.url}/payments`, { method: 'POST', headers: { ...bearer, 'Content-Type': 'application/json' }, body: 'x'.repeat(MAX_EVENT_BYTES - around - 1) });
+    const under = await fetch(`${api.url}/payments`, {
+      method: 'POST',
+      headers: { ...bearer, 'Content-Type': 'application/json' },
+      body: 'x'.repeat(MAX_EVENT_BYTES - around - 1),
+    });
     expect(under.status).toBe(200);
     expect(((await under.json()) as { size: number }).size).toBe(MAX_EVENT_BYTES - 1);
     const calls = fn.events.length;
-    const at = await fetch(`${api.url}/payments`, { method: 'POST', headers: { ...bearer, 'Content-Type': 'application/json' }, body: 'x'.repeat(MAX_EVENT_BYTES - around) });
+    const at = await fetch(`${api.url}/payments`, {
+      method: 'POST',
+      headers: { ...bearer, 'Content-Type': 'application/json' },
+      body: 'x'.repeat(MAX_EVENT_BYTES - around),
+    });
     expect(at.status).toBe(413);
     expect(await at.json()).toEqual({ message: 'Request Entity Too Large' });
     expect(fn.events).toHaveLength(calls);
   });
 
-  it('answers a body over the API\'s 10 MB quota with 413 and Connection: close, closes the connection cleanly, and serves the next request', async () => {
+  it("answers a body over the API's 10 MB quota with 413 and Connection: close, closes the connection cleanly, and serves the next request", async () => {
     const { api, fn } = await start();
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const send = (body: Buffer) =>
       new Promise<{ status: number; connection: string | undefined; text: string; socketClosed: Promise<boolean> }>((resolve, reject) => {
-        const req = httpRequest(`${api.url}/payments`, { method: 'POST', agent, headers: { ...bearer, 'Content-Type': 'application/json', 'Content-Length': body.length } }, (res) => {
-          const closed = new Promise<boolean>((done) => {
-            res.socket.once('close', (hadError) => done(!hadError));
-          });
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, text, socketClosed: closed }));
-        });
+        const req = httpRequest(
+          `${api.url}/payments`,
+          { method: 'POST', agent, headers: { ...bearer, 'Content-Type': 'application/json', 'Content-Length': body.length } },
+          (res) => {
+            const closed = new Promise<boolean>((done) => {
+              res.socket.once('close', (hadError) => done(!hadError));
+            });
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, text, socketClosed: closed }));
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });
@@ -164,7 +221,9 @@ describe('payload limits as the deployed stack has them', () => {
       socket.on('data', (chunk) => (text += chunk.toString()));
       socket.on('end', () => resolve(text));
       socket.on('error', reject);
-      socket.write(`POST /payments HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer alice\r\nContent-Length: ${MAX_PAYLOAD_BYTES + 1}\r\nExpect: 100-continue\r\n\r\n`);
+      socket.write(
+        `POST /payments HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer alice\r\nContent-Length: ${MAX_PAYLOAD_BYTES + 1}\r\nExpect: 100-continue\r\n\r\n`,
+      );
     });
     expect(reply).toMatch(/^HTTP\/1\.1 413 /);
     expect(reply).not.toMatch(/100 Continue/);
@@ -176,7 +235,7 @@ describe('a failing function, as Lambda logs it', () => {
   it('answers 500 {"message":"Internal Server Error"} and logs the error with its stack in Lambda\'s format', async () => {
     const { api, fn, errors } = await start();
     fn.does(async function chargeTheCard() {
-      throw new TypeError('Cannot read properties of undefined (reading \'amount\')');
+      throw new TypeError("Cannot read properties of undefined (reading 'amount')");
     });
     const response = await fetch(`${api.url}/payments`, { method: 'POST', headers: bearer, body: '{}' });
     expect(response.status).toBe(500);
@@ -187,7 +246,7 @@ describe('a failing function, as Lambda logs it', () => {
     expect(new Date(timestamp!).toISOString()).toBe(timestamp);
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     const logged = JSON.parse(json!);
-    expect(logged).toMatchObject({ errorType: 'TypeError', errorMessage: 'Cannot read properties of undefined (reading \'amount\')' });
+    expect(logged).toMatchObject({ errorType: 'TypeError', errorMessage: "Cannot read properties of undefined (reading 'amount')" });
     expect(logged.stack.join('\n')).toMatch(/at chargeTheCard/);
   });
 

@@ -24,7 +24,12 @@ describe.each([['2.0'], ['1.0']] as const)('the payment API over real sockets (p
     api = await startLocalPaymentApi({ client: functionClient, idempotency: { logger: recordingLogger() }, payloadVersion, ...tables });
     // A second function, on its own tables, whose duplicates give up waiting early, to see a 409.
     const handlerTables = { idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` };
-    shortWaitApi = await startLocalPaymentApi({ client: functionClient, payloadVersion, ...handlerTables, idempotency: { inFlightWaitMs: 200, logger: recordingLogger() } });
+    shortWaitApi = await startLocalPaymentApi({
+      client: functionClient,
+      payloadVersion,
+      ...handlerTables,
+      idempotency: { inFlightWaitMs: 200, logger: recordingLogger() },
+    });
     client = paymentClient(api.url);
   });
   afterAll(async () => {
@@ -47,7 +52,14 @@ describe.each([['2.0'], ['1.0']] as const)('the payment API over real sockets (p
     const first = await client.pay('alice', key, { amount: 4200, currency: 'USD', source: 'tok_visa' });
     const second = await client.pay('alice', key, { amount: 4200, currency: 'USD', source: 'tok_visa' });
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ id: expect.stringMatching(/^pay_/), amount: 4200, currency: 'USD', status: 'succeeded', created: expect.any(String), charge: expect.stringMatching(/^ch_/) });
+    expect(first.body).toEqual({
+      id: expect.stringMatching(/^pay_/),
+      amount: 4200,
+      currency: 'USD',
+      status: 'succeeded',
+      created: expect.any(String),
+      charge: expect.stringMatching(/^ch_/),
+    });
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     expect(second.status).toBe(201);
     expect(second.text).toBe(first.text);
@@ -64,7 +76,10 @@ describe.each([['2.0'], ['1.0']] as const)('the payment API over real sockets (p
     const key = randomUUID();
     const invalid = await client.pay('alice', key, { amount: 10.5, currency: 'EUR', source: 'tok_visa' });
     expect(invalid.status).toBe(400);
-    expect(invalid.body).toMatchObject({ type: `${TYPE}payments/invalid-request`, errors: [{ name: 'amount', reason: expect.any(String) }] });
+    expect(invalid.body).toMatchObject({
+      type: `${TYPE}payments/invalid-request`,
+      errors: [{ name: 'amount', reason: expect.any(String) }],
+    });
     const corrected = await client.pay('alice', key, { amount: 1050, currency: 'EUR', source: 'tok_visa' });
     expect(corrected.status).toBe(201);
     expect(corrected.headers.get('idempotent-replayed')).toBeNull();
@@ -72,7 +87,10 @@ describe.each([['2.0'], ['1.0']] as const)('the payment API over real sockets (p
 
   it('answers 401 without a bearer token and runs nothing', async () => {
     const before = (await charges(dynamodb, api.ledgerTable)).length;
-    const response = await client.request('POST', '/payments', { key: randomUUID(), body: { amount: 1, currency: 'EUR', source: 'tok_visa' } });
+    const response = await client.request('POST', '/payments', {
+      key: randomUUID(),
+      body: { amount: 1, currency: 'EUR', source: 'tok_visa' },
+    });
     expect(response.status).toBe(401);
     expect(response.body.type).toBe(`${TYPE}local/unauthorized`);
     expect((await charges(dynamodb, api.ledgerTable)).length).toBe(before);
@@ -136,10 +154,12 @@ describe.each([['2.0'], ['1.0']] as const)('the payment API over real sockets (p
     expect((await first).status).toBe(201);
     const later = await slow.pay('bob', key, body);
     expect(later.headers.get('idempotent-replayed')).toBe('true');
-    expect((await charges(dynamodb, shortWaitApi.ledgerTable)).filter((c) => c.amount === 300)).toEqual([expect.objectContaining({ attempts: 1 })]);
+    expect((await charges(dynamodb, shortWaitApi.ledgerTable)).filter((c) => c.amount === 300)).toEqual([
+      expect.objectContaining({ attempts: 1 }),
+    ]);
   });
 
-  it('keeps callers apart: the same key makes two payments, and nobody reads another\'s', async () => {
+  it("keeps callers apart: the same key makes two payments, and nobody reads another's", async () => {
     const key = randomUUID();
     const carol = await client.pay('carol', key);
     const dave = await client.pay('dave', key);

@@ -27,12 +27,16 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const EUR_10 = { amount: 1000, currency: 'EUR', source: 'tok_visa' };
-const isCommit = (name: string, input: Record<string, unknown>) => name.startsWith('TransactWriteItems') && JSON.stringify(input).includes('PAYMENT#');
-const isCharge = (name: string, input: Record<string, unknown>) => name.startsWith('Update') && JSON.stringify(input.Key ?? {}).includes('CHARGE#');
+const isCommit = (name: string, input: Record<string, unknown>) =>
+  name.startsWith('TransactWriteItems') && JSON.stringify(input).includes('PAYMENT#');
+const isCharge = (name: string, input: Record<string, unknown>) =>
+  name.startsWith('Update') && JSON.stringify(input.Key ?? {}).includes('CHARGE#');
 
 /** The ledger's payments, as stored. */
 async function storedPayments() {
-  return (await scanAll(dynamodb, api.ledgerTable)).map((item) => unmarshall(item)).filter((item) => String(item.sk).startsWith('PAYMENT#'));
+  return (await scanAll(dynamodb, api.ledgerTable))
+    .map((item) => unmarshall(item))
+    .filter((item) => String(item.sk).startsWith('PAYMENT#'));
 }
 
 /** The idempotency table's records, as stored. */
@@ -43,7 +47,9 @@ async function idempotencyRecords() {
 /** The gateway's charges and the ledger's payments of one payment id. */
 async function books(paymentId: string) {
   const payment = (await storedPayments()).filter((p) => p.id === paymentId);
-  const charge = (await charges(dynamodb, api.ledgerTable)).filter((c) => payment.some((p) => p.downstreamKey === String(c.pk).slice('CHARGE#'.length)));
+  const charge = (await charges(dynamodb, api.ledgerTable)).filter((c) =>
+    payment.some((p) => p.downstreamKey === String(c.pk).slice('CHARGE#'.length)),
+  );
   return { payment, charge };
 }
 
@@ -128,7 +134,11 @@ describe('no charge without its payment, over real sockets', () => {
     const key = randomUUID();
     const first = await client.pay('ivan', key, { ...EUR_10, source: 'tok_chargeDeclined' });
     expect(first.status).toBe(402);
-    expect(first.body).toMatchObject({ type: `${PAYMENTS}card-declined`, payment: expect.stringMatching(/^pay_/), charge: expect.stringMatching(/^ch_/) });
+    expect(first.body).toMatchObject({
+      type: `${PAYMENTS}card-declined`,
+      payment: expect.stringMatching(/^pay_/),
+      charge: expect.stringMatching(/^ch_/),
+    });
     expect((await books(first.body.payment)).payment).toEqual([expect.objectContaining({ status: 'failed', charge: first.body.charge })]);
     const read = await client.request('GET', `/payments/${first.body.payment}`, { token: 'ivan' });
     expect(read.body.status).toBe('failed');
@@ -136,37 +146,63 @@ describe('no charge without its payment, over real sockets', () => {
 });
 
 describe('currencies', () => {
-  it.each([['usd', 'USD'], ['USD', 'USD'], ['eUr', 'EUR'], ['xcg', 'XCG'], ['jpy', 'JPY']])('accepts %s as %s', async (given, canonical) => {
+  it.each([
+    ['usd', 'USD'],
+    ['USD', 'USD'],
+    ['eUr', 'EUR'],
+    ['xcg', 'XCG'],
+    ['jpy', 'JPY'],
+  ])('accepts %s as %s', async (given, canonical) => {
     const response = await client.pay('judy', randomUUID(), { ...EUR_10, currency: given });
     expect(response.status).toBe(201);
     expect(response.body.currency).toBe(canonical);
   });
 
   // ZZZ is no code; BGN and ANG were withdrawn; the long s and the dotless i upper-case to S and I.
-  it.each(['ZZZ', 'BGN', 'ANG', 'uſd', 'ınr', 'US', 'USDX', ' usd', 'U+S', 'ＵＳＤ'])('refuses %j with a 400 naming currency, and charges nothing', async (currency) => {
-    const before = (await charges(dynamodb, api.ledgerTable)).length;
-    const response = await client.pay('judy', randomUUID(), { ...EUR_10, currency });
-    expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual([{ name: 'currency', reason: expect.stringContaining('ISO 4217') }]);
-    expect((await charges(dynamodb, api.ledgerTable)).length).toBe(before);
-  });
-});
-
-describe('media types', () => {
-  it.each([[''], ['text/plain'], ['application/x-www-form-urlencoded'], ['application/json; charset=latin1'], ['application/jsonp'], ['multipart/form-data; boundary=x']])(
-    'answers 415 to Content-Type %j, and charges nothing',
-    async (contentType) => {
+  it.each(['ZZZ', 'BGN', 'ANG', 'uſd', 'ınr', 'US', 'USDX', ' usd', 'U+S', 'ＵＳＤ'])(
+    'refuses %j with a 400 naming currency, and charges nothing',
+    async (currency) => {
       const before = (await charges(dynamodb, api.ledgerTable)).length;
-      const response = await client.request('POST', '/payments', { token: 'mallory', key: randomUUID(), body: JSON.stringify(EUR_10), headers: { 'Content-Type': contentType } });
-      expect(response.status).toBe(415);
-      expect(response.headers.get('content-type')).toBe('application/problem+json');
-      expect(response.body.type).toBe(`${PAYMENTS}unsupported-media-type`);
+      const response = await client.pay('judy', randomUUID(), { ...EUR_10, currency });
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([{ name: 'currency', reason: expect.stringContaining('ISO 4217') }]);
       expect((await charges(dynamodb, api.ledgerTable)).length).toBe(before);
     },
   );
+});
 
-  it.each(['application/json', 'Application/JSON', 'application/json; charset=UTF-8', 'application/json;charset="utf-8"'])('takes %s as JSON', async (contentType) => {
-    const response = await client.request('POST', '/payments', { token: 'mallory', key: randomUUID(), body: EUR_10, headers: { 'Content-Type': contentType } });
-    expect(response.status).toBe(201);
+describe('media types', () => {
+  it.each([
+    [''],
+    ['text/plain'],
+    ['application/x-www-form-urlencoded'],
+    ['application/json; charset=latin1'],
+    ['application/jsonp'],
+    ['multipart/form-data; boundary=x'],
+  ])('answers 415 to Content-Type %j, and charges nothing', async (contentType) => {
+    const before = (await charges(dynamodb, api.ledgerTable)).length;
+    const response = await client.request('POST', '/payments', {
+      token: 'mallory',
+      key: randomUUID(),
+      body: JSON.stringify(EUR_10),
+      headers: { 'Content-Type': contentType },
+    });
+    expect(response.status).toBe(415);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.body.type).toBe(`${PAYMENTS}unsupported-media-type`);
+    expect((await charges(dynamodb, api.ledgerTable)).length).toBe(before);
   });
+
+  it.each(['application/json', 'Application/JSON', 'application/json; charset=UTF-8', 'application/json;charset="utf-8"'])(
+    'takes %s as JSON',
+    async (contentType) => {
+      const response = await client.request('POST', '/payments', {
+        token: 'mallory',
+        key: randomUUID(),
+        body: EUR_10,
+        headers: { 'Content-Type': contentType },
+      });
+      expect(response.status).toBe(201);
+    },
+  );
 });

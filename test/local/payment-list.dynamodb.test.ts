@@ -16,7 +16,12 @@ let client: ReturnType<typeof paymentClient>;
 const made: string[] = [];
 
 beforeAll(async () => {
-  api = await startLocalPaymentApi({ client: functionClient, idempotency: { logger: recordingLogger() }, idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` });
+  api = await startLocalPaymentApi({
+    client: functionClient,
+    idempotency: { logger: recordingLogger() },
+    idempotencyTable: `idem-${randomUUID()}`,
+    ledgerTable: `ledger-${randomUUID()}`,
+  });
   client = paymentClient(api.url);
   for (let i = 1; i <= 25; i++) {
     const response = await client.pay('olivia', randomUUID(), { amount: i, currency: 'EUR', source: 'tok_visa' });
@@ -75,7 +80,7 @@ describe('GET /payments: Stripe-like pages, newest first', () => {
     expect(response.body.has_more).toBe(true);
   });
 
-  it('lists only the caller\'s own payments', async () => {
+  it("lists only the caller's own payments", async () => {
     expect(ids((await list('?limit=100', 'peggy')).body)).toHaveLength(1);
     expect((await list('?limit=100', 'nobody')).body).toEqual({ object: 'list', url: '/payments', has_more: false, data: [] });
   });
@@ -109,7 +114,7 @@ describe('GET /payments: Stripe-like pages, newest first', () => {
 });
 
 describe('GET /payments/{id}', () => {
-  it('answers the caller\'s payment', async () => {
+  it("answers the caller's payment", async () => {
     const response = await client.request('GET', `/payments/${made[0]}`, { token: 'olivia' });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ id: made[0], amount: 1, status: 'succeeded' });
@@ -132,7 +137,7 @@ describe('GET /payments/{id}', () => {
     expect(calls.counts).toEqual(/^pay_[0-9a-z]{26}$/.test(id) ? { GetItemCommand: 1 } : {});
   });
 
-  it('answers 404 for another caller\'s payment, and stores nothing for any of these reads', async () => {
+  it("answers 404 for another caller's payment, and stores nothing for any of these reads", async () => {
     const records = (await scanAll(dynamodb, api.idempotencyTable)).length;
     expect((await client.request('GET', `/payments/${made[0]}`, { token: 'peggy' })).status).toBe(404);
     expect((await scanAll(dynamodb, api.idempotencyTable)).length).toBe(records);

@@ -8,7 +8,11 @@ describe('ISO 4217 currencies', () => {
     for (const code of ['BGN', 'ANG', 'CUC', 'HRK', 'SLL', 'ZWL', 'DEM']) expect(ISO_4217_ACTIVE.has(code)).toBe(false);
   });
 
-  it.each([['usd', 'USD'], ['Usd', 'USD'], ['EUR', 'EUR']])('reads %j as %j', (given, canonical) => {
+  it.each([
+    ['usd', 'USD'],
+    ['Usd', 'USD'],
+    ['EUR', 'EUR'],
+  ])('reads %j as %j', (given, canonical) => {
     expect(canonicalCurrency(given)).toBe(canonical);
   });
 

@@ -26,7 +26,8 @@ describe.each(EVENT_SHAPES)('the list query of a %s event', (_shape, makeEvent) 
 });
 
 describe.each(EVENT_SHAPES)('screening a %s event', (_shape, makeEvent) => {
-  const post = (headers: [string, string][], body: string) => screenPayment(makeEvent({ method: 'POST', resource: '/payments', path: '/payments', headers, body }));
+  const post = (headers: [string, string][], body: string) =>
+    screenPayment(makeEvent({ method: 'POST', resource: '/payments', path: '/payments', headers, body }));
 
   it('lets a JSON payment through to the idempotency layer', () => {
     expect(post([['Content-Type', 'application/json']], '{"amount":1}')).toBeUndefined();
@@ -40,6 +41,8 @@ describe.each(EVENT_SHAPES)('screening a %s event', (_shape, makeEvent) => {
   });
 
   it('leaves every other route alone', () => {
-    expect(screenPayment(makeEvent({ method: 'GET', resource: '/payments', path: '/payments', headers: [['Content-Type', 'text/plain']] }))).toBeUndefined();
+    expect(
+      screenPayment(makeEvent({ method: 'GET', resource: '/payments', path: '/payments', headers: [['Content-Type', 'text/plain']] })),
+    ).toBeUndefined();
   });
 });

@@ -11,7 +11,13 @@ describe('payment ids', () => {
   });
 
   it('sort as strings in the order they were made, across milliseconds and within one', () => {
-    const times = ['2031-05-01T00:00:00.000Z', '2031-05-01T00:00:00.001Z', '2031-05-01T00:00:00.001Z', '2031-05-01T00:00:01.000Z', '2032-01-01T00:00:00.000Z'];
+    const times = [
+      '2031-05-01T00:00:00.000Z',
+      '2031-05-01T00:00:00.001Z',
+      '2031-05-01T00:00:00.001Z',
+      '2031-05-01T00:00:01.000Z',
+      '2032-01-01T00:00:00.000Z',
+    ];
     // Random parts that would sort backwards if the time part did not decide.
     const ids = times.map((time, i) => newPaymentId(new Date(time), (size) => Buffer.alloc(size, 31 - i)));
     expect([...ids].sort()).toEqual(ids);
@@ -24,7 +30,10 @@ describe('payment ids', () => {
     expect(earlierClock > later).toBe(true);
   });
 
-  it.each([['pay_1'], ['PAY_0000000000000000000000000a'], ['pay_000000000000000000000000il'], ['x'.repeat(1_100)], [undefined], [42]])('refuses %j', (value) => {
-    expect(isPaymentId(value)).toBe(false);
-  });
+  it.each([['pay_1'], ['PAY_0000000000000000000000000a'], ['pay_000000000000000000000000il'], ['x'.repeat(1_100)], [undefined], [42]])(
+    'refuses %j',
+    (value) => {
+      expect(isPaymentId(value)).toBe(false);
+    },
+  );
 });

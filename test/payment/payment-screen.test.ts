@@ -16,11 +16,26 @@ describe('jsonDepth', () => {
 });
 
 describe('isJsonContentType', () => {
-  it.each(['application/json', 'APPLICATION/JSON', 'application/json; charset=utf-8', 'application/json;charset="UTF-8"', ' application/json '])('takes %j', (value) => {
+  it.each([
+    'application/json',
+    'APPLICATION/JSON',
+    'application/json; charset=utf-8',
+    'application/json;charset="UTF-8"',
+    ' application/json ',
+  ])('takes %j', (value) => {
     expect(isJsonContentType(value)).toBe(true);
   });
 
-  it.each([undefined, '', 'text/json', 'application/jsonp', 'application/json; charset=latin1', 'application/json, text/plain', 'application/problem+json', 'application/json; boundary=x'])('refuses %j', (value) => {
+  it.each([
+    undefined,
+    '',
+    'text/json',
+    'application/jsonp',
+    'application/json; charset=latin1',
+    'application/json, text/plain',
+    'application/problem+json',
+    'application/json; boundary=x',
+  ])('refuses %j', (value) => {
     expect(isJsonContentType(value)).toBe(false);
   });
 });

@@ -8,7 +8,14 @@ import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../support/fake
 /** Every step the sandbox took, in order, as `cdk deploy …`, `smoke …`, `cdk destroy …`. */
 interface Recorder {
   readonly steps: string[];
-  deps(overrides?: Partial<Pick<SandboxDeps, 'signal'>> & { deployCode?: number; smokeCode?: number; destroyCode?: number; onDeploy?: () => void }): SandboxDeps & { out: ReturnType<typeof bufferedOutput> };
+  deps(
+    overrides?: Partial<Pick<SandboxDeps, 'signal'>> & {
+      deployCode?: number;
+      smokeCode?: number;
+      destroyCode?: number;
+      onDeploy?: () => void;
+    },
+  ): SandboxDeps & { out: ReturnType<typeof bufferedOutput> };
 }
 
 function recorder(aws: () => FakeAws): Recorder {
@@ -62,9 +69,24 @@ describe('npm run sandbox', () => {
 
     expect(record.steps).toEqual([deploy, smoke, destroy]);
     expect(deployCommand(SANDBOX_STACK_NAME)).toEqual([
-      'deploy', 'PaymentApiSandbox', '--context', 'stackName=PaymentApiSandbox', '--context', 'tableRemovalPolicy=destroy', '--require-approval', 'never',
+      'deploy',
+      'PaymentApiSandbox',
+      '--context',
+      'stackName=PaymentApiSandbox',
+      '--context',
+      'tableRemovalPolicy=destroy',
+      '--require-approval',
+      'never',
     ]);
-    expect(destroyCommand(SANDBOX_STACK_NAME)).toEqual(['destroy', 'PaymentApiSandbox', '--context', 'stackName=PaymentApiSandbox', '--context', 'tableRemovalPolicy=destroy', '--force']);
+    expect(destroyCommand(SANDBOX_STACK_NAME)).toEqual([
+      'destroy',
+      'PaymentApiSandbox',
+      '--context',
+      'stackName=PaymentApiSandbox',
+      '--context',
+      'tableRemovalPolicy=destroy',
+      '--force',
+    ]);
     // The preflight's one AWS call: the bootstrap stack, nothing of the sandbox's own.
     expect(aws.calls.map((call) => `${call.operation} ${String(call.input.StackName)}`)).toEqual(['DescribeStacks CDKToolkit']);
     expect(deps.out.text()).toContain('Sandbox passed: deploy 1m00s, smoke 8s, destroy 1m00s.');
@@ -76,7 +98,9 @@ describe('npm run sandbox', () => {
     const deps = record.deps();
     const code = await runSandbox(['--keep'], deps);
     expect(record.steps).toEqual([deploy, smoke]);
-    expect(deps.out.text()).toContain('Kept stack PaymentApiSandbox. Check it again: npm run smoke -- --stack PaymentApiSandbox --region eu-west-1');
+    expect(deps.out.text()).toContain(
+      'Kept stack PaymentApiSandbox. Check it again: npm run smoke -- --stack PaymentApiSandbox --region eu-west-1',
+    );
     expect(deps.out.text()).toContain(`Remove it (tables included): npx cdk ${destroyCommand(SANDBOX_STACK_NAME).join(' ')}`);
     expect(code).toBe(EXIT.passed);
   });
@@ -84,7 +108,11 @@ describe('npm run sandbox', () => {
   it('deploys under --stack-name, and only that stack', async () => {
     await withAws(BOOTSTRAPPED);
     await runSandbox(['--stack-name', 'MyCheck-2'], record.deps());
-    expect(record.steps).toEqual([`cdk ${deployCommand('MyCheck-2').join(' ')} @eu-west-1`, 'smoke --stack MyCheck-2 --region eu-west-1', `cdk ${destroyCommand('MyCheck-2').join(' ')} @eu-west-1`]);
+    expect(record.steps).toEqual([
+      `cdk ${deployCommand('MyCheck-2').join(' ')} @eu-west-1`,
+      'smoke --stack MyCheck-2 --region eu-west-1',
+      `cdk ${destroyCommand('MyCheck-2').join(' ')} @eu-west-1`,
+    ]);
   });
 
   it('destroys the stack when a smoke check fails, and fails', async () => {
@@ -140,16 +168,25 @@ describe('npm run sandbox', () => {
     });
 
     it('when AWS rejects the credentials', async () => {
-      await withAws({ failures: { DescribeStacks: { status: 403, type: 'ExpiredToken', message: 'The security token included in the request is expired' } } });
+      await withAws({
+        failures: {
+          DescribeStacks: { status: 403, type: 'ExpiredToken', message: 'The security token included in the request is expired' },
+        },
+      });
       const deps = record.deps();
       expect(await runSandbox([], deps)).toBe(EXIT.refused);
       expect(record.steps).toEqual([]);
-      expect(deps.out.text()).toContain('Refused: Could not reach CloudFormation in eu-west-1: ExpiredToken: The security token included in the request is expired');
+      expect(deps.out.text()).toContain(
+        'Refused: Could not reach CloudFormation in eu-west-1: ExpiredToken: The security token included in the request is expired',
+      );
     });
 
     it.each([
       [['--keep', 'yes'], /Unexpected argument 'yes'/],
-      [['--stack-name', 'PaymentApi_Sandbox'], /--stack-name must be a letter then up to 127 letters, digits or hyphens, got "PaymentApi_Sandbox"/],
+      [
+        ['--stack-name', 'PaymentApi_Sandbox'],
+        /--stack-name must be a letter then up to 127 letters, digits or hyphens, got "PaymentApi_Sandbox"/,
+      ],
       [['--destroy'], /Unknown option '--destroy'/],
     ])('on bad arguments %j', async (argv, message) => {
       await withAws(BOOTSTRAPPED);
@@ -162,6 +199,11 @@ describe('npm run sandbox', () => {
   });
 
   it('formats durations as a person reads them', () => {
-    expect([formatDuration(400), formatDuration(48_000), formatDuration(125_000), formatDuration(600_000)]).toEqual(['0s', '48s', '2m05s', '10m00s']);
+    expect([formatDuration(400), formatDuration(48_000), formatDuration(125_000), formatDuration(600_000)]).toEqual([
+      '0s',
+      '48s',
+      '2m05s',
+      '10m00s',
+    ]);
   });
 });

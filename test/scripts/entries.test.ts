@@ -31,10 +31,16 @@ describe('the entry points', () => {
   });
 
   it('are what the example (function, stack, local stand-in, entry points) imports the library by, nothing deeper', () => {
-    const published = new Set(Object.keys(ENTRIES).map((subpath) => (subpath === '.' ? 'lambda-idempotency' : `lambda-idempotency/${subpath.slice(2)}`)));
+    const published = new Set(
+      Object.keys(ENTRIES).map((subpath) => (subpath === '.' ? 'lambda-idempotency' : `lambda-idempotency/${subpath.slice(2)}`)),
+    );
     const offending = ['lambda', 'lib/infra', 'lib/local', 'bin']
       .flatMap(importsUnder)
-      .filter(({ specifier }) => (specifier.startsWith('lambda-idempotency') && !published.has(specifier)) || /(^|\/)lib\/(idempotency|cdk)(\/|$)|^\.\.\/(idempotency|cdk)(\/|$)/.test(specifier));
+      .filter(
+        ({ specifier }) =>
+          (specifier.startsWith('lambda-idempotency') && !published.has(specifier)) ||
+          /(^|\/)lib\/(idempotency|cdk)(\/|$)|^\.\.\/(idempotency|cdk)(\/|$)/.test(specifier),
+      );
     expect(offending).toEqual([]);
   });
 });

@@ -30,12 +30,23 @@ describe('the load rules', () => {
   });
 
   it('pass the root entry that loads only its own files', () => {
-    expect(loadViolations({ packageFiles: ['dist/esm/idempotency/index.js', 'dist/esm/idempotency/core/engine.js'], packages: [] }, LOAD_RULES['.']!)).toEqual([]);
+    expect(
+      loadViolations(
+        { packageFiles: ['dist/esm/idempotency/index.js', 'dist/esm/idempotency/core/engine.js'], packages: [] },
+        LOAD_RULES['.']!,
+      ),
+    ).toEqual([]);
   });
 
   it('fail ./cdk when it loads runtime code of the library, and pass the construct, the entry and the schema', () => {
     const loaded = {
-      packageFiles: ['dist/cjs/cdk/idempotency-table.js', 'dist/cjs/cdk/table-props.js', 'dist/cjs/idempotency/cdk.js', 'dist/cjs/idempotency/core/engine.js', 'dist/cjs/idempotency/schema.js'],
+      packageFiles: [
+        'dist/cjs/cdk/idempotency-table.js',
+        'dist/cjs/cdk/table-props.js',
+        'dist/cjs/idempotency/cdk.js',
+        'dist/cjs/idempotency/core/engine.js',
+        'dist/cjs/idempotency/schema.js',
+      ],
       packages: ['aws-cdk-lib', 'constructs'],
     };
     expect(loadViolations(loaded, LOAD_RULES['./cdk']!)).toEqual(["loads the package's dist/cjs/idempotency/core/engine.js"]);

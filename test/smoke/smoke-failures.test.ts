@@ -10,15 +10,21 @@ import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../support/fake
 
 // APIs that get idempotency wrong, behind the same local API Gateway stand-in: the checks must fail on each.
 
-type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer) => Promise<{ statusCode: number; headers?: Record<string, string>; body: string }>;
-const ROUTES = [{ method: 'POST', resource: '/payments' }, { method: 'GET', resource: '/payments' }];
+type Handler = (
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+) => Promise<{ statusCode: number; headers?: Record<string, string>; body: string }>;
+const ROUTES = [
+  { method: 'POST', resource: '/payments' },
+  { method: 'GET', resource: '/payments' },
+];
 
 /** A payment API that charges on every request and never replays. */
 function chargesEveryTime(): Handler {
   const ledger = new Map<string, string[]>();
   return async (event) => {
     const owner = String(event.requestContext.authorizer.jwt.claims.sub);
-    if (event.requestContext.http.method === 'GET') return { statusCode: 200, body: JSON.stringify({ data: (ledger.get(owner) ?? []).map((id) => ({ id })) }) };
+    if (event.requestContext.http.method === 'GET')
+      return { statusCode: 200, body: JSON.stringify({ data: (ledger.get(owner) ?? []).map((id) => ({ id })) }) };
     const id = `pay_${randomUUID()}`;
     ledger.set(owner, [...(ledger.get(owner) ?? []), id]);
     return { statusCode: 201, body: JSON.stringify({ id }) };
@@ -31,7 +37,8 @@ function sharesKeysAmongCallers(): Handler {
   const ledger = new Map<string, string[]>();
   return async (event) => {
     const owner = String(event.requestContext.authorizer.jwt.claims.sub);
-    if (event.requestContext.http.method === 'GET') return { statusCode: 200, body: JSON.stringify({ data: (ledger.get(owner) ?? []).map((id) => ({ id })) }) };
+    if (event.requestContext.http.method === 'GET')
+      return { statusCode: 200, body: JSON.stringify({ data: (ledger.get(owner) ?? []).map((id) => ({ id })) }) };
     const key = event.headers['idempotency-key']!;
     const stored = byKey.get(key);
     if (stored) return { statusCode: 201, headers: { 'Idempotent-Replayed': 'true' }, body: stored };
@@ -42,7 +49,11 @@ function sharesKeysAmongCallers(): Handler {
   };
 }
 
-const verdicts = (text: string) => text.split('\n').filter((line) => /^ {3}(PASS|FAIL|N\/A) /.test(line)).map((line) => line.trim().split(/\s+/)[0]);
+const verdicts = (text: string) =>
+  text
+    .split('\n')
+    .filter((line) => /^ {3}(PASS|FAIL|N\/A) /.test(line))
+    .map((line) => line.trim().split(/\s+/)[0]);
 
 describe('the smoke checks fail on a broken API, and still clean up', () => {
   const apis: LocalApi[] = [];
@@ -96,26 +107,34 @@ describe('the smoke checks fail on a broken API, and still clean up', () => {
 
   it('deletes a user whose sign-in failed half-way, and stops before any payment', async () => {
     const api = await serve(chargesEveryTime());
-    const { aws, callers } = await fakeCognito({ failures: { AdminSetUserPassword: { status: 400, type: 'InvalidPasswordException', message: 'Password does not conform to policy' } } });
+    const { aws, callers } = await fakeCognito({
+      failures: { AdminSetUserPassword: { status: 400, type: 'InvalidPasswordException', message: 'Password does not conform to policy' } },
+    });
     const out = bufferedOutput();
     const summary = await runSmokeChecks({ api: apiClient(api.url), callers, out });
     expect(out.text()).toContain('FAIL  could not sign in: InvalidPasswordException: Password does not conform to policy');
     expect(out.text()).toContain('stopping: every other check needs a signed-in caller');
     expect(out.text().match(/→ POST/g)).toBeNull();
-    expect(aws.callsOf('AdminDeleteUser').map((call) => call.input.Username)).toEqual(aws.callsOf('AdminCreateUser').map((call) => call.input.Username));
+    expect(aws.callsOf('AdminDeleteUser').map((call) => call.input.Username)).toEqual(
+      aws.callsOf('AdminCreateUser').map((call) => call.input.Username),
+    );
     expect(aws.users.size).toBe(0);
     expect(summary).toMatchObject({ passed: 1, failed: 1 });
   });
 
   it('says how to delete a user it could not delete', async () => {
     const api = await serve(chargesEveryTime());
-    const { aws, callers } = await fakeCognito({ failures: { AdminDeleteUser: { status: 400, type: 'AccessDeniedException', message: 'not allowed' } } });
+    const { aws, callers } = await fakeCognito({
+      failures: { AdminDeleteUser: { status: 400, type: 'AccessDeniedException', message: 'not allowed' } },
+    });
     const out = bufferedOutput();
     const summary = await runSmokeChecks({ api: apiClient(api.url), callers, out });
     expect(aws.users.size).toBe(2);
     expect(summary.cleanupFailures).toHaveLength(2);
     for (const username of aws.users.keys()) {
-      expect(out.text()).toContain(`Cleanup FAILED: could not delete user ${username} (AccessDeniedException: not allowed); delete it with: aws cognito-idp admin-delete-user --user-pool-id eu-west-1_fake --username ${username}`);
+      expect(out.text()).toContain(
+        `Cleanup FAILED: could not delete user ${username} (AccessDeniedException: not allowed); delete it with: aws cognito-idp admin-delete-user --user-pool-id eu-west-1_fake --username ${username}`,
+      );
     }
   });
 
@@ -125,10 +144,13 @@ describe('the smoke checks fail on a broken API, and still clean up', () => {
     const interrupt = new AbortController();
     const client = apiClient(api.url);
     // Ctrl-C arrives while the first payment is in flight.
-    const interrupting = { baseUrl: client.baseUrl, send: async (request: Parameters<typeof client.send>[0]) => {
-      if (request.method === 'POST' && request.token) interrupt.abort();
-      return client.send(request);
-    } };
+    const interrupting = {
+      baseUrl: client.baseUrl,
+      send: async (request: Parameters<typeof client.send>[0]) => {
+        if (request.method === 'POST' && request.token) interrupt.abort();
+        return client.send(request);
+      },
+    };
     await expect(runSmokeChecks({ api: interrupting, callers, out: bufferedOutput(), signal: interrupt.signal })).rejects.toThrow(/abort/i);
     expect(aws.callsOf('AdminCreateUser')).toHaveLength(1);
     expect(aws.users.size).toBe(0);

@@ -22,7 +22,11 @@ afterAll(async () => {
 });
 
 /** The verdict lines, in order: `PASS  …`, `FAIL  …`, `N/A   …`. */
-const verdicts = (text: string) => text.split('\n').filter((line) => /^ {3}(PASS|FAIL|N\/A) /.test(line)).map((line) => line.trim().split(/\s+/)[0]);
+const verdicts = (text: string) =>
+  text
+    .split('\n')
+    .filter((line) => /^ {3}(PASS|FAIL|N\/A) /.test(line))
+    .map((line) => line.trim().split(/\s+/)[0]);
 
 describe('npm run smoke against the local API', () => {
   it('passes every check with the local callers; the ledger holds one charge per caller', async () => {
@@ -42,7 +46,9 @@ describe('npm run smoke against the local API', () => {
     const out = bufferedOutput();
     await runSmokeCli([api.url, '--local'], { out });
     const text = out.text();
-    expect(text).toMatch(/→ POST \/payments {2}Authorization: Bearer <access token of smoke-a-[0-9a-f]{12}> {2}Idempotency-Key: [0-9a-f-]{36} {2}\{"amount":1000,"currency":"EUR","source":"tok_visa"\}/);
+    expect(text).toMatch(
+      /→ POST \/payments {2}Authorization: Bearer <access token of smoke-a-[0-9a-f]{12}> {2}Idempotency-Key: [0-9a-f-]{36} {2}\{"amount":1000,"currency":"EUR","source":"tok_visa"\}/,
+    );
     expect(text).toMatch(/← 201 {2}idempotent-replayed: true {2}location: \/payments\/pay_\w+ {2}\{"id":"pay_\w+"/);
     expect(text).toContain('N/A   the local stand-in checks no JWT');
     expect(text).toContain('Cleanup: nothing to delete');
@@ -52,11 +58,24 @@ describe('npm run smoke against the local API', () => {
     let aws: FakeAws;
     beforeEach(async () => {
       aws = await startFakeAws({
-        stacks: { PaymentApiSandbox: { outputs: { [SMOKE_OUTPUTS.apiUrl]: `${api.url}/`, [SMOKE_OUTPUTS.userPoolId]: 'eu-west-1_fake', [SMOKE_OUTPUTS.clientId]: 'fakeclient', Region: 'eu-west-1' } } },
+        stacks: {
+          PaymentApiSandbox: {
+            outputs: {
+              [SMOKE_OUTPUTS.apiUrl]: `${api.url}/`,
+              [SMOKE_OUTPUTS.userPoolId]: 'eu-west-1_fake',
+              [SMOKE_OUTPUTS.clientId]: 'fakeclient',
+              Region: 'eu-west-1',
+            },
+          },
+        },
       });
     });
     afterEach(() => aws.close());
-    const deps = (out: ReturnType<typeof bufferedOutput>) => ({ out, cloudFormation: () => aws.cloudFormation(), cognito: () => aws.cognito() });
+    const deps = (out: ReturnType<typeof bufferedOutput>) => ({
+      out,
+      cloudFormation: () => aws.cloudFormation(),
+      cognito: () => aws.cognito(),
+    });
 
     it("reads the stack's outputs, makes two users as the guide does, and deletes both", async () => {
       const out = bufferedOutput();

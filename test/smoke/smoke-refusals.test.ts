@@ -27,7 +27,10 @@ describe('npm run smoke refuses to start', () => {
   it('when nothing answers at the URL, before making any user', async () => {
     const port = await freePort(); // free a moment ago: nothing listens there
     const out = bufferedOutput();
-    const code = await runSmokeCli([`http://127.0.0.1:${port}/`, '--user-pool-id', 'eu-west-1_fake', '--client-id', 'fakeclient'], { out, ...(await withAws()) });
+    const code = await runSmokeCli([`http://127.0.0.1:${port}/`, '--user-pool-id', 'eu-west-1_fake', '--client-id', 'fakeclient'], {
+      out,
+      ...(await withAws()),
+    });
     expect(out.text()).toContain(`Refused: GET http://127.0.0.1:${port}/payments got no answer: ECONNREFUSED`);
     expect(out.text()).toContain('Check the URL');
     expect(cognitoCalls().filter((call) => call.operation === 'AdminCreateUser')).toEqual([]);
@@ -46,8 +49,13 @@ describe('npm run smoke refuses to start', () => {
 
   it('when the stack lacks the outputs it needs, naming each', async () => {
     const out = bufferedOutput();
-    const code = await runSmokeCli(['--stack', 'SomethingElse'], { out, ...(await withAws({ stacks: { SomethingElse: { outputs: { Region: 'eu-west-1', BucketName: 'b' } } } })) });
-    expect(out.text()).toContain('Refused: Stack SomethingElse has no output ApiUrl, UserPoolId, UserPoolClientId (it has Region, BucketName): is it the payment stack?');
+    const code = await runSmokeCli(['--stack', 'SomethingElse'], {
+      out,
+      ...(await withAws({ stacks: { SomethingElse: { outputs: { Region: 'eu-west-1', BucketName: 'b' } } } })),
+    });
+    expect(out.text()).toContain(
+      'Refused: Stack SomethingElse has no output ApiUrl, UserPoolId, UserPoolClientId (it has Region, BucketName): is it the payment stack?',
+    );
     expect(out.text()).toContain('--user-pool-id <id> --client-id <id>');
     expect(cognitoCalls()).toEqual([]);
     expect(code).toBe(EXIT.refused);
@@ -55,7 +63,9 @@ describe('npm run smoke refuses to start', () => {
 
   it('when the stack lacks one output', async () => {
     const out = bufferedOutput();
-    const deps = await withAws({ stacks: { PaymentApi: { outputs: { ApiUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/', UserPoolId: 'eu-west-1_fake' } } } });
+    const deps = await withAws({
+      stacks: { PaymentApi: { outputs: { ApiUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/', UserPoolId: 'eu-west-1_fake' } } },
+    });
     expect(await runSmokeCli([], { out, ...deps })).toBe(EXIT.refused);
     expect(aws.callsOf('DescribeStacks').map((call) => call.input.StackName)).toEqual(['PaymentApi']);
     expect(out.text()).toContain('Refused: Stack PaymentApi has no output UserPoolClientId (it has ApiUrl, UserPoolId)');
@@ -70,15 +80,26 @@ describe('npm run smoke refuses to start', () => {
 
   it('when the stack rolled back', async () => {
     const out = bufferedOutput();
-    expect(await runSmokeCli(['--stack', 'PaymentApi'], { out, ...(await withAws({ stacks: { PaymentApi: { status: 'ROLLBACK_COMPLETE' } } })) })).toBe(EXIT.refused);
+    expect(
+      await runSmokeCli(['--stack', 'PaymentApi'], {
+        out,
+        ...(await withAws({ stacks: { PaymentApi: { status: 'ROLLBACK_COMPLETE' } } })),
+      }),
+    ).toBe(EXIT.refused);
     expect(out.text()).toContain('Refused: Stack PaymentApi is ROLLBACK_COMPLETE: nothing to check.');
   });
 
   it('when AWS refuses the credentials', async () => {
     const out = bufferedOutput();
-    const deps = await withAws({ failures: { DescribeStacks: { status: 403, type: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' } } });
+    const deps = await withAws({
+      failures: {
+        DescribeStacks: { status: 403, type: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' },
+      },
+    });
     expect(await runSmokeCli(['--stack', 'PaymentApi'], { out, ...deps })).toBe(EXIT.refused);
-    expect(out.text()).toContain('Refused: Could not read stack PaymentApi in eu-west-1: InvalidClientTokenId: The security token included in the request is invalid.');
+    expect(out.text()).toContain(
+      'Refused: Could not read stack PaymentApi in eu-west-1: InvalidClientTokenId: The security token included in the request is invalid.',
+    );
     expect(cognitoCalls()).toEqual([]);
   });
 

@@ -7,9 +7,15 @@ import { describeRequest, describeResponse } from '../../lib/smoke/step-report';
 describe('smoke arguments', () => {
   it.each([
     [[], { mode: 'stack', stackName: 'PaymentApi' }],
-    [['https://abc.execute-api.eu-west-1.amazonaws.com/'], { mode: 'stack', stackName: 'PaymentApi', apiUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/' }],
+    [
+      ['https://abc.execute-api.eu-west-1.amazonaws.com/'],
+      { mode: 'stack', stackName: 'PaymentApi', apiUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/' },
+    ],
     [['--stack', 'PaymentApiSandbox', '--region', 'eu-west-1'], { mode: 'stack', stackName: 'PaymentApiSandbox', region: 'eu-west-1' }],
-    [['https://api.example.com/v1', '--user-pool-id', 'eu-west-1_x', '--client-id', 'c'], { mode: 'cognito', apiUrl: 'https://api.example.com/v1', userPoolId: 'eu-west-1_x', clientId: 'c' }],
+    [
+      ['https://api.example.com/v1', '--user-pool-id', 'eu-west-1_x', '--client-id', 'c'],
+      { mode: 'cognito', apiUrl: 'https://api.example.com/v1', userPoolId: 'eu-west-1_x', clientId: 'c' },
+    ],
     [['--local'], { mode: 'local', apiUrl: 'http://localhost:3000/' }],
     [['http://localhost:4000'], { mode: 'local', apiUrl: 'http://localhost:4000' }],
     [['http://127.0.0.1:4000/'], { mode: 'local', apiUrl: 'http://127.0.0.1:4000/' }],
@@ -28,7 +34,9 @@ describe('smoke arguments', () => {
 describe('the API URL and regions', () => {
   it('resolves paths under the stage: one trailing slash, no query', () => {
     expect(normalizeBaseUrl('https://abc.execute-api.eu-west-1.amazonaws.com')).toBe('https://abc.execute-api.eu-west-1.amazonaws.com/');
-    expect(normalizeBaseUrl('https://abc.execute-api.eu-west-1.amazonaws.com/prod?x=1#y')).toBe('https://abc.execute-api.eu-west-1.amazonaws.com/prod/');
+    expect(normalizeBaseUrl('https://abc.execute-api.eu-west-1.amazonaws.com/prod?x=1#y')).toBe(
+      'https://abc.execute-api.eu-west-1.amazonaws.com/prod/',
+    );
     expect(normalizeBaseUrl('http://localhost:3000/')).toBe('http://localhost:3000/');
   });
 
@@ -52,7 +60,14 @@ describe('the API URL and regions', () => {
       message: 'No AWS credentials found (Could not load credentials from any providers).',
       hint: expect.stringContaining('AWS_PROFILE'),
     });
-    await expect(requireAwsEnvironment(client(async () => 'eu-west-1', async () => ({ accessKeyId: 'a' })))).resolves.toEqual({ region: 'eu-west-1' });
+    await expect(
+      requireAwsEnvironment(
+        client(
+          async () => 'eu-west-1',
+          async () => ({ accessKeyId: 'a' }),
+        ),
+      ),
+    ).resolves.toEqual({ region: 'eu-west-1' });
   });
 });
 
@@ -78,15 +93,26 @@ describe('the throwaway password', () => {
 
 describe('the step lines', () => {
   it('show the token by label only', () => {
-    expect(describeRequest({ method: 'POST', path: 'payments', token: 'eyJraWQiOi.secret', tokenLabel: 'access token of smoke-a-1', idempotencyKey: 'k1', body: { amount: 1 } })).toBe(
-      '→ POST /payments  Authorization: Bearer <access token of smoke-a-1>  Idempotency-Key: k1  {"amount":1}',
-    );
+    expect(
+      describeRequest({
+        method: 'POST',
+        path: 'payments',
+        token: 'eyJraWQiOi.secret',
+        tokenLabel: 'access token of smoke-a-1',
+        idempotencyKey: 'k1',
+        body: { amount: 1 },
+      }),
+    ).toBe('→ POST /payments  Authorization: Bearer <access token of smoke-a-1>  Idempotency-Key: k1  {"amount":1}');
     expect(describeRequest({ method: 'GET', path: 'payments' })).toBe('→ GET /payments  (no Authorization header)');
   });
 
   it('show the status, the headers the checks read, and the body cut at 300 characters', () => {
     const headers = new Headers({ 'Idempotent-Replayed': 'true', 'X-Other': 'x', 'WWW-Authenticate': 'Bearer' });
-    expect(describeResponse({ status: 201, headers, text: '{\n "id": "pay_1"\n}', json: {} })).toBe('← 201  idempotent-replayed: true  www-authenticate: Bearer  { "id": "pay_1" }');
-    expect(describeResponse({ status: 200, headers: new Headers(), text: 'x'.repeat(400), json: undefined })).toBe(`← 200  ${'x'.repeat(300)}…`);
+    expect(describeResponse({ status: 201, headers, text: '{\n "id": "pay_1"\n}', json: {} })).toBe(
+      '← 201  idempotent-replayed: true  www-authenticate: Bearer  { "id": "pay_1" }',
+    );
+    expect(describeResponse({ status: 200, headers: new Headers(), text: 'x'.repeat(400), json: undefined })).toBe(
+      `← 200  ${'x'.repeat(300)}…`,
+    );
   });
 });

@@ -54,9 +54,13 @@ export function functionUrlEvent(request: FixtureRequest = {}): APIGatewayProxyE
       domainName: 'abcdefghij.lambda-url.us-east-1.on.aws',
       authorizer: {
         iam: {
-          accessKey: 'AKIA0000EXAMPLE', accountId: '123456789012', callerId: 'AIDA0000EXAMPLE',
-          cognitoIdentity: null, principalOrgId: null,
-          userArn: `arn:aws:iam::123456789012:user/${request.principal ?? 'alice'}`, userId: 'AIDA0000EXAMPLE',
+          accessKey: 'AKIA0000EXAMPLE',
+          accountId: '123456789012',
+          callerId: 'AIDA0000EXAMPLE',
+          cognitoIdentity: null,
+          principalOrgId: null,
+          userArn: `arn:aws:iam::123456789012:user/${request.principal ?? 'alice'}`,
+          userId: 'AIDA0000EXAMPLE',
         },
       },
     } as APIGatewayProxyEventV2['requestContext'],

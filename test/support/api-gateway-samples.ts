@@ -61,7 +61,11 @@ export const SAMPLES: readonly Sample[] = [
     resolution: 'principal',
     identify: (event, name) => {
       // An IAM user rather than a role session: the other caller is another user of the account.
-      Object.assign(restIdentity(event), { userArn: `arn:aws:iam::123456789012:user/${name}`, caller: `AIDA${name.toUpperCase()}`, user: `AIDA${name.toUpperCase()}` });
+      Object.assign(restIdentity(event), {
+        userArn: `arn:aws:iam::123456789012:user/${name}`,
+        caller: `AIDA${name.toUpperCase()}`,
+        user: `AIDA${name.toUpperCase()}`,
+      });
     },
   },
   {
@@ -101,7 +105,11 @@ export const SAMPLES: readonly Sample[] = [
     principal: 'iam:arn:aws:sts::123456789012:assumed-role/Admin/aamorosi',
     resolution: 'principal',
     identify: (event, name) => {
-      Object.assign(restIdentity(event), { userArn: `arn:aws:sts::123456789012:assumed-role/Admin/${name}`, caller: `ABCAXZWZ5ZDPNIH6C6ODK:${name}`, user: `ABCAXZWZ5ZDPNIH6C6ODK:${name}` });
+      Object.assign(restIdentity(event), {
+        userArn: `arn:aws:sts::123456789012:assumed-role/Admin/${name}`,
+        caller: `ABCAXZWZ5ZDPNIH6C6ODK:${name}`,
+        user: `ABCAXZWZ5ZDPNIH6C6ODK:${name}`,
+      });
     },
   },
   {
@@ -156,7 +164,10 @@ export const SAMPLES: readonly Sample[] = [
     identify: (event, name) => {
       const cert = event.requestContext.authentication.clientCert;
       // Another certificate: the same PEM with other bytes inside its base64 body.
-      cert.clientCertPem = cert.clientCertPem.replace('MIIB3zCCAYWgAwIBAgIU', `MIIB3zCCAYWgAwIBAgIU${Buffer.from(name.padEnd(6, '_').slice(0, 6)).toString('base64')}`);
+      cert.clientCertPem = cert.clientCertPem.replace(
+        'MIIB3zCCAYWgAwIBAgIU',
+        `MIIB3zCCAYWgAwIBAgIU${Buffer.from(name.padEnd(6, '_').slice(0, 6)).toString('base64')}`,
+      );
     },
   },
   {
@@ -164,7 +175,12 @@ export const SAMPLES: readonly Sample[] = [
     title: 'HTTP API, IAM',
     principal: 'iam:arn:aws:sts::123456789012:assumed-role/Admin/aamorosi',
     resolution: 'principal',
-    identify: (event, name) => Object.assign(v2Iam(event), { userArn: `arn:aws:iam::123456789012:user/${name}`, userId: `AIDA${name.toUpperCase()}`, callerId: `AIDA${name.toUpperCase()}` }),
+    identify: (event, name) =>
+      Object.assign(v2Iam(event), {
+        userArn: `arn:aws:iam::123456789012:user/${name}`,
+        userId: `AIDA${name.toUpperCase()}`,
+        callerId: `AIDA${name.toUpperCase()}`,
+      }),
   },
   {
     file: 'http-iam-cognito-identity-pool',
@@ -199,7 +215,8 @@ export const SAMPLES: readonly Sample[] = [
     title: 'Function URL, IAM',
     principal: 'iam:arn:aws:iam::111122223333:user/example-user',
     resolution: 'principal',
-    identify: (event, name) => Object.assign(v2Iam(event), { userArn: `arn:aws:iam::111122223333:user/${name}`, userId: `AIDA${name.toUpperCase()}` }),
+    identify: (event, name) =>
+      Object.assign(v2Iam(event), { userArn: `arn:aws:iam::111122223333:user/${name}`, userId: `AIDA${name.toUpperCase()}` }),
   },
   {
     file: 'function-url-none',
@@ -244,7 +261,8 @@ export function sampleRequest(sample: Sample, request: SampleRequest = {}): ApiG
     event.httpMethod = method;
     event.requestContext.httpMethod = method;
     event.headers = { ...event.headers, ...Object.fromEntries(headers) };
-    if (event.multiValueHeaders) event.multiValueHeaders = { ...event.multiValueHeaders, ...Object.fromEntries(headers.map(([name, value]) => [name, [value]])) };
+    if (event.multiValueHeaders)
+      event.multiValueHeaders = { ...event.multiValueHeaders, ...Object.fromEntries(headers.map(([name, value]) => [name, [value]])) };
   }
   event.body = request.body ?? null;
   event.isBase64Encoded = false;

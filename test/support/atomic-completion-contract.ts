@@ -30,14 +30,23 @@ export function describeAtomicCompletionContract(name: string, setup: () => Prom
     });
 
     const claimed = async (overrides: Partial<ClaimRequest> = {}): Promise<ClaimRequest> => {
-      const request: ClaimRequest = { id: `atomic-${randomUUID()}`, leaseToken: randomUUID(), leaseExpiresAt: NOW + 10_000, expiration: nowSeconds + 3_600, now: NOW, ...overrides };
+      const request: ClaimRequest = {
+        id: `atomic-${randomUUID()}`,
+        leaseToken: randomUUID(),
+        leaseExpiresAt: NOW + 10_000,
+        expiration: nowSeconds + 3_600,
+        now: NOW,
+        ...overrides,
+      };
       expect(await s.store.claim(request)).toMatchObject({ claimed: true });
       return request;
     };
     const commit = (request: ClaimRequest, writes: PendingWrite[]) =>
       s.store.completeWith!({ id: request.id, leaseToken: request.leaseToken, result: RESULT, expiration: request.expiration }, writes);
     const itemsOf = async (pk: string) => (await s.items()).filter((item) => item.pk === pk);
-    const put = (item: Record<string, unknown>, condition?: string): BusinessWrite => ({ Put: { TableName: s.table, Item: item, ConditionExpression: condition } });
+    const put = (item: Record<string, unknown>, condition?: string): BusinessWrite => ({
+      Put: { TableName: s.table, Item: item, ConditionExpression: condition },
+    });
     const debit = (pk: string, amount: number): BusinessWrite => ({
       Update: {
         TableName: s.table,
@@ -52,7 +61,12 @@ export function describeAtomicCompletionContract(name: string, setup: () => Prom
     it('commits every write and the completion together', async () => {
       const request = await claimed();
       const account = `account-${randomUUID()}`;
-      expect(await commit(request, [pending(put({ pk: account, balance: 100 }, 'attribute_not_exists(pk)'), 'open'), pending(put({ pk: `${account}-receipt`, amount: 0 }), 'receipt')])).toEqual({ completed: true });
+      expect(
+        await commit(request, [
+          pending(put({ pk: account, balance: 100 }, 'attribute_not_exists(pk)'), 'open'),
+          pending(put({ pk: `${account}-receipt`, amount: 0 }), 'receipt'),
+        ]),
+      ).toEqual({ completed: true });
       expect(await s.store.get(request.id)).toMatchObject({ status: 'COMPLETED', leaseToken: request.leaseToken, result: RESULT });
       expect(await itemsOf(account)).toEqual([{ pk: account, balance: 100 }]);
       expect(await itemsOf(`${account}-receipt`)).toEqual([{ pk: `${account}-receipt`, amount: 0 }]);
@@ -62,8 +76,17 @@ export function describeAtomicCompletionContract(name: string, setup: () => Prom
       const account = `account-${randomUUID()}`;
       await commit(await claimed(), [pending(put({ pk: account, balance: 10 }), 'open')]);
       const request = await claimed();
-      const outcome = await commit(request, [pending(put({ pk: `${account}-receipt`, amount: 50 }), 'receipt'), pending(debit(account, 50), 'debit')]);
-      expect(outcome).toEqual({ completed: false, reason: 'condition-failed', failures: [expect.objectContaining({ index: 1, name: 'debit', code: 'ConditionalCheckFailed', item: { pk: account, balance: 10 } })] });
+      const outcome = await commit(request, [
+        pending(put({ pk: `${account}-receipt`, amount: 50 }), 'receipt'),
+        pending(debit(account, 50), 'debit'),
+      ]);
+      expect(outcome).toEqual({
+        completed: false,
+        reason: 'condition-failed',
+        failures: [
+          expect.objectContaining({ index: 1, name: 'debit', code: 'ConditionalCheckFailed', item: { pk: account, balance: 10 } }),
+        ],
+      });
       expect(await s.store.get(request.id)).toMatchObject({ status: 'IN_PROGRESS', leaseToken: request.leaseToken });
       expect(await itemsOf(account)).toEqual([{ pk: account, balance: 10 }]);
       expect(await itemsOf(`${account}-receipt`)).toEqual([]);
@@ -81,7 +104,14 @@ export function describeAtomicCompletionContract(name: string, setup: () => Prom
     it('counts a retried commit that already landed as completed, and applies its writes once', async () => {
       const request = await claimed();
       const counter = `counter-${randomUUID()}`;
-      const bump: BusinessWrite = { Update: { TableName: s.table, Key: { pk: counter }, UpdateExpression: 'SET n = if_not_exists(n, :zero) + :one', ExpressionAttributeValues: { ':zero': 0, ':one': 1 } } };
+      const bump: BusinessWrite = {
+        Update: {
+          TableName: s.table,
+          Key: { pk: counter },
+          UpdateExpression: 'SET n = if_not_exists(n, :zero) + :one',
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+        },
+      };
       expect(await commit(request, [pending(bump, 'bump')])).toEqual({ completed: true });
       expect(await commit(request, [pending(bump, 'bump')])).toEqual({ completed: true });
       expect(await itemsOf(counter)).toEqual([{ pk: counter, n: 1 }]);
@@ -99,7 +129,10 @@ export function describeAtomicCompletionContract(name: string, setup: () => Prom
       const request = await claimed();
       const prefix = `many-${randomUUID()}`;
       const writes = Array.from({ length: 100 }, (_, i) => pending(put({ pk: `${prefix}-${i}` }), `put ${i}`));
-      await expect(commit(request, writes)).rejects.toMatchObject({ code: 'IDEMPOTENCY_WRITE_INVALID', message: expect.stringContaining('at most 99 writes, got 100') });
+      await expect(commit(request, writes)).rejects.toMatchObject({
+        code: 'IDEMPOTENCY_WRITE_INVALID',
+        message: expect.stringContaining('at most 99 writes, got 100'),
+      });
       expect((await s.items()).filter((item) => String(item.pk).startsWith(prefix))).toEqual([]);
       expect(await s.store.get(request.id)).toMatchObject({ status: 'IN_PROGRESS' });
     });
@@ -107,7 +140,10 @@ export function describeAtomicCompletionContract(name: string, setup: () => Prom
     it('refuses two actions on one item before writing anything', async () => {
       const request = await claimed();
       const pk = `twice-${randomUUID()}`;
-      await expect(commit(request, [pending(debit(pk, 1), 'first'), pending(debit(pk, 2), 'second')])).rejects.toMatchObject({ code: 'IDEMPOTENCY_WRITE_INVALID', message: expect.stringContaining('second') });
+      await expect(commit(request, [pending(debit(pk, 1), 'first'), pending(debit(pk, 2), 'second')])).rejects.toMatchObject({
+        code: 'IDEMPOTENCY_WRITE_INVALID',
+        message: expect.stringContaining('second'),
+      });
       expect(await s.store.get(request.id)).toMatchObject({ status: 'IN_PROGRESS' });
     });
   });

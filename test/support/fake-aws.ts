@@ -77,14 +77,20 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const error = (status: number, type: string, message: string) => ({ status, body: { __type: type, message } });
     const failure = options.failures?.[operation];
     if (failure) return error(failure.status, failure.type, failure.message);
-    if (operation !== 'InitiateAuth' && input.UserPoolId !== userPoolId) return error(400, 'ResourceNotFoundException', `User pool ${String(input.UserPoolId)} does not exist.`);
+    if (operation !== 'InitiateAuth' && input.UserPoolId !== userPoolId)
+      return error(400, 'ResourceNotFoundException', `User pool ${String(input.UserPoolId)} does not exist.`);
     const username = String(input.Username ?? '');
     switch (operation) {
       case 'AdminCreateUser': {
         if (users.has(username)) return error(400, 'UsernameExistsException', 'User account already exists');
         const sub = randomUUID();
         users.set(username, { sub });
-        return { status: 200, body: { User: { Username: username, UserStatus: 'FORCE_CHANGE_PASSWORD', Enabled: true, Attributes: [{ Name: 'sub', Value: sub }] } } };
+        return {
+          status: 200,
+          body: {
+            User: { Username: username, UserStatus: 'FORCE_CHANGE_PASSWORD', Enabled: true, Attributes: [{ Name: 'sub', Value: sub }] },
+          },
+        };
       }
       case 'AdminSetUserPassword': {
         const user = users.get(username);
@@ -95,13 +101,20 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       }
       case 'InitiateAuth': {
         if (input.ClientId !== clientId) return error(400, 'ResourceNotFoundException', 'User pool client does not exist.');
-        if (input.AuthFlow !== 'USER_PASSWORD_AUTH') return error(400, 'InvalidParameterException', 'Auth flow not enabled for this client');
+        if (input.AuthFlow !== 'USER_PASSWORD_AUTH')
+          return error(400, 'InvalidParameterException', 'Auth flow not enabled for this client');
         const parameters = input.AuthParameters as Record<string, string>;
         const user = users.get(parameters.USERNAME ?? '');
-        if (!user?.password || user.password !== parameters.PASSWORD) return error(400, 'NotAuthorizedException', 'Incorrect username or password.');
+        if (!user?.password || user.password !== parameters.PASSWORD)
+          return error(400, 'NotAuthorizedException', 'Incorrect username or password.');
         // Opaque tokens: the local API's stand-in takes the bearer token as the principal, so the
         // access token is the user's sub. The ID token is another string of the same user.
-        return { status: 200, body: { AuthenticationResult: { AccessToken: user.sub, IdToken: `id-token-of-${user.sub}`, TokenType: 'Bearer', ExpiresIn: 3600 } } };
+        return {
+          status: 200,
+          body: {
+            AuthenticationResult: { AccessToken: user.sub, IdToken: `id-token-of-${user.sub}`, TokenType: 'Bearer', ExpiresIn: 3600 },
+          },
+        };
       }
       case 'AdminDeleteUser':
         if (!users.delete(username)) return error(400, 'UserNotFoundException', 'User does not exist.');

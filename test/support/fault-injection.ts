@@ -25,7 +25,12 @@ export function failNext(client: DynamoDBClient, commandName: string, error: Err
  * Makes the next `times` calls for which `matches(commandName, input)` holds fail with `error` before
  * they are sent: a fault at one precise write (the ledger's settle, not the gateway's charge).
  */
-export function failWhen(client: DynamoDBClient, matches: (commandName: string, input: Record<string, unknown>) => boolean, error: Error, times = 1): () => void {
+export function failWhen(
+  client: DynamoDBClient,
+  matches: (commandName: string, input: Record<string, unknown>) => boolean,
+  error: Error,
+  times = 1,
+): () => void {
   let left = times;
   const name = `failWhen-${Math.random()}`;
   client.middlewareStack.add(
@@ -43,7 +48,11 @@ export function failWhen(client: DynamoDBClient, matches: (commandName: string, 
 
 /** SDK-shaped errors for the faults DynamoDB Local cannot produce on demand. */
 export const faults = {
-  throttling: () => Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }),
+  throttling: () =>
+    Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+    }),
   timeout: () => Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError' }),
   serverError: () => Object.assign(new Error('Internal server error'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }),
   connectionReset: () => Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' }),

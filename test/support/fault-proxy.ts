@@ -54,7 +54,8 @@ const TARGET_PREFIX = 'DynamoDB_20120810.';
  */
 export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const target = new URL(upstream);
-  if (target.hostname !== '127.0.0.1' && target.hostname !== 'localhost') throw new Error(`the fault proxy only forwards to loopback, not ${upstream}`);
+  if (target.hostname !== '127.0.0.1' && target.hostname !== 'localhost')
+    throw new Error(`the fault proxy only forwards to loopback, not ${upstream}`);
   let armed: Armed[] = [];
   let outageUntil = 0;
   let outageOpen = false;

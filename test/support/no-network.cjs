@@ -15,7 +15,8 @@ function refuse(what) {
 
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {
-  const options = typeof args[0] === 'object' && args[0] !== null ? (Array.isArray(args[0]) ? args[0][0] : args[0]) : { port: args[0], host: args[1] };
+  const options =
+    typeof args[0] === 'object' && args[0] !== null ? (Array.isArray(args[0]) ? args[0][0] : args[0]) : { port: args[0], host: args[1] };
   if (options && typeof options.path === 'string') return connect.apply(this, args);
   const error = refuse(`tcp ${options?.host ?? 'localhost'}:${options?.port}`);
   process.nextTick(() => this.destroy(error));

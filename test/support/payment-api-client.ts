@@ -12,7 +12,11 @@ export interface TestResponse {
 
 /** Talks to a running payment API over real sockets, as a client would. */
 export function paymentClient(baseUrl: string) {
-  async function request(method: string, path: string, init: { token?: string; key?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<TestResponse> {
+  async function request(
+    method: string,
+    path: string,
+    init: { token?: string; key?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<TestResponse> {
     const headers: Record<string, string> = { ...init.headers };
     if (init.token !== undefined) headers.Authorization = `Bearer ${init.token}`;
     if (init.key !== undefined) headers['Idempotency-Key'] = init.key;

@@ -11,7 +11,12 @@ export interface RawResponse {
  * Sends bytes exactly as given (header values with DEL, raw latin-1 or UTF-8 bytes that fetch and
  * http.request refuse to send) and reads one response. `Connection: close` is added.
  */
-export function rawRequest(baseUrl: string, head: string, body: Buffer = Buffer.alloc(0), encoding: BufferEncoding = 'latin1'): Promise<RawResponse> {
+export function rawRequest(
+  baseUrl: string,
+  head: string,
+  body: Buffer = Buffer.alloc(0),
+  encoding: BufferEncoding = 'latin1',
+): Promise<RawResponse> {
   const { hostname, port } = new URL(baseUrl);
   const request = Buffer.concat([
     Buffer.from(`${head}\r\nHost: ${hostname}:${port}\r\nConnection: close\r\nContent-Length: ${body.length}\r\n\r\n`, encoding),

@@ -31,5 +31,7 @@ export async function freshApplicationTable(client: DynamoDBClient, shape: Appli
 
 /** Turns on the table's TTL on `attribute`: from then on DynamoDB (Local too) deletes items whose value is past. */
 export async function enableTimeToLive(client: DynamoDBClient, tableName: string, attribute: string): Promise<void> {
-  await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }));
+  await client.send(
+    new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }),
+  );
 }

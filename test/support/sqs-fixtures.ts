@@ -2,7 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 
 /** An SQS record as Lambda's event source mapping delivers it (standard, or FIFO with a group). */
-export function sqsRecord(body: unknown, overrides: { messageId?: string; groupId?: string; fifo?: boolean; receiveCount?: number } = {}): SQSRecord {
+export function sqsRecord(
+  body: unknown,
+  overrides: { messageId?: string; groupId?: string; fifo?: boolean; receiveCount?: number } = {},
+): SQSRecord {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const fifo = overrides.fifo ?? overrides.groupId !== undefined;
   return {
@@ -14,7 +17,11 @@ export function sqsRecord(body: unknown, overrides: { messageId?: string; groupI
       SentTimestamp: String(Date.now()),
       SenderId: 'AIDAIENQZJOLO23YVJ4VO',
       ApproximateFirstReceiveTimestamp: String(Date.now()),
-      ...(fifo && { MessageGroupId: overrides.groupId ?? 'group-1', MessageDeduplicationId: randomUUID(), SequenceNumber: String(Date.now()) }),
+      ...(fifo && {
+        MessageGroupId: overrides.groupId ?? 'group-1',
+        MessageDeduplicationId: randomUUID(),
+        SequenceNumber: String(Date.now()),
+      }),
     },
     messageAttributes: {},
     md5OfBody: createHash('md5').update(text).digest('hex'),

@@ -30,7 +30,11 @@ export function describeStoreContract(name: string, setup: () => IdempotencyStor
       store = await setup();
     });
 
-    const completed = async (request: ClaimRequest, result: EncodedResult = { encoding: 'json', data: '{"ok":true}' }, expiration = request.expiration) => {
+    const completed = async (
+      request: ClaimRequest,
+      result: EncodedResult = { encoding: 'json', data: '{"ok":true}' },
+      expiration = request.expiration,
+    ) => {
       expect(await store.claim(request)).toMatchObject({ claimed: true });
       expect(await store.complete({ id: request.id, leaseToken: request.leaseToken, result, expiration })).toEqual({ completed: true });
     };
@@ -40,8 +44,13 @@ export function describeStoreContract(name: string, setup: () => IdempotencyStor
         const request = claimRequest();
         expect(await store.claim(request)).toEqual({ claimed: true });
         expect(await store.get(request.id)).toMatchObject({
-          id: request.id, status: 'IN_PROGRESS', leaseToken: request.leaseToken, leaseExpiresAt: request.leaseExpiresAt,
-          expiration: request.expiration, fingerprint: 'fp-1', createdAt: NOW,
+          id: request.id,
+          status: 'IN_PROGRESS',
+          leaseToken: request.leaseToken,
+          leaseExpiresAt: request.leaseExpiresAt,
+          expiration: request.expiration,
+          fingerprint: 'fp-1',
+          createdAt: NOW,
         });
       });
 
@@ -67,7 +76,10 @@ export function describeStoreContract(name: string, setup: () => IdempotencyStor
         const first = claimRequest();
         await completed(first);
         const result = await store.claim(claimRequest({ id: first.id, now: first.leaseExpiresAt + 60_000 }));
-        expect(result).toMatchObject({ claimed: false, existing: { status: 'COMPLETED', fingerprint: 'fp-1', result: { encoding: 'json', data: '{"ok":true}' } } });
+        expect(result).toMatchObject({
+          claimed: false,
+          existing: { status: 'COMPLETED', fingerprint: 'fp-1', result: { encoding: 'json', data: '{"ok":true}' } },
+        });
       });
 
       it('treats an expired record as absent, completed or in progress, though it is still stored', async () => {
@@ -108,13 +120,25 @@ export function describeStoreContract(name: string, setup: () => IdempotencyStor
         await store.claim(first);
         const owner = claimRequest({ id: first.id, now: first.leaseExpiresAt + 1, leaseExpiresAt: first.leaseExpiresAt + 10_000 });
         await store.claim(owner);
-        expect(await store.complete({ id: first.id, leaseToken: first.leaseToken, result: { encoding: 'json', data: '"late"' }, expiration: nowSeconds + 5 })).toEqual({ completed: false });
+        expect(
+          await store.complete({
+            id: first.id,
+            leaseToken: first.leaseToken,
+            result: { encoding: 'json', data: '"late"' },
+            expiration: nowSeconds + 5,
+          }),
+        ).toEqual({ completed: false });
         expect(await store.get(first.id)).toMatchObject({ status: 'IN_PROGRESS', leaseToken: owner.leaseToken });
       });
 
       it('counts a retried completion that already landed as done, with the same result', async () => {
         const request = claimRequest();
-        const completion = { id: request.id, leaseToken: request.leaseToken, result: { encoding: 'json', data: '1' } as EncodedResult, expiration: nowSeconds + 7 };
+        const completion = {
+          id: request.id,
+          leaseToken: request.leaseToken,
+          result: { encoding: 'json', data: '1' } as EncodedResult,
+          expiration: nowSeconds + 7,
+        };
         await store.claim(request);
         expect(await store.complete(completion)).toEqual({ completed: true });
         expect(await store.complete(completion)).toEqual({ completed: true });
@@ -123,7 +147,14 @@ export function describeStoreContract(name: string, setup: () => IdempotencyStor
 
       it('refuses to complete a key that is not claimed', async () => {
         const request = claimRequest();
-        expect(await store.complete({ id: request.id, leaseToken: request.leaseToken, result: { encoding: 'undefined' }, expiration: nowSeconds })).toEqual({ completed: false });
+        expect(
+          await store.complete({
+            id: request.id,
+            leaseToken: request.leaseToken,
+            result: { encoding: 'undefined' },
+            expiration: nowSeconds,
+          }),
+        ).toEqual({ completed: false });
         expect(await store.get(request.id)).toBeUndefined();
       });
     });

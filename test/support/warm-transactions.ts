@@ -12,15 +12,31 @@ export async function warmTransactions(endpoint: string): Promise<void> {
   const client = new DynamoDBClient({ ...DYNAMODB_LOCAL_CLIENT_CONFIG, endpoint });
   try {
     const table = 'warm-transactions';
-    await client.send(new CreateTableCommand({ TableName: table, AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
     for (let i = 0; i < 5; i++) {
-      await client.send(new TransactWriteItemsCommand({
-        TransactItems: [
-          { Put: { TableName: table, Item: { id: { S: `a${i}` } }, ConditionExpression: 'attribute_not_exists(id)' } },
-          { Update: { TableName: table, Key: { id: { S: `b${i}` } }, UpdateExpression: 'SET n = :n', ExpressionAttributeValues: { ':n': { N: '1' } } } },
-        ],
-        ClientRequestToken: `warm-${i}`,
-      }));
+      await client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: { id: { S: `a${i}` } }, ConditionExpression: 'attribute_not_exists(id)' } },
+            {
+              Update: {
+                TableName: table,
+                Key: { id: { S: `b${i}` } },
+                UpdateExpression: 'SET n = :n',
+                ExpressionAttributeValues: { ':n': { N: '1' } },
+              },
+            },
+          ],
+          ClientRequestToken: `warm-${i}`,
+        }),
+      );
     }
   } finally {
     client.destroy();

@@ -1,4 +1,11 @@
-import { hasErrorCode, ErrorCode, IdempotencyLeaseLostError, IdempotencyStoreError, IdempotencyWriteConditionError, IdempotencyWriteInvalidError } from '../errors';
+import {
+  hasErrorCode,
+  ErrorCode,
+  IdempotencyLeaseLostError,
+  IdempotencyStoreError,
+  IdempotencyWriteConditionError,
+  IdempotencyWriteInvalidError,
+} from '../errors';
 import { expirationFrom } from './backoff';
 import { writeKind, writeTable, type BusinessWrite, type PendingWrite, type WriteOptions } from './business-write';
 import type { ClaimScope } from './claim-settlement';
@@ -18,12 +25,21 @@ export interface Settlement {
  * `idem.write`: checks the write and its store at once (the handler learns of a mistake where it makes it),
  * then keeps it for the commit.
  */
-export function writeCollector(scope: ClaimScope, writes: PendingWrite[], settled: () => boolean): (action: BusinessWrite, options?: WriteOptions) => void {
+export function writeCollector(
+  scope: ClaimScope,
+  writes: PendingWrite[],
+  settled: () => boolean,
+): (action: BusinessWrite, options?: WriteOptions) => void {
   return (action, options = {}) => {
     const { store } = scope.options;
-    if (settled()) throw new IdempotencyWriteInvalidError('idem.write was called after the request was completed or released; the write would never be committed.');
+    if (settled())
+      throw new IdempotencyWriteInvalidError(
+        'idem.write was called after the request was completed or released; the write would never be committed.',
+      );
     if (typeof store.completeWith !== 'function') {
-      throw new IdempotencyWriteInvalidError(`idem.write needs a store that commits writes with the result (completeWith), such as DynamoDbStore or MemoryStore; ${store.constructor?.name ?? 'this store'} cannot.`);
+      throw new IdempotencyWriteInvalidError(
+        `idem.write needs a store that commits writes with the result (completeWith), such as DynamoDbStore or MemoryStore; ${store.constructor?.name ?? 'this store'} cannot.`,
+      );
     }
     let kind: string;
     try {
@@ -32,7 +48,8 @@ export function writeCollector(scope: ClaimScope, writes: PendingWrite[], settle
       throw new IdempotencyWriteInvalidError(`idem.write: ${(error as Error).message}`);
     }
     const rule = options.onConditionFailure ?? 'release';
-    if (rule !== 'release' && rule !== 'store') throw new IdempotencyWriteInvalidError(`Expected \`onConditionFailure\` to be 'release' or 'store', got ${JSON.stringify(rule)}`);
+    if (rule !== 'release' && rule !== 'store')
+      throw new IdempotencyWriteInvalidError(`Expected \`onConditionFailure\` to be 'release' or 'store', got ${JSON.stringify(rule)}`);
     const name = options.name ?? `${kind} ${writeTable(action)} (write ${writes.length + 1})`;
     writes.push({ action, name, marshalled: options.marshalled === true, onConditionFailure: rule });
   };
@@ -57,7 +74,10 @@ export async function commitAtomically(
   try {
     encoded = encodeResult(result, store.maxResultBytes);
   } catch (error) {
-    telemetry.record(undefined, 'warn', 'The result is not JSON-serialisable, so it cannot be replayed.', { ...fields, error: String(error) });
+    telemetry.record(undefined, 'warn', 'The result is not JSON-serialisable, so it cannot be replayed.', {
+      ...fields,
+      error: String(error),
+    });
     encoded = { encoding: 'omitted' };
   }
   // Built once: every retry sends the same items, as the transaction's idempotency token requires.
@@ -66,15 +86,26 @@ export async function commitAtomically(
   const invalid = (error: unknown) => hasErrorCode(error, ErrorCode.writeInvalid);
   let outcome;
   try {
-    outcome = await settle.retried(() => store.completeWith!(request, writes), (error) => !invalid(error));
+    outcome = await settle.retried(
+      () => store.completeWith!(request, writes),
+      (error) => !invalid(error),
+    );
   } catch (error) {
     if (invalid(error)) {
       await settle.release('the writes could not be sent');
       throw error;
     }
     const message = error instanceof Error ? error.message : String(error);
-    telemetry.record(MetricName.storeErrors, 'error', 'Committing the writes with the result failed; the record stays in progress until its lease ends.', { ...fields, error: message });
-    const fault = new IdempotencyStoreError(`Could not commit the writes with the result (they may have been committed): ${message}`, error);
+    telemetry.record(
+      MetricName.storeErrors,
+      'error',
+      'Committing the writes with the result failed; the record stays in progress until its lease ends.',
+      { ...fields, error: message },
+    );
+    const fault = new IdempotencyStoreError(
+      `Could not commit the writes with the result (they may have been committed): ${message}`,
+      error,
+    );
     scope.storeFault?.(fault);
     throw fault;
   }
@@ -83,12 +114,22 @@ export async function commitAtomically(
     return { encoded, expiration };
   }
   if (outcome.reason === 'fenced') {
-    telemetry.record(MetricName.fencingRejections, 'warn', "The lease was taken over before the commit; nothing was written, the new owner's record and data stand.", fields);
+    telemetry.record(
+      MetricName.fencingRejections,
+      'warn',
+      "The lease was taken over before the commit; nothing was written, the new owner's record and data stand.",
+      fields,
+    );
     throw new IdempotencyLeaseLostError();
   }
   const refusal = new IdempotencyWriteConditionError(outcome.failures);
   const final = outcome.failures.some((failure) => writes[failure.index]?.onConditionFailure === 'store');
-  telemetry.record(undefined, 'info', `A write's condition failed; nothing was written, and the key is ${final ? 'answered with the refusal from now on' : 'released'}.`, { ...fields, failed: refusal.write });
+  telemetry.record(
+    undefined,
+    'info',
+    `A write's condition failed; nothing was written, and the key is ${final ? 'answered with the refusal from now on' : 'released'}.`,
+    { ...fields, failed: refusal.write },
+  );
   if (final) await settle.complete(refusalResult(refusal));
   else await settle.release('a write condition failed');
   throw refusal;

@@ -80,16 +80,24 @@ const KINDS = ['Put', 'Update', 'Delete', 'ConditionCheck'] as const;
 
 /** The one action a write holds (`Put`, `Update`…), or a `TypeError` naming what is wrong with it. */
 export function writeKind(write: BusinessWrite): (typeof KINDS)[number] {
-  if (typeof write !== 'object' || write === null) throw new TypeError(`Expected a write ({ Put | Update | Delete | ConditionCheck: … }), got ${String(write)}`);
+  if (typeof write !== 'object' || write === null)
+    throw new TypeError(`Expected a write ({ Put | Update | Delete | ConditionCheck: … }), got ${String(write)}`);
   const kinds = KINDS.filter((kind) => write[kind] !== undefined);
-  if (kinds.length !== 1) throw new TypeError(`Expected a write to hold exactly one of Put, Update, Delete, ConditionCheck, got ${kinds.length === 0 ? 'none' : kinds.join(' and ')}`);
+  if (kinds.length !== 1)
+    throw new TypeError(
+      `Expected a write to hold exactly one of Put, Update, Delete, ConditionCheck, got ${kinds.length === 0 ? 'none' : kinds.join(' and ')}`,
+    );
   const kind = kinds[0]!;
   const body = write[kind] as unknown as Record<string, unknown>;
-  if (typeof body.TableName !== 'string' || body.TableName.length === 0) throw new TypeError(`Expected \`${kind}.TableName\` to be a non-empty string, got ${JSON.stringify(body.TableName)}`);
+  if (typeof body.TableName !== 'string' || body.TableName.length === 0)
+    throw new TypeError(`Expected \`${kind}.TableName\` to be a non-empty string, got ${JSON.stringify(body.TableName)}`);
   const required = kind === 'Put' ? 'Item' : 'Key';
-  if (typeof body[required] !== 'object' || body[required] === null) throw new TypeError(`Expected \`${kind}.${required}\` to be an object`);
-  if (kind === 'Update' && typeof body.UpdateExpression !== 'string') throw new TypeError('Expected `Update.UpdateExpression` to be a string');
-  if (kind === 'ConditionCheck' && typeof body.ConditionExpression !== 'string') throw new TypeError('Expected `ConditionCheck.ConditionExpression` to be a string');
+  if (typeof body[required] !== 'object' || body[required] === null)
+    throw new TypeError(`Expected \`${kind}.${required}\` to be an object`);
+  if (kind === 'Update' && typeof body.UpdateExpression !== 'string')
+    throw new TypeError('Expected `Update.UpdateExpression` to be a string');
+  if (kind === 'ConditionCheck' && typeof body.ConditionExpression !== 'string')
+    throw new TypeError('Expected `ConditionCheck.ConditionExpression` to be a string');
   return kind;
 }
 

@@ -7,7 +7,15 @@ export class CanonicalJson {
 
 type Frame =
   | { readonly kind: 'array'; readonly source: ArrayLike<unknown>; index: number; text: string }
-  | { readonly kind: 'object'; readonly source: Record<string, unknown>; readonly keys: string[]; index: number; key: string; text: string; members: number };
+  | {
+      readonly kind: 'object';
+      readonly source: Record<string, unknown>;
+      readonly keys: string[];
+      index: number;
+      key: string;
+      text: string;
+      members: number;
+    };
 
 const OPENED = Symbol('opened');
 
@@ -28,7 +36,16 @@ export function canonicalJson(root: unknown): string | undefined {
     if (open.has(item)) throw new TypeError('Cannot fingerprint a circular structure');
     open.add(item);
     if (Array.isArray(item)) stack.push({ kind: 'array', source: item, index: 0, text: '[' });
-    else stack.push({ kind: 'object', source: item as Record<string, unknown>, keys: Object.keys(item).sort(), index: 0, key: '', text: '{', members: 0 });
+    else
+      stack.push({
+        kind: 'object',
+        source: item as Record<string, unknown>,
+        keys: Object.keys(item).sort(),
+        index: 0,
+        key: '',
+        text: '{',
+        members: 0,
+      });
     return OPENED;
   };
 

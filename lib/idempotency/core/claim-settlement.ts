@@ -45,7 +45,8 @@ export function heldClaim(id: string, leaseToken: string, fingerprint: string | 
       retried: <T>(write: () => Promise<T>, retryable: (error: unknown) => boolean) => retried(write, scope, retryable),
     };
     const { encoded, expiration } = await commitAtomically(id, leaseToken, result, writes, scope, settle);
-    if (encoded.encoding !== 'omitted') scope.cache.set({ id, status: 'COMPLETED', expiration, leaseToken, fingerprint, result: encoded, createdAt: scope.options.now() });
+    if (encoded.encoding !== 'omitted')
+      scope.cache.set({ id, status: 'COMPLETED', expiration, leaseToken, fingerprint, result: encoded, createdAt: scope.options.now() });
   };
   return {
     idem: { key: id, downstreamKey: (name) => downstreamKey(id, name), write: writeCollector(scope, writes, () => settled) },
@@ -68,7 +69,13 @@ export function heldClaim(id: string, leaseToken: string, fingerprint: string | 
  * If the write still fails after its retries, the record stays in progress until its lease ends, and a
  * retry after that runs the handler again, which `idem.downstreamKey` makes safe downstream.
  */
-async function complete(id: string, leaseToken: string, fingerprint: string | undefined, result: unknown, scope: ClaimScope): Promise<void> {
+async function complete(
+  id: string,
+  leaseToken: string,
+  fingerprint: string | undefined,
+  result: unknown,
+  scope: ClaimScope,
+): Promise<void> {
   const { options, telemetry } = scope;
   const { store, now } = options;
   const fields = { idempotencyKey: id };
@@ -76,7 +83,10 @@ async function complete(id: string, leaseToken: string, fingerprint: string | un
   try {
     encoded = encodeResult(result, store.maxResultBytes);
   } catch (error) {
-    telemetry.record(undefined, 'warn', 'The result is not JSON-serialisable, so it cannot be replayed.', { ...fields, error: String(error) });
+    telemetry.record(undefined, 'warn', 'The result is not JSON-serialisable, so it cannot be replayed.', {
+      ...fields,
+      error: String(error),
+    });
     encoded = { encoding: 'omitted' };
   }
   const completedAt = now();
@@ -84,7 +94,12 @@ async function complete(id: string, leaseToken: string, fingerprint: string | un
   try {
     const { completed } = await retried(() => store.complete({ id, leaseToken, result: encoded, expiration }), scope);
     if (!completed) {
-      telemetry.record(MetricName.fencingRejections, 'warn', "The lease was taken over before completion; the new owner's record stands.", fields);
+      telemetry.record(
+        MetricName.fencingRejections,
+        'warn',
+        "The lease was taken over before completion; the new owner's record stands.",
+        fields,
+      );
       return;
     }
     if (encoded.encoding === 'omitted') {
@@ -94,7 +109,10 @@ async function complete(id: string, leaseToken: string, fingerprint: string | un
     telemetry.record(undefined, 'debug', 'Stored the result.', fields);
     scope.cache.set({ id, status: 'COMPLETED', expiration, leaseToken, fingerprint, result: encoded, createdAt: completedAt });
   } catch (error) {
-    telemetry.record(MetricName.storeErrors, 'error', 'Storing the result failed; the record stays in progress until its lease ends.', { ...fields, error: String(error) });
+    telemetry.record(MetricName.storeErrors, 'error', 'Storing the result failed; the record stays in progress until its lease ends.', {
+      ...fields,
+      error: String(error),
+    });
   }
 }
 
@@ -104,9 +122,18 @@ async function release(id: string, leaseToken: string, reason: string, scope: Cl
   try {
     const { released } = await retried(() => scope.options.store.release(id, leaseToken), scope);
     if (released) telemetry.record(undefined, 'info', 'Released the key for a retry.', fields);
-    else telemetry.record(MetricName.fencingRejections, 'warn', "The lease was taken over before release; the new owner's record stands.", fields);
+    else
+      telemetry.record(
+        MetricName.fencingRejections,
+        'warn',
+        "The lease was taken over before release; the new owner's record stands.",
+        fields,
+      );
   } catch (error) {
-    telemetry.record(MetricName.storeErrors, 'error', 'Releasing the key failed; it frees itself when the lease ends.', { ...fields, error: String(error) });
+    telemetry.record(MetricName.storeErrors, 'error', 'Releasing the key failed; it frees itself when the lease ends.', {
+      ...fields,
+      error: String(error),
+    });
   }
 }
 

@@ -91,7 +91,10 @@ export class Invocation {
     }
     let stored: { final: false } | { final: true; value: unknown };
     try {
-      stored = execution.isFinal && !execution.isFinal(result) ? { final: false } : { final: true, value: execution.toStored ? execution.toStored(result) : result };
+      stored =
+        execution.isFinal && !execution.isFinal(result)
+          ? { final: false }
+          : { final: true, value: execution.toStored ? execution.toStored(result) : result };
     } catch (error) {
       // The adapter could not read the result (a user's isFinalStatus threw, a BigInt in a response):
       // nothing can be stored, so free the key rather than hold it until the lease ends.
@@ -140,7 +143,13 @@ export class Invocation {
             leaseEndedAt: new Date(claim.replaced.leaseExpiresAt).toISOString(),
           });
         }
-        const scope: ClaimScope = { options: this.options, cache: this.cache, telemetry: this.telemetry, context: this.context, storeFault: (fault) => this.storeFaults.add(fault) };
+        const scope: ClaimScope = {
+          options: this.options,
+          cache: this.cache,
+          telemetry: this.telemetry,
+          context: this.context,
+          storeFault: (fault) => this.storeFaults.add(fault),
+        };
         return { kind: 'claimed', claim: heldClaim(id, leaseToken, request.fingerprint, scope) };
       }
 
@@ -150,7 +159,12 @@ export class Invocation {
         if (decision.kind === 'claim') break;
         if (decision.kind !== 'wait') return this.answer<S>(decision, { ...fields, source: 'store' });
         const turnAway = (): Refusal => {
-          this.telemetry.record(MetricName.inProgressRejections, 'info', 'The key is still in progress; the duplicate is turned away.', fields);
+          this.telemetry.record(
+            MetricName.inProgressRejections,
+            'info',
+            'The key is still in progress; the duplicate is turned away.',
+            fields,
+          );
           return { kind: 'in-progress', retryAfterSeconds: retryAfterSeconds(decision.leaseExpiresAt, now()) };
         };
         const left = waitUntil - now();
@@ -177,13 +191,13 @@ export class Invocation {
       case 'replay':
         this.cache.set(decision.record);
         this.telemetry.record(MetricName.replayed, 'info', 'Replayed the stored result.', fields);
-      {
-        const result = decodeResult(decision.record.result as Exclude<EncodedResult, { encoding: 'omitted' }>);
-        // A write's refusal stored as the key's answer: every retry gets the error the first caller got.
-        const refusal = storedRefusal(result);
-        if (refusal) throw refusal;
-        return { kind: 'replayed', result: result as S };
-      }
+        {
+          const result = decodeResult(decision.record.result as Exclude<EncodedResult, { encoding: 'omitted' }>);
+          // A write's refusal stored as the key's answer: every retry gets the error the first caller got.
+          const refusal = storedRefusal(result);
+          if (refusal) throw refusal;
+          return { kind: 'replayed', result: result as S };
+        }
       case 'mismatch':
         this.telemetry.record(MetricName.payloadMismatches, 'warn', 'The key was reused with another payload; nothing runs.', fields);
         return { kind: 'mismatch' };
@@ -193,14 +207,22 @@ export class Invocation {
     }
   }
 
-  private async guard<T>(fields: Record<string, unknown>, step: 'claim' | 'read', call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  private async guard<T>(
+    fields: Record<string, unknown>,
+    step: 'claim' | 'read',
+    call: () => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
     try {
       return await call();
     } catch (error) {
       if (signal?.aborted) throw error; // the caller's own bound, not a store fault
       const message = error instanceof Error ? error.message : String(error);
       this.telemetry.record(MetricName.storeErrors, 'error', `The store failed (${step}).`, { ...fields, error: message });
-      const fault = new IdempotencyStoreError(`Could not ${step === 'claim' ? 'claim the idempotency key' : 'read the idempotency record'}: ${message}`, error);
+      const fault = new IdempotencyStoreError(
+        `Could not ${step === 'claim' ? 'claim the idempotency key' : 'read the idempotency record'}: ${message}`,
+        error,
+      );
       this.storeFaults.add(fault);
       throw fault;
     }

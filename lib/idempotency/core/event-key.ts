@@ -70,7 +70,9 @@ export function keylessIdempotencyContext(): IdempotencyContext {
     key: undefined,
     downstreamKey: (name) => keys.get(name) ?? keys.set(name, randomUUID()).get(name)!,
     write: () => {
-      throw new IdempotencyWriteInvalidError('idem.write needs an idempotency key: this request runs without idempotency, so there is no result to commit its writes with.');
+      throw new IdempotencyWriteInvalidError(
+        'idem.write needs an idempotency key: this request runs without idempotency, so there is no result to commit its writes with.',
+      );
     },
   };
 }

@@ -9,7 +9,10 @@ export const MAX_KEY_LENGTH = 255;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Why a key is refused, or `undefined` when it is fine. */
-export type KeyProblem = { readonly kind: 'empty' } | { readonly kind: 'too-long'; readonly length: number } | { readonly kind: 'control-characters' };
+export type KeyProblem =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'too-long'; readonly length: number }
+  | { readonly kind: 'control-characters' };
 
 /** Pure: the problem with `key`, if any: empty, over 255 characters, or with control characters. */
 export function keyProblem(key: string): KeyProblem | undefined {

@@ -70,8 +70,19 @@ export interface EngineOptions {
 
 /** The keys of `EngineOptions`: every wrapper accepts these besides its own. */
 export const ENGINE_OPTION_KEYS: readonly string[] = Object.freeze([
-  'store', 'operation', 'expiresAfterSeconds', 'leaseMarginMs', 'maxLeaseMs', 'leaseWithoutContextMs', 'inFlightWaitMs',
-  'localCache', 'logger', 'metrics', 'now', 'sleep', 'random',
+  'store',
+  'operation',
+  'expiresAfterSeconds',
+  'leaseMarginMs',
+  'maxLeaseMs',
+  'leaseWithoutContextMs',
+  'inFlightWaitMs',
+  'localCache',
+  'logger',
+  'metrics',
+  'now',
+  'sleep',
+  'random',
 ]);
 
 /** `EngineOptions` with every default applied. */

@@ -52,6 +52,10 @@ export function isOwnClaim(existing: IdempotencyRecord | undefined, leaseToken: 
  * timed out or ran too long): in progress, not expired, and not this very claim (a retried claim may
  * overwrite its own record once its own short lease ended).
  */
-export function isTakeover(replaced: IdempotencyRecord | undefined, leaseToken: string, now: number): replaced is Extract<IdempotencyRecord, { status: 'IN_PROGRESS' }> {
+export function isTakeover(
+  replaced: IdempotencyRecord | undefined,
+  leaseToken: string,
+  now: number,
+): replaced is Extract<IdempotencyRecord, { status: 'IN_PROGRESS' }> {
   return replaced?.status === 'IN_PROGRESS' && replaced.leaseToken !== leaseToken && replaced.expiration >= Math.floor(now / 1000);
 }

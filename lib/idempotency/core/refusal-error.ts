@@ -1,4 +1,9 @@
-import { IdempotencyInProgressError, IdempotencyPayloadMismatchError, IdempotencyResultUnavailableError, type IdempotencyError } from '../errors';
+import {
+  IdempotencyInProgressError,
+  IdempotencyPayloadMismatchError,
+  IdempotencyResultUnavailableError,
+  type IdempotencyError,
+} from '../errors';
 import type { Refusal } from './outcome';
 
 /** The documented error for a refusal, for adapters that answer by throwing (`idempotent`, the middy middleware). */

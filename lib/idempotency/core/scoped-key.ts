@@ -23,5 +23,7 @@ export function downstreamKey(id: string, name: string): string {
 
 /** sha256 of a value in canonical JSON (see `canonicalJson`), for payload fingerprints. */
 export function fingerprintOf(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value) ?? 'undefined').digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(value) ?? 'undefined')
+    .digest('hex');
 }

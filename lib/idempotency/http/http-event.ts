@@ -1,9 +1,4 @@
-import type {
-  APIGatewayProxyEvent,
-  APIGatewayProxyEventV2,
-  APIGatewayProxyResult,
-  APIGatewayProxyStructuredResultV2,
-} from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 /** An event from API Gateway REST (payload 1.0), HTTP API (2.0) or a Lambda Function URL (2.0). */
 export type ApiGatewayEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
@@ -44,9 +39,10 @@ export function readRequest(event: ApiGatewayEvent): HttpRequest {
       body,
     };
   }
-  const headers = event.multiValueHeaders && Object.keys(event.multiValueHeaders).length > 0
-    ? collect(Object.entries(event.multiValueHeaders), (values) => values ?? [])
-    : collect(Object.entries(event.headers ?? {}), (value) => (value === undefined ? [] : [value]));
+  const headers =
+    event.multiValueHeaders && Object.keys(event.multiValueHeaders).length > 0
+      ? collect(Object.entries(event.multiValueHeaders), (values) => values ?? [])
+      : collect(Object.entries(event.headers ?? {}), (value) => (value === undefined ? [] : [value]));
   const query = event.multiValueQueryStringParameters
     ? collect(Object.entries(event.multiValueQueryStringParameters), (values) => values ?? [])
     : collect(Object.entries(event.queryStringParameters ?? {}), (value) => (value === undefined ? [] : [value]));

@@ -6,7 +6,14 @@ import { resolveEngineOptions, type EngineOptions } from '../core/options';
 import type { IdempotencyContext } from '../core/outcome';
 import { assertFunction, assertOneOf, assertUriPrefix, describe } from '../core/validate';
 import { readRequest, type ApiGatewayEvent, type ApiGatewayResult } from './http-event';
-import { DEFAULT_REPLAYED_HEADERS, isFinalStatus, normalizeResponse, replayResponse, storableResponse, type StoredResponse } from './http-response';
+import {
+  DEFAULT_REPLAYED_HEADERS,
+  isFinalStatus,
+  normalizeResponse,
+  replayResponse,
+  storableResponse,
+  type StoredResponse,
+} from './http-response';
 import { IDEMPOTENCY_KEY_HEADER, readKeyHeader } from './idempotency-key-header';
 import { resolvePrincipal } from './principal';
 import { ProblemType, problemResponse, type HttpResponse } from './problem';
@@ -111,9 +118,19 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
     switch (header.kind) {
       case 'missing':
         if (settings.missingKey === 'run-without-idempotency') return handler(event, context, keylessIdempotencyContext());
-        return problem(ProblemType.keyMissing, 400, 'Idempotency-Key header missing', `${request.method} requests need an Idempotency-Key header, for example a UUID.`);
+        return problem(
+          ProblemType.keyMissing,
+          400,
+          'Idempotency-Key header missing',
+          `${request.method} requests need an Idempotency-Key header, for example a UUID.`,
+        );
       case 'ambiguous':
-        return problem(ProblemType.keyAmbiguous, 400, 'More than one Idempotency-Key', 'The request carries several different Idempotency-Key values; send exactly one.');
+        return problem(
+          ProblemType.keyAmbiguous,
+          400,
+          'More than one Idempotency-Key',
+          'The request carries several different Idempotency-Key values; send exactly one.',
+        );
       case 'invalid':
         return problem(ProblemType.keyInvalid, 400, 'Invalid Idempotency-Key', header.reason);
     }
@@ -123,7 +140,12 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
       if ('unresolved' in caller) {
         // Nothing is claimed or run: a shared key space would replay one caller's response to another.
         invocation.telemetry.record(undefined, 'error', scopeUnresolvedMessage(caller.unresolved), { authorizer: caller.unresolved });
-        return problem(ProblemType.scopeUnresolved, 500, 'Idempotency scope unresolved', 'The request was not processed: the API cannot tell its callers apart, so it cannot keep their Idempotency-Keys apart. This is a server configuration error (idempotentHttp needs a `scope`); the server log says more.');
+        return problem(
+          ProblemType.scopeUnresolved,
+          500,
+          'Idempotency scope unresolved',
+          'The request was not processed: the API cannot tell its callers apart, so it cannot keep their Idempotency-Keys apart. This is a server configuration error (idempotentHttp needs a `scope`); the server log says more.',
+        );
       }
       try {
         const outcome = await invocation.execute<TResult | HttpResponse, StoredResponse>({
@@ -149,7 +171,10 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
 }
 
 /** The `scope` option's answer, else the event's principal (`undefined`: no authorizer, keys shared). */
-function scopeOf<TEvent extends ApiGatewayEvent>(event: TEvent, scope: ((event: TEvent) => string | undefined) | undefined): { readonly scope: string | undefined } | { readonly unresolved: string } {
+function scopeOf<TEvent extends ApiGatewayEvent>(
+  event: TEvent,
+  scope: ((event: TEvent) => string | undefined) | undefined,
+): { readonly scope: string | undefined } | { readonly unresolved: string } {
   if (scope) return { scope: scope(event) };
   const caller = resolvePrincipal(event);
   if (caller.kind === 'unresolved') return { unresolved: caller.authorizer };
@@ -157,9 +182,11 @@ function scopeOf<TEvent extends ApiGatewayEvent>(event: TEvent, scope: ((event: 
 }
 
 function scopeUnresolvedMessage(authorizer: string): string {
-  return `An authorizer ran (${authorizer}), but the event names no caller (no principal the adapter reads), so the request was refused rather than `
-    + 'run in one key space shared by every caller. Pass `scope: (event) => …` to idempotentHttp, returning what names the caller '
-    + '(a claim, a Lambda authorizer context value), or `scope: () => undefined` to share keys among all callers on purpose.';
+  return (
+    `An authorizer ran (${authorizer}), but the event names no caller (no principal the adapter reads), so the request was refused rather than ` +
+    'run in one key space shared by every caller. Pass `scope: (event) => …` to idempotentHttp, returning what names the caller ' +
+    '(a claim, a Lambda authorizer context value), or `scope: () => undefined` to share keys among all callers on purpose.'
+  );
 }
 
 function resolveHttpOptions<TEvent extends ApiGatewayEvent>(options: IdempotentHttpOptions<TEvent>) {

@@ -27,5 +27,8 @@ export function problemFor(outcome: ProblemOutcome, text: ProblemText, problemTy
   const headers: Record<string, string> = {};
   if (outcome.kind === 'in-progress') headers['Retry-After'] = String(outcome.retryAfterSeconds);
   if (outcome.kind === 'store-unavailable') headers['Retry-After'] = String(STORE_RETRY_AFTER_SECONDS);
-  return problemResponse({ type: problemTypeBase + text.type, title: text.title, status: STATUS[outcome.kind], detail: text.detail }, headers);
+  return problemResponse(
+    { type: problemTypeBase + text.type, title: text.title, status: STATUS[outcome.kind], detail: text.detail },
+    headers,
+  );
 }

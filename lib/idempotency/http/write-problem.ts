@@ -20,7 +20,13 @@ export function writeProblem(error: unknown, problemTypeBase: string): HttpRespo
   }
   if (hasErrorCode(error, ErrorCode.leaseLost)) {
     return problemResponse(
-      { type: problemTypeBase + ProblemType.leaseLost, title: 'Request taken over', status: 409, detail: 'This request ran past its time and a retry took it over; nothing of this run was written. Retry with the same Idempotency-Key to get its response.' },
+      {
+        type: problemTypeBase + ProblemType.leaseLost,
+        title: 'Request taken over',
+        status: 409,
+        detail:
+          'This request ran past its time and a retry took it over; nothing of this run was written. Retry with the same Idempotency-Key to get its response.',
+      },
       { 'Retry-After': '1' },
     );
   }

@@ -90,7 +90,9 @@ export function idempotentMiddleware<TEvent>(options: IdempotentMiddlewareOption
     const holding = take(request);
     if (!holding) return;
     try {
-      holding.invocation.telemetry.record(MetricName.handlerErrors, 'debug', 'The handler or a middleware threw.', { idempotencyKey: holding.claim.idem.key });
+      holding.invocation.telemetry.record(MetricName.handlerErrors, 'debug', 'The handler or a middleware threw.', {
+        idempotencyKey: holding.claim.idem.key,
+      });
       await holding.claim.release('the handler or a middleware threw');
     } finally {
       holding.invocation.flush();

@@ -26,4 +26,3 @@ export interface MiddyMiddleware<TEvent = unknown> {
   readonly after: (request: MiddyRequest<TEvent>) => Promise<void>;
   readonly onError: (request: MiddyRequest<TEvent>) => Promise<void>;
 }
-

@@ -73,7 +73,10 @@ export function idempotentSqs<TResult>(
 
   async function processRecord(record: SQSRecord, key: EventKey | Error, context: Context, invocation: Invocation): Promise<boolean> {
     const failed = (reason: string) => {
-      invocation.telemetry.record(undefined, 'warn', 'The record failed; SQS will deliver it again.', { messageId: record.messageId, error: reason });
+      invocation.telemetry.record(undefined, 'warn', 'The record failed; SQS will deliver it again.', {
+        messageId: record.messageId,
+        error: reason,
+      });
       return false;
     };
     try {

@@ -37,11 +37,7 @@ export interface IdempotentOptions<TEvent> extends EngineOptions {
 export const EVENT_OPTION_KEYS: readonly string[] = Object.freeze(['key', 'scope', 'fingerprint', 'missingKey']);
 
 /** A handler to make idempotent: a Lambda handler with a third argument. */
-export type IdempotentHandler<TEvent, TResult> = (
-  event: TEvent,
-  context: Context,
-  idem: IdempotencyContext,
-) => Promise<TResult>;
+export type IdempotentHandler<TEvent, TResult> = (event: TEvent, context: Context, idem: IdempotencyContext) => Promise<TResult>;
 
 /**
  * Wraps a Lambda handler so that it runs once per key: duplicates get the first result back.

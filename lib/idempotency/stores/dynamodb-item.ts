@@ -50,8 +50,7 @@ export function claimInput(tableName: string, request: ClaimRequest, layout: Tab
   return {
     TableName: tableName,
     Item: item,
-    ConditionExpression:
-      'attribute_not_exists(#id) OR #expiration < :nowSeconds OR (#status = :inProgress AND #leaseExpiresAt < :nowMs)',
+    ConditionExpression: 'attribute_not_exists(#id) OR #expiration < :nowSeconds OR (#status = :inProgress AND #leaseExpiresAt < :nowMs)',
     ExpressionAttributeNames: names(layout, 'id', 'expiration', 'status', 'leaseExpiresAt'),
     ExpressionAttributeValues: {
       ':nowSeconds': { N: String(Math.floor(request.now / 1000)) },
@@ -73,7 +72,11 @@ export function getInput(tableName: string, id: string, layout: TableLayout = DE
  * fails this condition and leaves the new owner's record alone. The token stays on the completed record,
  * so the SDK's retry of a completion that landed (its answer lost) passes the same fence and writes the same values.
  */
-export function completeInput(tableName: string, request: CompleteRequest, layout: TableLayout = DEFAULT_TABLE_LAYOUT): UpdateItemCommandInput {
+export function completeInput(
+  tableName: string,
+  request: CompleteRequest,
+  layout: TableLayout = DEFAULT_TABLE_LAYOUT,
+): UpdateItemCommandInput {
   const values: Item = {
     ':completed': { S: 'COMPLETED' },
     ':expiration': { N: String(request.expiration) },
@@ -105,7 +108,12 @@ export function completeInput(tableName: string, request: CompleteRequest, layou
  * Release: delete the claim so a retry runs, fenced on the lease token like completion. An absent record
  * passes: it is what the SDK's retry of a release that landed finds.
  */
-export function releaseInput(tableName: string, id: string, leaseToken: string, layout: TableLayout = DEFAULT_TABLE_LAYOUT): DeleteItemCommandInput {
+export function releaseInput(
+  tableName: string,
+  id: string,
+  leaseToken: string,
+  layout: TableLayout = DEFAULT_TABLE_LAYOUT,
+): DeleteItemCommandInput {
   return {
     TableName: tableName,
     Key: keyOf(layout, id),
@@ -130,7 +138,8 @@ export function recordFromItem(item: Item | undefined, layout: TableLayout = DEF
     const leaseExpiresAt = Number(item[A.leaseExpiresAt]?.N ?? 0);
     return { id, status, expiration, leaseToken, leaseExpiresAt, fingerprint, createdAt };
   }
-  if (status === 'COMPLETED') return { id, status, expiration, leaseToken: item[A.leaseToken]?.S, fingerprint, result: resultFromItem(item, A), createdAt };
+  if (status === 'COMPLETED')
+    return { id, status, expiration, leaseToken: item[A.leaseToken]?.S, fingerprint, result: resultFromItem(item, A), createdAt };
   return undefined;
 }
 

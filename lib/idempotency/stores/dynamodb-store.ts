@@ -9,7 +9,15 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AtomicCompletionResult, PendingWrite } from '../core/store';
 import { atomicCompletionInput, cancellationOutcome } from './dynamodb-transaction';
-import { isOwnClaim, type ClaimRequest, type ClaimResult, type CompleteRequest, type IdempotencyRecord, type IdempotencyStore, type StoreCallOptions } from '../core/store';
+import {
+  isOwnClaim,
+  type ClaimRequest,
+  type ClaimResult,
+  type CompleteRequest,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type StoreCallOptions,
+} from '../core/store';
 import { resolveTableLayout, TABLE_LAYOUT_OPTIONS, type TableLayout, type TableLayoutOptions } from '../table-layout';
 import { claimInput, completeInput, DYNAMODB_MAX_RESULT_BYTES, getInput, recordFromItem, releaseInput } from './dynamodb-item';
 
@@ -44,7 +52,9 @@ export class DynamoDbStore implements IdempotencyStore {
     // A misspelt layout option would silently write the default layout: records that never expire, or keys the table refuses.
     const unknown = Object.keys(options).filter((key) => !KNOWN_OPTIONS.has(key));
     if (unknown.length > 0) {
-      throw new TypeError(`Unknown DynamoDbStore option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `\`${key}\``).join(', ')}: expected ${[...KNOWN_OPTIONS].map((key) => `\`${key}\``).join(', ')}`);
+      throw new TypeError(
+        `Unknown DynamoDbStore option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `\`${key}\``).join(', ')}: expected ${[...KNOWN_OPTIONS].map((key) => `\`${key}\``).join(', ')}`,
+      );
     }
     this.tableName = options.tableName;
     this.client = options.client ?? new DynamoDBClient({});
@@ -65,7 +75,10 @@ export class DynamoDbStore implements IdempotencyStore {
   }
 
   async get(id: string, options: StoreCallOptions = {}): Promise<IdempotencyRecord | undefined> {
-    const { Item } = await this.client.send(new GetItemCommand(getInput(this.tableName, id, this.layout)), options.signal ? { abortSignal: options.signal } : {});
+    const { Item } = await this.client.send(
+      new GetItemCommand(getInput(this.tableName, id, this.layout)),
+      options.signal ? { abortSignal: options.signal } : {},
+    );
     return recordFromItem(Item, this.layout);
   }
 
@@ -104,5 +117,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['tableName', 'client', ...TA
 
 // By name as well as class: a second copy of the SDK in the bundle has its own class.
 function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+  return (
+    error instanceof ConditionalCheckFailedException || (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException'
+  );
 }

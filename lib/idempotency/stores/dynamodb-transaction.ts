@@ -34,7 +34,9 @@ export function atomicCompletionInput(
   layout: TableLayout = DEFAULT_TABLE_LAYOUT,
 ): TransactWriteItemsCommandInput {
   if (writes.length + 1 > TRANSACTION_LIMITS.actions) {
-    throw new IdempotencyWriteInvalidError(`A transaction holds at most ${TRANSACTION_LIMITS.actions} actions, the completion included: at most ${TRANSACTION_LIMITS.actions - 1} writes, got ${writes.length}.`);
+    throw new IdempotencyWriteInvalidError(
+      `A transaction holds at most ${TRANSACTION_LIMITS.actions} actions, the completion included: at most ${TRANSACTION_LIMITS.actions - 1} writes, got ${writes.length}.`,
+    );
   }
   const completion = completeInput(tableName, request, layout);
   const fence: TransactWriteItem = {
@@ -57,7 +59,10 @@ export function atomicCompletionInput(
     if (!keyed) return;
     const identity = itemIdentity(keyed.TableName!, keyed.Key!);
     const earlier = keys.get(identity);
-    if (earlier) throw new IdempotencyWriteInvalidError(`The write ${writes[index]!.name} acts on the same item as ${earlier}; a transaction allows one action per item.`);
+    if (earlier)
+      throw new IdempotencyWriteInvalidError(
+        `The write ${writes[index]!.name} acts on the same item as ${earlier}; a transaction allows one action per item.`,
+      );
     keys.set(identity, `the write ${writes[index]!.name}`);
   });
   let total = attributeMapBytes(completion.Key!) + attributeMapBytes(fence.Update!.ExpressionAttributeValues!);
@@ -65,12 +70,21 @@ export function atomicCompletionInput(
     const name = writes[index]!.name;
     const body = (item.Put ?? item.Update ?? item.Delete ?? item.ConditionCheck)!;
     const own = item.Put ? attributeMapBytes(item.Put.Item!) : attributeMapBytes((body as { Key: Item }).Key);
-    if (item.Put && own > TRANSACTION_LIMITS.itemBytes) throw new IdempotencyWriteInvalidError(`The write ${name} puts an item of about ${own} bytes; DynamoDB's limit is ${TRANSACTION_LIMITS.itemBytes}.`);
+    if (item.Put && own > TRANSACTION_LIMITS.itemBytes)
+      throw new IdempotencyWriteInvalidError(
+        `The write ${name} puts an item of about ${own} bytes; DynamoDB's limit is ${TRANSACTION_LIMITS.itemBytes}.`,
+      );
     total += own + attributeMapBytes(body.ExpressionAttributeValues ?? {});
     const earlier = item.Put && putTarget(item.Put.TableName!, item.Put.Item!, keys);
-    if (earlier) throw new IdempotencyWriteInvalidError(`The write ${name} acts on the same item as ${earlier}; a transaction allows one action per item.`);
+    if (earlier)
+      throw new IdempotencyWriteInvalidError(
+        `The write ${name} acts on the same item as ${earlier}; a transaction allows one action per item.`,
+      );
   });
-  if (total > TRANSACTION_LIMITS.bytes) throw new IdempotencyWriteInvalidError(`The writes and the result come to about ${total} bytes; a transaction holds at most ${TRANSACTION_LIMITS.bytes}.`);
+  if (total > TRANSACTION_LIMITS.bytes)
+    throw new IdempotencyWriteInvalidError(
+      `The writes and the result come to about ${total} bytes; a transaction holds at most ${TRANSACTION_LIMITS.bytes}.`,
+    );
   return { TransactItems: [...items, fence], ClientRequestToken: transactionToken(request.leaseToken) };
 }
 
@@ -85,7 +99,8 @@ export function cancellationOutcome(
   layout: TableLayout = DEFAULT_TABLE_LAYOUT,
 ): AtomicCompletionResult {
   const reasons = (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons;
-  if ((error as { name?: string }).name === 'ValidationException') throw new IdempotencyWriteInvalidError(`DynamoDB refused the writes: ${(error as Error).message}`, error);
+  if ((error as { name?: string }).name === 'ValidationException')
+    throw new IdempotencyWriteInvalidError(`DynamoDB refused the writes: ${(error as Error).message}`, error);
   if ((error as { name?: string }).name !== 'TransactionCanceledException' || !reasons) throw error;
   const completion = reasons[writes.length];
   if (completion?.Code === 'ConditionalCheckFailed') {
@@ -95,12 +110,22 @@ export function cancellationOutcome(
   }
   const codes = reasons.map((reason) => reason.Code ?? 'None');
   const invalid = codes.findIndex((code) => code === 'ValidationError');
-  if (invalid >= 0) throw new IdempotencyWriteInvalidError(`DynamoDB refused ${writes[invalid]?.name ?? 'the completion'}: ${reasons[invalid]?.Message}`, error);
+  if (invalid >= 0)
+    throw new IdempotencyWriteInvalidError(
+      `DynamoDB refused ${writes[invalid]?.name ?? 'the completion'}: ${reasons[invalid]?.Message}`,
+      error,
+    );
   if (codes.some((code) => code !== 'None' && code !== 'ConditionalCheckFailed')) throw error; // TransactionConflict, throttling: retried
   const failures: WriteConditionFailure[] = [];
   reasons.slice(0, writes.length).forEach((reason, index) => {
     if (reason.Code !== 'ConditionalCheckFailed') return;
-    failures.push({ index, name: writes[index]!.name, code: reason.Code, message: reason.Message, item: reason.Item && unmarshall(reason.Item) });
+    failures.push({
+      index,
+      name: writes[index]!.name,
+      code: reason.Code,
+      message: reason.Message,
+      item: reason.Item && unmarshall(reason.Item),
+    });
   });
   if (failures.length === 0) throw error;
   return { completed: false, reason: 'condition-failed', failures };

@@ -21,14 +21,21 @@ function tokenize(expression: string): string[] {
   TOKEN.lastIndex = 0;
   let match: RegExpExecArray | null;
   while (TOKEN.lastIndex < expression.length && (match = TOKEN.exec(expression))) tokens.push(match[1]!);
-  if (tokens.some((token) => token === '.' || token === '[')) throw new TypeError(`MemoryStore supports top-level attributes only, not nested paths: ${expression}`);
+  if (tokens.some((token) => token === '.' || token === '['))
+    throw new TypeError(`MemoryStore supports top-level attributes only, not nested paths: ${expression}`);
   return tokens;
 }
 
 class Reader {
   private at = 0;
-  constructor(private readonly tokens: string[], private readonly source: string, private readonly p: Placeholders) {}
-  peek(): string | undefined { return this.tokens[this.at]; }
+  constructor(
+    private readonly tokens: string[],
+    private readonly source: string,
+    private readonly p: Placeholders,
+  ) {}
+  peek(): string | undefined {
+    return this.tokens[this.at];
+  }
   keyword(word: string): boolean {
     if (this.peek()?.toUpperCase() !== word) return false;
     this.at++;
@@ -36,21 +43,28 @@ class Reader {
   }
   take(expected?: string): string {
     const token = this.tokens[this.at++];
-    if (token === undefined || (expected !== undefined && token !== expected)) throw new TypeError(`MemoryStore cannot read the expression (expected ${expected ?? 'more'} at ${token ?? 'the end'}): ${this.source}`);
+    if (token === undefined || (expected !== undefined && token !== expected))
+      throw new TypeError(
+        `MemoryStore cannot read the expression (expected ${expected ?? 'more'} at ${token ?? 'the end'}): ${this.source}`,
+      );
     return token;
   }
-  done(): boolean { return this.at >= this.tokens.length; }
+  done(): boolean {
+    return this.at >= this.tokens.length;
+  }
   name(token = this.take()): string {
     if (token.startsWith('#')) {
       const name = this.p.names?.[token];
-      if (name === undefined) throw new TypeError(`The expression uses ${token}, which ExpressionAttributeNames does not define: ${this.source}`);
+      if (name === undefined)
+        throw new TypeError(`The expression uses ${token}, which ExpressionAttributeNames does not define: ${this.source}`);
       return name;
     }
     if (!/^[A-Za-z_]/.test(token)) throw new TypeError(`MemoryStore expected an attribute name, got ${token}: ${this.source}`);
     return token;
   }
   value(token: string): unknown {
-    if (!this.p.values || !(token in this.p.values)) throw new TypeError(`The expression uses ${token}, which ExpressionAttributeValues does not define: ${this.source}`);
+    if (!this.p.values || !(token in this.p.values))
+      throw new TypeError(`The expression uses ${token}, which ExpressionAttributeValues does not define: ${this.source}`);
     return this.p.values[token];
   }
 }
@@ -95,7 +109,8 @@ function not(r: Reader, item: Doc): boolean {
       prefix = operand(r, item);
     }
     r.take(')');
-    if (fn === 'begins_with') return typeof item[name] === 'string' && typeof prefix === 'string' && (item[name] as string).startsWith(prefix);
+    if (fn === 'begins_with')
+      return typeof item[name] === 'string' && typeof prefix === 'string' && (item[name] as string).startsWith(prefix);
     return (item[name] !== undefined) === (fn === 'attribute_exists');
   }
   const left = operand(r, item);
@@ -118,10 +133,14 @@ function compare(left: unknown, op: string, right: unknown): boolean {
   const a = left as number | string;
   const b = right as number | string;
   switch (op) {
-    case '<': return a < b;
-    case '<=': return a <= b;
-    case '>': return a > b;
-    case '>=': return a >= b;
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
   }
   throw new TypeError(`MemoryStore does not support the comparator ${op}`);
 }
@@ -140,7 +159,8 @@ export function applyUpdate(item: Doc, expression: string, p: Placeholders): Doc
         while (r.peek() === '+' || r.peek() === '-') {
           const sign = r.take();
           const other = setOperand(r, item);
-          if (typeof value !== 'number' || typeof other !== 'number') throw new TypeError(`An operand of ${sign} is not a number: ${expression}`);
+          if (typeof value !== 'number' || typeof other !== 'number')
+            throw new TypeError(`An operand of ${sign} is not a number: ${expression}`);
           value = sign === '+' ? value + other : value - other;
         }
         next[name] = value;

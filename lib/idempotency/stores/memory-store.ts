@@ -1,4 +1,13 @@
-import { isClaimable, isOwnClaim, type ClaimRequest, type ClaimResult, type CompleteRequest, type IdempotencyRecord, type IdempotencyStore, type StoreCallOptions } from '../core/store';
+import {
+  isClaimable,
+  isOwnClaim,
+  type ClaimRequest,
+  type ClaimResult,
+  type CompleteRequest,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type StoreCallOptions,
+} from '../core/store';
 import type { AtomicCompletionResult, PendingWrite } from '../core/store';
 import { DYNAMODB_MAX_RESULT_BYTES } from './dynamodb-item';
 import type { Doc } from './memory-expression';

@@ -24,12 +24,18 @@ export class MemoryTables {
    * Returns the writes whose condition failed (nothing applied), else an empty list (all applied).
    */
   apply(writes: readonly PendingWrite[]): WriteConditionFailure[] {
-    if (writes.length > MAX_WRITES) throw new IdempotencyWriteInvalidError(`A transaction holds at most 100 actions, the completion included: at most ${MAX_WRITES} writes, got ${writes.length}.`);
+    if (writes.length > MAX_WRITES)
+      throw new IdempotencyWriteInvalidError(
+        `A transaction holds at most 100 actions, the completion included: at most ${MAX_WRITES} writes, got ${writes.length}.`,
+      );
     const planned = writes.map((write) => this.plan(write));
     const seen = new Map<string, string>();
     planned.forEach(({ table, identity }, index) => {
       const earlier = seen.get(`${table} ${identity}`);
-      if (earlier) throw new IdempotencyWriteInvalidError(`The write ${writes[index]!.name} acts on the same item as the write ${earlier}; a transaction allows one action per item.`);
+      if (earlier)
+        throw new IdempotencyWriteInvalidError(
+          `The write ${writes[index]!.name} acts on the same item as the write ${earlier}; a transaction allows one action per item.`,
+        );
       seen.set(`${table} ${identity}`, writes[index]!.name);
     });
     const failures: WriteConditionFailure[] = [];
@@ -45,7 +51,8 @@ export class MemoryTables {
       const current = rows.get(identity);
       if (kind === 'Put') rows.set(identity, { ...(body.Item as Doc) });
       else if (kind === 'Delete') rows.delete(identity);
-      else if (kind === 'Update') rows.set(identity, { ...applyUpdate(current ?? key, body.UpdateExpression as string, placeholders(body)), ...key });
+      else if (kind === 'Update')
+        rows.set(identity, { ...applyUpdate(current ?? key, body.UpdateExpression as string, placeholders(body)), ...key });
     }
     return [];
   }
@@ -56,22 +63,32 @@ export class MemoryTables {
     const body: Doc = write.marshalled ? unmarshalledBody(raw) : raw;
     const table = body.TableName as string;
     const keyNames = this.keys[table];
-    if (!keyNames) throw new IdempotencyWriteInvalidError(`MemoryStore does not know the key of table ${table}: pass \`tables: { '${table}': ['pk', …] }\` to it.`);
+    if (!keyNames)
+      throw new IdempotencyWriteInvalidError(
+        `MemoryStore does not know the key of table ${table}: pass \`tables: { '${table}': ['pk', …] }\` to it.`,
+      );
     const source = (kind === 'Put' ? body.Item : body.Key) as Doc;
     const key = Object.fromEntries(keyNames.map((name) => [name, source[name]]));
-    if (keyNames.some((name) => key[name] === undefined)) throw new IdempotencyWriteInvalidError(`The write ${write.name} lacks the key attribute(s) ${keyNames.join(', ')} of table ${table}.`);
+    if (keyNames.some((name) => key[name] === undefined))
+      throw new IdempotencyWriteInvalidError(
+        `The write ${write.name} lacks the key attribute(s) ${keyNames.join(', ')} of table ${table}.`,
+      );
     return { kind, table, key, body, identity: JSON.stringify(keyNames.map((name) => key[name])) };
   }
 }
 
 function placeholders(body: Doc) {
-  return { names: body.ExpressionAttributeNames as Record<string, string> | undefined, values: body.ExpressionAttributeValues as Doc | undefined };
+  return {
+    names: body.ExpressionAttributeNames as Record<string, string> | undefined,
+    values: body.ExpressionAttributeValues as Doc | undefined,
+  };
 }
 
 function unmarshalledBody(body: Doc): Doc {
   const out: Doc = { ...body };
   for (const field of ['Item', 'Key', 'ExpressionAttributeValues']) {
-    if (body[field] !== undefined) out[field] = Object.fromEntries(Object.entries(body[field] as Doc).map(([name, value]) => [name, fromAttributeValue(value)]));
+    if (body[field] !== undefined)
+      out[field] = Object.fromEntries(Object.entries(body[field] as Doc).map(([name, value]) => [name, fromAttributeValue(value)]));
   }
   return out;
 }

@@ -32,11 +32,17 @@ export interface IoRedisClientLike {
 export type RedisClientLike = NodeRedisClientLike | IoRedisClientLike;
 
 function isNodeRedis(client: object): client is NodeRedisClientLike {
-  return typeof (client as Partial<NodeRedisClientLike>).evalSha === 'function' && typeof (client as Partial<NodeRedisClientLike>).hGetAll === 'function';
+  return (
+    typeof (client as Partial<NodeRedisClientLike>).evalSha === 'function' &&
+    typeof (client as Partial<NodeRedisClientLike>).hGetAll === 'function'
+  );
 }
 
 function isIoRedis(client: object): client is IoRedisClientLike {
-  return typeof (client as Partial<IoRedisClientLike>).evalsha === 'function' && typeof (client as Partial<IoRedisClientLike>).hgetall === 'function';
+  return (
+    typeof (client as Partial<IoRedisClientLike>).evalsha === 'function' &&
+    typeof (client as Partial<IoRedisClientLike>).hgetall === 'function'
+  );
 }
 
 // RESP3 clients may answer HGETALL with a Map; RESP2 ones with a plain object.
@@ -48,7 +54,9 @@ function fields(reply: unknown): Record<string, string> {
 /** Adapts a node-redis or ioredis client; anything else is a `TypeError` naming the option. */
 export function redisCommands(client: RedisClientLike): RedisCommands {
   if (client === null || typeof client !== 'object') {
-    throw new TypeError(`Expected \`client\` to be a connected node-redis or ioredis client, got ${client === null ? 'null' : typeof client}`);
+    throw new TypeError(
+      `Expected \`client\` to be a connected node-redis or ioredis client, got ${client === null ? 'null' : typeof client}`,
+    );
   }
   if (isNodeRedis(client)) {
     const options = (key: string, args: readonly string[]) => ({ keys: [key], arguments: [...args] });

@@ -27,7 +27,13 @@ export function keyLifetimeMs(expiration: number, now: number): string {
 
 /** ARGV of the claim script. */
 export function claimArgs(request: ClaimRequest): string[] {
-  const args = [request.leaseToken, String(request.leaseExpiresAt), String(request.expiration), keyLifetimeMs(request.expiration, request.now), String(request.now)];
+  const args = [
+    request.leaseToken,
+    String(request.leaseExpiresAt),
+    String(request.expiration),
+    keyLifetimeMs(request.expiration, request.now),
+    String(request.now),
+  ];
   if (request.fingerprint !== undefined) args.push(request.fingerprint);
   return args;
 }
@@ -72,7 +78,15 @@ export function recordFromFields(id: string, fields: Record<string, string>): Id
   const fingerprint = fields[A.fingerprint];
   const leaseToken = fields[A.leaseToken];
   if (status === 'IN_PROGRESS') {
-    return { id, status, expiration, leaseToken: leaseToken ?? '', leaseExpiresAt: Number(fields[A.leaseExpiresAt] ?? 0), fingerprint, createdAt };
+    return {
+      id,
+      status,
+      expiration,
+      leaseToken: leaseToken ?? '',
+      leaseExpiresAt: Number(fields[A.leaseExpiresAt] ?? 0),
+      fingerprint,
+      createdAt,
+    };
   }
   if (status === 'COMPLETED') {
     return { id, status, expiration, fingerprint, result: resultFromFields(fields), createdAt, leaseToken };

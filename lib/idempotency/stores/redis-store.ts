@@ -57,7 +57,8 @@ export class RedisStore implements IdempotencyStore {
   constructor(options: RedisStoreOptions) {
     if (options === null || typeof options !== 'object') throw new TypeError('Expected RedisStore options to be an object with a `client`');
     for (const name of Object.keys(options)) {
-      if (!OPTION_NAMES.has(name)) throw new TypeError(`Unknown RedisStore option \`${name}\` (expected one of ${[...OPTION_NAMES].join(', ')})`);
+      if (!OPTION_NAMES.has(name))
+        throw new TypeError(`Unknown RedisStore option \`${name}\` (expected one of ${[...OPTION_NAMES].join(', ')})`);
     }
     const { keyPrefix = 'idempotency:', maxResultBytes = REDIS_MAX_RESULT_BYTES } = options;
     if (typeof keyPrefix !== 'string') throw new TypeError(`Expected \`keyPrefix\` to be a string, got ${JSON.stringify(keyPrefix)}`);
@@ -131,7 +132,10 @@ export class RedisStore implements IdempotencyStore {
  * The reply, or a rejection as soon as `timeoutMs` passes or `signal` aborts (its reason). The command
  * itself cannot be taken back: a late reply is ignored, and a late error too.
  */
-function boundedReply<T>(reply: Promise<T>, { what, timeoutMs, signal }: { what: string; timeoutMs: number | undefined; signal: AbortSignal | undefined }): Promise<T> {
+function boundedReply<T>(
+  reply: Promise<T>,
+  { what, timeoutMs, signal }: { what: string; timeoutMs: number | undefined; signal: AbortSignal | undefined },
+): Promise<T> {
   if (timeoutMs === undefined && !signal) return reply;
   return new Promise<T>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
@@ -151,7 +155,10 @@ function boundedReply<T>(reply: Promise<T>, { what, timeoutMs, signal }: { what:
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
     if (timeoutMs !== undefined) {
-      timer = setTimeout(() => fail(Object.assign(new Error(`Redis did not answer ${what} within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
+      timer = setTimeout(
+        () => fail(Object.assign(new Error(`Redis did not answer ${what} within ${timeoutMs} ms`), { name: 'TimeoutError' })),
+        timeoutMs,
+      );
     }
   });
 }

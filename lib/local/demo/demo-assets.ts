@@ -19,6 +19,11 @@ export const DEMO_CSP = "default-src 'self'; img-src 'self' data:; base-uri 'non
 export function demoAsset(request: LocalRouteRequest, folder = __dirname): LocalAnswer | undefined {
   const asset = request.method === 'GET' ? ASSETS[request.path] : undefined;
   if (!asset) return undefined;
-  const headers = { 'content-type': asset.type, 'content-security-policy': DEMO_CSP, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+  const headers = {
+    'content-type': asset.type,
+    'content-security-policy': DEMO_CSP,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  };
   return { status: 200, headers, body: readFileSync(join(folder, asset.file)) };
 }

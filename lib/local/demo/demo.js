@@ -4,7 +4,20 @@
 const PAYMENT = { amount: 10000, currency: 'USD', source: 'tok_visa' }; // $100, in cents
 const MAX_ATTEMPTS = 5;
 const MAX_WAIT_MS = 5000;
-const STATUS_TEXT = { 200: 'OK', 201: 'Created', 202: 'Accepted', 400: 'Bad Request', 401: 'Unauthorized', 402: 'Payment Required', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+const STATUS_TEXT = {
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
 
 const $ = (id) => document.getElementById(id);
 const principal = whoAmI();
@@ -72,7 +85,13 @@ async function attempt(path, key, label, n) {
   try {
     const response = await fetch(path, { method: 'POST', headers, body: JSON.stringify(PAYMENT) });
     const text = await response.text(); // the body too: a connection may drop after the head
-    result = { answered: true, status: response.status, replayed: response.headers.get('Idempotent-Replayed'), retryAfter: response.headers.get('Retry-After'), text };
+    result = {
+      answered: true,
+      status: response.status,
+      replayed: response.headers.get('Idempotent-Replayed'),
+      retryAfter: response.headers.get('Retry-After'),
+      text,
+    };
   } catch (error) {
     result = { answered: false, error: error instanceof Error ? error.message : String(error) };
   }
@@ -167,7 +186,9 @@ const scenarios = {
     const key = uuid();
     const [first, second] = await Promise.all([payWithRetries('/payments', key, 'Click 1'), payWithRetries('/payments', key, 'Click 2')]);
     const equal = first.answered && second.answered && first.status === second.status && first.text === second.text;
-    $('verdict').textContent = equal ? `Double click: both answers equal (${describe(first)} and ${describe(second)}).` : `Double click: the answers differ (${describe(first)} and ${describe(second)}).`;
+    $('verdict').textContent = equal
+      ? `Double click: both answers equal (${describe(first)} and ${describe(second)}).`
+      : `Double click: the answers differ (${describe(first)} and ${describe(second)}).`;
   },
   async compare() {
     $('timeline').replaceChildren();

@@ -28,8 +28,15 @@ export class WifiFlicker {
   /** The switch's own route: `POST /_local/wifi-flicker` arms it for the bearer; `undefined` for any other request. */
   route(request: LocalRouteRequest): LocalAnswer | undefined {
     if (request.path !== FLICKER_PATH) return undefined;
-    if (request.method !== 'POST') return problem(405, 'Method Not Allowed', `Send \`POST ${FLICKER_PATH}\` to arm the flicker.`, { allow: 'POST' });
-    if (request.principal === undefined) return problem(401, 'Unauthorized', 'Send `Authorization: Bearer <token>`: the flicker drops the next payment answer to that caller.', { 'www-authenticate': 'Bearer' });
+    if (request.method !== 'POST')
+      return problem(405, 'Method Not Allowed', `Send \`POST ${FLICKER_PATH}\` to arm the flicker.`, { allow: 'POST' });
+    if (request.principal === undefined)
+      return problem(
+        401,
+        'Unauthorized',
+        'Send `Authorization: Bearer <token>`: the flicker drops the next payment answer to that caller.',
+        { 'www-authenticate': 'Bearer' },
+      );
     this.arm(request.principal);
     return { status: 204, headers: {}, body: '' };
   }
@@ -37,5 +44,9 @@ export class WifiFlicker {
 
 function problem(status: number, title: string, detail: string, headers: Record<string, string>): LocalAnswer {
   const type = `tag:lambda-idempotency,2026:local/${status === 401 ? 'unauthorized' : 'method-not-allowed'}`;
-  return { status, headers: { 'content-type': 'application/problem+json', ...headers }, body: JSON.stringify({ type, title, status, detail }) };
+  return {
+    status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+    body: JSON.stringify({ type, title, status, detail }),
+  };
 }

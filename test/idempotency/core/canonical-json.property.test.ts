@@ -13,7 +13,10 @@ function object(entries: [string, Json][]): { [key: string]: Json } {
   return result;
 }
 
-const hostileKey = fc.oneof(fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('__proto__', 'constructor', 'toString', '', 'a', 'A', '\u20ac', '\ud83d\ude00'));
+const hostileKey = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 4 }),
+  fc.constantFrom('__proto__', 'constructor', 'toString', '', 'a', 'A', '\u20ac', '\ud83d\ude00'),
+);
 const leaf = fc.oneof(
   fc.constant(null),
   fc.boolean(),
@@ -43,7 +46,10 @@ function jsonEqual(a: Json, b: Json): boolean {
 function jcs(value: Json): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(jcs).join(',')}]`;
-  return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${jcs(value[key]!)}`).join(',')}}`;
+  return `{${Object.keys(value)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${jcs(value[key]!)}`)
+    .join(',')}}`;
 }
 
 const SPACE = ['', ' ', '\n', '\t', '\r\n  '];
@@ -81,7 +87,10 @@ function render(value: Json, pick: Pick): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${space()}${value.map((item) => render(item, pick)).join(`${space()},${space()}`)}${space()}]`;
   const keys = Object.keys(value);
-  const order = keys.map((key) => [pick([0, 1, 2, 3, 4, 5, 6, 7]), key] as const).sort((x, y) => x[0] - y[0]).map(([, key]) => key);
+  const order = keys
+    .map((key) => [pick([0, 1, 2, 3, 4, 5, 6, 7]), key] as const)
+    .sort((x, y) => x[0] - y[0])
+    .map(([, key]) => key);
   return `{${space()}${order.map((key) => `${spellString(key, pick)}${space()}:${space()}${render(value[key]!, pick)}`).join(`${space()},`)}${space()}}`;
 }
 
@@ -117,7 +126,10 @@ function mutate(value: Json, pick: Pick): Json {
   ])();
 }
 
-const picker = (g: fc.GeneratorValue): Pick => (options) => options[g(fc.nat, { max: options.length - 1 })]!;
+const picker =
+  (g: fc.GeneratorValue): Pick =>
+  (options) =>
+    options[g(fc.nat, { max: options.length - 1 })]!;
 
 const jsonRequest = (body: string) => ({
   method: 'POST',
@@ -165,7 +177,13 @@ describe('canonical JSON, property by property', () => {
   it('writes ordinary JSON as RFC 8785 does, and as the fingerprints stored before it were made', () => {
     const legacy = (value: Json) =>
       JSON.stringify(value, (_key, item: unknown) =>
-        item === null || typeof item !== 'object' || Array.isArray(item) ? item : Object.fromEntries(Object.keys(item).sort().map((name) => [name, (item as Record<string, unknown>)[name]])),
+        item === null || typeof item !== 'object' || Array.isArray(item)
+          ? item
+          : Object.fromEntries(
+              Object.keys(item)
+                .sort()
+                .map((name) => [name, (item as Record<string, unknown>)[name]]),
+            ),
       );
     fc.assert(
       fc.property(json, (value) => {
@@ -179,10 +197,36 @@ describe('canonical JSON, property by property', () => {
 });
 
 describe('deep and hostile shapes', () => {
-  const container = fc.oneof(fc.constant(['[', ']'] as const), hostileKey.map((key) => [`{${JSON.stringify(key)}:`, '}'] as const));
-  const hostileLeaf = fc.constantFrom('null', '1e400', '-1e400', '1e-400', '0', '-0', '9007199254740993', '9007199254740992', '1.7976931348623157e309', '"\\u0000"', '"\\ud800"', '{"__proto__":{"x":1}}', '{"__proto__":{"x":2}}', '{"a":1,"a":2}', '{"a":2,"a":1}', '[]', '{}', '""');
+  const container = fc.oneof(
+    fc.constant(['[', ']'] as const),
+    hostileKey.map((key) => [`{${JSON.stringify(key)}:`, '}'] as const),
+  );
+  const hostileLeaf = fc.constantFrom(
+    'null',
+    '1e400',
+    '-1e400',
+    '1e-400',
+    '0',
+    '-0',
+    '9007199254740993',
+    '9007199254740992',
+    '1.7976931348623157e309',
+    '"\\u0000"',
+    '"\\ud800"',
+    '{"__proto__":{"x":1}}',
+    '{"__proto__":{"x":2}}',
+    '{"a":1,"a":2}',
+    '{"a":2,"a":1}',
+    '[]',
+    '{}',
+    '""',
+  );
   const ZEROS = ['0', '-0'];
-  const deep = fc.record({ levels: fc.array(container, { minLength: 1, maxLength: MAX_DEPTH, size: 'max' }), leaf: hostileLeaf, other: hostileLeaf });
+  const deep = fc.record({
+    levels: fc.array(container, { minLength: 1, maxLength: MAX_DEPTH, size: 'max' }),
+    leaf: hostileLeaf,
+    other: hostileLeaf,
+  });
 
   it('canonicalises any nesting up to MAX_DEPTH, spaced or not, and tells hostile leaves apart', () => {
     fc.assert(
@@ -190,7 +234,14 @@ describe('deep and hostile shapes', () => {
         const pick = picker(g);
         const wrap = (value: string, spaced: boolean) => {
           const space = () => (spaced ? pick(SPACE) : '');
-          return levels.map(([open]) => open + space()).join('') + value + levels.map(([, close]) => space() + close).reverse().join('');
+          return (
+            levels.map(([open]) => open + space()).join('') +
+            value +
+            levels
+              .map(([, close]) => space() + close)
+              .reverse()
+              .join('')
+          );
         };
         const compact = canonicalJsonText(wrap(inner, false));
         expect(compact).toBeDefined();

@@ -8,7 +8,15 @@ const nested = (depth: number, open: string, leaf: string, close: string) => ope
 describe('canonicalJson (values)', () => {
   it('sorts object members by UTF-16 code units at every depth, as RFC 8785 does', () => {
     // RFC 8785 §3.2.3's own sorting example: "\u20ac" (€), "\r", "\ufb33", "1", "\ud83d\ude00" (😀), "\u0080", "\u00f6" (ö).
-    const value = { '\u20ac': 'Euro Sign', '\r': 'Carriage Return', '\ufb33': 'Hebrew Letter Dalet With Dagesh', '1': 'One', '\ud83d\ude00': 'Emoji: Grinning Face', '\u0080': 'Control', '\u00f6': 'Latin Small Letter O With Diaeresis' };
+    const value = {
+      '\u20ac': 'Euro Sign',
+      '\r': 'Carriage Return',
+      '\ufb33': 'Hebrew Letter Dalet With Dagesh',
+      '1': 'One',
+      '\ud83d\ude00': 'Emoji: Grinning Face',
+      '\u0080': 'Control',
+      '\u00f6': 'Latin Small Letter O With Diaeresis',
+    };
     expect(canonicalJson(value)).toBe(
       '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis","\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
     );
@@ -16,9 +24,22 @@ describe('canonicalJson (values)', () => {
   });
 
   it('writes what JSON.stringify writes for ordinary values, so stored fingerprints stay valid', () => {
-    const value = { amount: 1000, note: 'é "q"\n', tags: ['a', true, false, null, 1.5, -0, 1e21, 5e-324], when: new Date(0), skip: undefined, fn: () => 1 };
+    const value = {
+      amount: 1000,
+      note: 'é "q"\n',
+      tags: ['a', true, false, null, 1.5, -0, 1e21, 5e-324],
+      when: new Date(0),
+      skip: undefined,
+      fn: () => 1,
+    };
     const legacy = JSON.stringify(value, (_key, item: unknown) =>
-      item === null || typeof item !== 'object' || Array.isArray(item) ? item : Object.fromEntries(Object.keys(item).sort().map((name) => [name, (item as Record<string, unknown>)[name]])),
+      item === null || typeof item !== 'object' || Array.isArray(item)
+        ? item
+        : Object.fromEntries(
+            Object.keys(item)
+              .sort()
+              .map((name) => [name, (item as Record<string, unknown>)[name]]),
+          ),
     );
     expect(canonicalJson(value)).toBe(legacy);
     expect(canonicalJson([undefined, () => 1, Symbol('s')])).toBe('[null,null,null]');
@@ -42,7 +63,9 @@ describe('canonicalJson (values)', () => {
   });
 
   it('unwraps boxed primitives and honours toJSON, as JSON.stringify does', () => {
-    expect(canonicalJson([new Number(1), new String('s'), new Boolean(false), { toJSON: (key: string) => `key ${key}` }])).toBe('[1,"s",false,"key 3"]');
+    expect(canonicalJson([new Number(1), new String('s'), new Boolean(false), { toJSON: (key: string) => `key ${key}` }])).toBe(
+      '[1,"s",false,"key 3"]',
+    );
   });
 
   it('walks 100,000 levels without overflowing the stack', () => {
@@ -92,7 +115,30 @@ describe('canonicalJsonText (a body as sent)', () => {
   });
 
   it('is undefined for text JSON.parse refuses', () => {
-    for (const text of ['', ' ', '{', '[1,]', '{"a":1,}', '{"a" 1}', '01', '1.', '.5', '+1', '-', 'tru', 'nul', '"abc', '"a\\x"', '"tab\there"', "{'a':1}", '[1 2]', '1 2', '\ufeff{}', 'NaN', 'Infinity']) {
+    for (const text of [
+      '',
+      ' ',
+      '{',
+      '[1,]',
+      '{"a":1,}',
+      '{"a" 1}',
+      '01',
+      '1.',
+      '.5',
+      '+1',
+      '-',
+      'tru',
+      'nul',
+      '"abc',
+      '"a\\x"',
+      '"tab\there"',
+      "{'a':1}",
+      '[1 2]',
+      '1 2',
+      '\ufeff{}',
+      'NaN',
+      'Infinity',
+    ]) {
       expect(() => JSON.parse(text)).toThrow();
       expect(canonicalJsonText(text)).toBeUndefined();
     }
@@ -120,10 +166,23 @@ describe('canonicalJsonText (a body as sent)', () => {
 
 describe('canonicalNumber', () => {
   it.each([
-    ['0', '0'], ['-0', '0'], ['-0.0e-5', '0'], ['123', '123'], ['1.50', '1.5'], ['15e-1', '1.5'], ['0.1', '0.1'],
-    ['1E2', '100'], ['1e+21', '1e+21'], ['5e-324', '5e-324'], ['0.30000000000000004', '0.30000000000000004'],
-    ['1e400', '#1e400'], ['-1e400', '#-1e400'], ['1e-400', '#1e-400'], ['9007199254740993', '#9007199254740993e0'],
-    ['1e99999999999999999999', '#1e99999999999999999999+0'], ['10e99999999999999999999', '#1e99999999999999999999+1'],
+    ['0', '0'],
+    ['-0', '0'],
+    ['-0.0e-5', '0'],
+    ['123', '123'],
+    ['1.50', '1.5'],
+    ['15e-1', '1.5'],
+    ['0.1', '0.1'],
+    ['1E2', '100'],
+    ['1e+21', '1e+21'],
+    ['5e-324', '5e-324'],
+    ['0.30000000000000004', '0.30000000000000004'],
+    ['1e400', '#1e400'],
+    ['-1e400', '#-1e400'],
+    ['1e-400', '#1e-400'],
+    ['9007199254740993', '#9007199254740993e0'],
+    ['1e99999999999999999999', '#1e99999999999999999999+0'],
+    ['10e99999999999999999999', '#1e99999999999999999999+1'],
   ])('%s → %s', (literal, expected) => {
     expect(canonicalNumber(literal)).toBe(expected);
   });

@@ -5,10 +5,21 @@ import type { IdempotencyRecord } from '../../../lib/idempotency/core/store';
 const now = Date.UTC(2026, 10, 29, 12, 0, 0);
 const nowSeconds = now / 1000;
 const inProgress = (leaseExpiresAt: number, fingerprint?: string): IdempotencyRecord => ({
-  id: 'id', status: 'IN_PROGRESS', leaseToken: 't', leaseExpiresAt, expiration: nowSeconds + 100, fingerprint, createdAt: now,
+  id: 'id',
+  status: 'IN_PROGRESS',
+  leaseToken: 't',
+  leaseExpiresAt,
+  expiration: nowSeconds + 100,
+  fingerprint,
+  createdAt: now,
 });
 const completed = (expiration: number, fingerprint?: string): IdempotencyRecord => ({
-  id: 'id', status: 'COMPLETED', expiration, fingerprint, result: { encoding: 'json', data: '1' }, createdAt: now,
+  id: 'id',
+  status: 'COMPLETED',
+  expiration,
+  fingerprint,
+  result: { encoding: 'json', data: '1' },
+  createdAt: now,
 });
 
 describe('decide', () => {

@@ -20,7 +20,11 @@ function virtualTime(start = 1_800_000_000_000) {
 
 function engineWith(store: IdempotencyStore, time: ReturnType<typeof virtualTime>, overrides: Partial<EngineOptions> = {}) {
   return new IdempotencyEngine(
-    resolveEngineOptions({ store, now: time.now, sleep: time.sleep, random: () => 0.5, logger: { warn: () => undefined }, ...overrides }, 'test', []),
+    resolveEngineOptions(
+      { store, now: time.now, sleep: time.sleep, random: () => 0.5, logger: { warn: () => undefined }, ...overrides },
+      'test',
+      [],
+    ),
   );
 }
 
@@ -48,7 +52,7 @@ describe('the engine on MemoryStore, with a virtual clock and sleep', () => {
     expect(time.sleeps).toEqual([40, 80, 160, 320]);
   });
 
-  it('turns a duplicate away at its wait bound with the lease\'s Retry-After, never past its remaining time less the margin', async () => {
+  it("turns a duplicate away at its wait bound with the lease's Retry-After, never past its remaining time less the margin", async () => {
     const time = virtualTime();
     const store = new MemoryStore();
     const engine = engineWith(store, time, { inFlightWaitMs: 5_000, leaseMarginMs: 1_000 });
@@ -67,14 +71,26 @@ describe('the engine on MemoryStore, with a virtual clock and sleep', () => {
       maxResultBytes: 1000,
       claim: async (request: ClaimRequest) => {
         claims++;
-        return { claimed: false, existing: { id: request.id, status: 'IN_PROGRESS', leaseToken: 'other', leaseExpiresAt: request.now + 1, expiration: request.expiration, createdAt: request.now } };
+        return {
+          claimed: false,
+          existing: {
+            id: request.id,
+            status: 'IN_PROGRESS',
+            leaseToken: 'other',
+            leaseExpiresAt: request.now + 1,
+            expiration: request.expiration,
+            createdAt: request.now,
+          },
+        };
       },
       get: async () => undefined,
       complete: async () => ({ completed: false }),
       release: async () => ({ released: false }),
     };
     let runs = 0;
-    const outcome = await engineWith(churning, time).start(contextUntil(time, 30_000)).execute({ key: 'k', run: async () => ++runs });
+    const outcome = await engineWith(churning, time)
+      .start(contextUntil(time, 30_000))
+      .execute({ key: 'k', run: async () => ++runs });
     expect(outcome).toEqual({ kind: 'in-progress', retryAfterSeconds: 1 });
     expect(claims).toBe(8);
     expect(runs).toBe(0);

@@ -1,4 +1,11 @@
-import { idempotent, idempotentHttp, idempotentMiddleware, idempotentSqs, idempotentWebhook, type IdempotentOptions } from '../../../lib/idempotency';
+import {
+  idempotent,
+  idempotentHttp,
+  idempotentMiddleware,
+  idempotentSqs,
+  idempotentWebhook,
+  type IdempotentOptions,
+} from '../../../lib/idempotency';
 import { MemoryStore } from '../../../lib/idempotency/testing';
 
 const handler = async () => 'ok';
@@ -31,7 +38,13 @@ describe('options are validated when the handler is wrapped', () => {
 
   it('accepts every option at its documented bounds', () => {
     expect(() =>
-      idempotent(handler, { ...valid, leaseMarginMs: 0, inFlightWaitMs: 0, localCache: { maxEntries: 1 }, missingKey: 'run-without-idempotency' }),
+      idempotent(handler, {
+        ...valid,
+        leaseMarginMs: 0,
+        inFlightWaitMs: 0,
+        localCache: { maxEntries: 1 },
+        missingKey: 'run-without-idempotency',
+      }),
     ).not.toThrow();
   });
 });
@@ -39,14 +52,24 @@ describe('options are validated when the handler is wrapped', () => {
 describe('unknown option keys', () => {
   const store = new MemoryStore();
   it('are refused at wrap time, naming the closest valid option (a plain-JavaScript typo changes nothing otherwise)', () => {
-    expect(() => idempotent(async () => 1, { store, inflightWaitMs: 0 } as never)).toThrow(new TypeError('Unknown option `inflightWaitMs` for idempotent; did you mean `inFlightWaitMs`?'));
-    expect(() => idempotentHttp(async () => ({ statusCode: 200 }), { store, method: ['POST'] } as never)).toThrow('Unknown option `method` for idempotentHttp; did you mean `methods`?');
+    expect(() => idempotent(async () => 1, { store, inflightWaitMs: 0 } as never)).toThrow(
+      new TypeError('Unknown option `inflightWaitMs` for idempotent; did you mean `inFlightWaitMs`?'),
+    );
+    expect(() => idempotentHttp(async () => ({ statusCode: 200 }), { store, method: ['POST'] } as never)).toThrow(
+      'Unknown option `method` for idempotentHttp; did you mean `methods`?',
+    );
     expect(() => idempotentSqs(async () => 1, { store, fifo: 'x' } as never)).toThrow(/^Unknown option `fifo` for idempotentSqs/);
-    expect(() => idempotentMiddleware({ store, keys: () => 'k' } as never)).toThrow('Unknown option `keys` for idempotentMiddleware; did you mean `key`?');
-    expect(() => idempotentWebhook(async () => undefined, { store, secret: 's', tolerance: 1 } as never)).toThrow(/^Unknown option `tolerance` for idempotentWebhook/);
+    expect(() => idempotentMiddleware({ store, keys: () => 'k' } as never)).toThrow(
+      'Unknown option `keys` for idempotentMiddleware; did you mean `key`?',
+    );
+    expect(() => idempotentWebhook(async () => undefined, { store, secret: 's', tolerance: 1 } as never)).toThrow(
+      /^Unknown option `tolerance` for idempotentWebhook/,
+    );
   });
 
   it('without a near name, say so without guessing', () => {
-    expect(() => idempotent(async () => 1, { store, somethingElseEntirely: true } as never)).toThrow(new TypeError('Unknown option `somethingElseEntirely` for idempotent'));
+    expect(() => idempotent(async () => 1, { store, somethingElseEntirely: true } as never)).toThrow(
+      new TypeError('Unknown option `somethingElseEntirely` for idempotent'),
+    );
   });
 });

@@ -15,7 +15,10 @@ beforeAll(async () => {
 afterAll(() => client.destroy());
 
 interface EmfDocument {
-  _aws: { Timestamp: number; CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+  _aws: {
+    Timestamp: number;
+    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[];
+  };
   [member: string]: unknown;
 }
 
@@ -30,7 +33,11 @@ function observed() {
 
 /** The counts of the last EMF line, without the zeros. */
 function counts(doc: EmfDocument | undefined): Record<string, number> {
-  return Object.fromEntries(Object.values(MetricName).map((name) => [name, doc?.[name] as number]).filter(([, n]) => n !== 0));
+  return Object.fromEntries(
+    Object.values(MetricName)
+      .map((name) => [name, doc?.[name] as number])
+      .filter(([, n]) => n !== 0),
+  );
 }
 
 const context = (remainingMs: number) => ({ getRemainingTimeInMillis: () => remainingMs, awsRequestId: randomUUID() }) as Context;
@@ -70,7 +77,15 @@ describe('metrics (CloudWatch Embedded Metric Format)', () => {
         await gate;
         return 'done';
       },
-      { store, operation: `op-${randomUUID()}`, key: (e: { k: string; v?: number }) => e.k, fingerprint: (e) => e.v, inFlightWaitMs: 1_000, logger: seen.logger, metrics: { emit: seen.emit } },
+      {
+        store,
+        operation: `op-${randomUUID()}`,
+        key: (e: { k: string; v?: number }) => e.k,
+        fingerprint: (e) => e.v,
+        inFlightWaitMs: 1_000,
+        logger: seen.logger,
+        metrics: { emit: seen.emit },
+      },
     );
     const first = handler({ k: 'a', v: 1 }, context(5_000));
     await until(() => runs === 1);
@@ -143,7 +158,15 @@ describe('logs', () => {
       logger: seen.logger,
       metrics: { emit: seen.emit },
     });
-    const request = () => httpEvent({ headers: [['Idempotency-Key', rawKey], ['Content-Type', 'application/json']], body: '{"pan":"4242 4242 4242 4242"}', principal: 'principal-name' });
+    const request = () =>
+      httpEvent({
+        headers: [
+          ['Idempotency-Key', rawKey],
+          ['Content-Type', 'application/json'],
+        ],
+        body: '{"pan":"4242 4242 4242 4242"}',
+        principal: 'principal-name',
+      });
     await handler(request(), context(5_000));
     await handler(request(), context(5_000));
     expect(seen.logs.map((log) => `${log.level}: ${log.message}`)).toEqual([
@@ -159,8 +182,12 @@ describe('logs', () => {
   });
 
   it('rejects bad metrics options when wrapping', () => {
-    expect(() => idempotent(async () => 1, { store, metrics: { namespace: '' } })).toThrow(new TypeError('Expected `metrics.namespace` to be a string of 1 to 255 characters, got ""'));
-    expect(() => idempotent(async () => 1, { store, metrics: { dimensions: {} } })).toThrow(/Expected `metrics.dimensions` to map 1 to 30 names/);
+    expect(() => idempotent(async () => 1, { store, metrics: { namespace: '' } })).toThrow(
+      new TypeError('Expected `metrics.namespace` to be a string of 1 to 255 characters, got ""'),
+    );
+    expect(() => idempotent(async () => 1, { store, metrics: { dimensions: {} } })).toThrow(
+      /Expected `metrics.dimensions` to map 1 to 30 names/,
+    );
     expect(() => idempotent(async () => 1, { store, metrics: 'on' as never })).toThrow(/Expected `metrics` to be a boolean/);
   });
 });

@@ -1,7 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { IdempotencyInProgressError, IdempotencyPayloadMismatchError, IdempotencyStoreError, idempotentHttp, type ApiGatewayEvent, type HttpResponse, type IdempotentHttpOptions } from '../../../lib/idempotency';
+import {
+  IdempotencyInProgressError,
+  IdempotencyPayloadMismatchError,
+  IdempotencyStoreError,
+  idempotentHttp,
+  type ApiGatewayEvent,
+  type HttpResponse,
+  type IdempotentHttpOptions,
+} from '../../../lib/idempotency';
 import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
 import { MemoryStore } from '../../../lib/idempotency/testing';
 import { EVENT_SHAPES, type FixtureRequest } from '../../support/api-gateway-fixtures';
@@ -13,11 +21,18 @@ const TYPE = 'tag:lambda-idempotency,2026:problems/';
 const json = { 'content-type': 'application/json' } as const;
 
 /** A handler that counts its runs and answers with what `respond` makes of the run number. */
-function countingHandler(respond: (run: number, event: ApiGatewayEvent) => HttpResponse | Promise<HttpResponse> = (run) => ({
-  statusCode: 201,
-  headers: { 'Content-Type': 'application/json', Location: `/payments/pay_${run}`, 'Set-Cookie': 'session=secret', 'X-Request-Id': `req-${run}` },
-  body: JSON.stringify({ id: `pay_${run}` }),
-})) {
+function countingHandler(
+  respond: (run: number, event: ApiGatewayEvent) => HttpResponse | Promise<HttpResponse> = (run) => ({
+    statusCode: 201,
+    headers: {
+      'Content-Type': 'application/json',
+      Location: `/payments/pay_${run}`,
+      'Set-Cookie': 'session=secret',
+      'X-Request-Id': `req-${run}`,
+    },
+    body: JSON.stringify({ id: `pay_${run}` }),
+  }),
+) {
   const handler = async (event: ApiGatewayEvent) => {
     handler.runs++;
     return respond(handler.runs, event);
@@ -41,7 +56,9 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
   const post = (key: string | undefined, { headers: extraHeaders = [], ...request }: FixtureRequest = {}) =>
     makeEvent({
       headers: [
-        ...(extraHeaders.some(([name]) => name.toLowerCase() === 'content-type') ? [] : [['Content-Type', 'application/json'] as [string, string]]),
+        ...(extraHeaders.some(([name]) => name.toLowerCase() === 'content-type')
+          ? []
+          : [['Content-Type', 'application/json'] as [string, string]]),
         ...(key === undefined ? [] : [['Idempotency-Key', key] as [string, string]]),
         ...extraHeaders,
       ],
@@ -82,7 +99,9 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
 
   it('replays a base64 body with isBase64Encoded', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]).toString('base64');
-    const wrapped = wrap(countingHandler(() => ({ statusCode: 200, headers: { 'Content-Type': 'image/png' }, body: png, isBase64Encoded: true })));
+    const wrapped = wrap(
+      countingHandler(() => ({ statusCode: 200, headers: { 'Content-Type': 'image/png' }, body: png, isBase64Encoded: true })),
+    );
     await wrapped(post('k'), lambdaContext());
     expect(await wrapped(post('k'), lambdaContext())).toMatchObject({ body: png, isBase64Encoded: true });
   });
@@ -111,7 +130,9 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
     expect(response.statusCode).toBe(400);
     expect(header(response, 'Content-Type')).toBe('application/problem+json');
     expect(JSON.parse(response.body!)).toEqual({
-      type: `${TYPE}idempotency-key-missing`, title: 'Idempotency-Key header missing', status: 400,
+      type: `${TYPE}idempotency-key-missing`,
+      title: 'Idempotency-Key header missing',
+      status: 400,
       detail: 'POST requests need an Idempotency-Key header, for example a UUID.',
     });
     expect(handler.runs).toBe(0);
@@ -149,11 +170,27 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
   it('answers two different Idempotency-Key values with 400, and accepts the same value sent twice', async () => {
     const handler = countingHandler();
     const wrapped = wrap(handler);
-    const twoKeys = await wrapped(post(undefined, { headers: [['Idempotency-Key', 'a'], ['Idempotency-Key', 'b']] }), lambdaContext());
+    const twoKeys = await wrapped(
+      post(undefined, {
+        headers: [
+          ['Idempotency-Key', 'a'],
+          ['Idempotency-Key', 'b'],
+        ],
+      }),
+      lambdaContext(),
+    );
     expect(twoKeys).toMatchObject({ statusCode: 400 });
     expect(problemType(twoKeys)).toBe(`${TYPE}idempotency-key-ambiguous`);
     expect(handler.runs).toBe(0);
-    const sameTwice = await wrapped(post(undefined, { headers: [['Idempotency-Key', 'a'], ['Idempotency-Key', '"a"']] }), lambdaContext());
+    const sameTwice = await wrapped(
+      post(undefined, {
+        headers: [
+          ['Idempotency-Key', 'a'],
+          ['Idempotency-Key', '"a"'],
+        ],
+      }),
+      lambdaContext(),
+    );
     expect(sameTwice).toMatchObject({ statusCode: 201 });
   });
 
@@ -186,9 +223,15 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
     const wrapped = wrap(handler);
     const binary = Buffer.from([1, 2, 3, 250]);
     await wrapped(post('k', { headers: [['Content-Type', 'application/octet-stream']], body: binary }), lambdaContext());
-    const same = await wrapped(post('k', { headers: [['Content-Type', 'application/octet-stream']], body: Buffer.from(binary) }), lambdaContext());
+    const same = await wrapped(
+      post('k', { headers: [['Content-Type', 'application/octet-stream']], body: Buffer.from(binary) }),
+      lambdaContext(),
+    );
     expect(header(same, 'Idempotent-Replayed')).toBe('true');
-    const other = await wrapped(post('k', { headers: [['Content-Type', 'application/octet-stream']], body: Buffer.from([1, 2, 3, 251]) }), lambdaContext());
+    const other = await wrapped(
+      post('k', { headers: [['Content-Type', 'application/octet-stream']], body: Buffer.from([1, 2, 3, 251]) }),
+      lambdaContext(),
+    );
     expect(other).toMatchObject({ statusCode: 422 });
   });
 
@@ -222,7 +265,12 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
     const handler = countingHandler();
     const broken = new Error('policy bug');
     let calls = 0;
-    const wrapped = wrap(handler, { isFinalStatus: () => { if (++calls === 1) throw broken; return true; } });
+    const wrapped = wrap(handler, {
+      isFinalStatus: () => {
+        if (++calls === 1) throw broken;
+        return true;
+      },
+    });
     await expect(wrapped(post('k'), lambdaContext())).rejects.toBe(broken);
     expect(await wrapped(post('k'), lambdaContext())).toMatchObject({ statusCode: 201 });
     expect(handler.runs).toBe(2);
@@ -240,12 +288,15 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
     ['in progress', new IdempotencyInProgressError(3)],
     ['a store failure', new IdempotencyStoreError('inner store down', new Error('cause'))],
     ['a payload mismatch', new IdempotencyPayloadMismatchError()],
-  ])('rethrows the handler\'s own IdempotencyError (%s, from a nested idempotent call) unchanged, never as the outer request\'s answer', async (_kind, nested) => {
-    const handler = countingHandler((run) => (run === 1 ? Promise.reject(nested) : { statusCode: 201, body: 'ok' }));
-    const wrapped = wrap(handler);
-    await expect(wrapped(post('k'), lambdaContext())).rejects.toBe(nested);
-    await expect(wrapped(post('k'), lambdaContext())).resolves.toMatchObject({ statusCode: 201, body: 'ok' });
-  });
+  ])(
+    "rethrows the handler's own IdempotencyError (%s, from a nested idempotent call) unchanged, never as the outer request's answer",
+    async (_kind, nested) => {
+      const handler = countingHandler((run) => (run === 1 ? Promise.reject(nested) : { statusCode: 201, body: 'ok' }));
+      const wrapped = wrap(handler);
+      await expect(wrapped(post('k'), lambdaContext())).rejects.toBe(nested);
+      await expect(wrapped(post('k'), lambdaContext())).resolves.toMatchObject({ statusCode: 201, body: 'ok' });
+    },
+  );
 
   it('answers a duplicate of a running request with 409 and Retry-After once its wait is over', async () => {
     const handler = countingHandler(() => sleep(300).then(() => ({ statusCode: 201, body: 'slow' })));
@@ -265,7 +316,11 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
     const wrapped = wrap(handler);
     const first = wrapped(post('k'), lambdaContext());
     await until(() => handler.runs === 1);
-    await expect(wrapped(post('k'), lambdaContext())).resolves.toMatchObject({ statusCode: 201, body: 'first', headers: { 'Idempotent-Replayed': 'true' } });
+    await expect(wrapped(post('k'), lambdaContext())).resolves.toMatchObject({
+      statusCode: 201,
+      body: 'first',
+      headers: { 'Idempotent-Replayed': 'true' },
+    });
     await first;
   });
 
@@ -273,7 +328,9 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
     const wrapped = idempotentHttp(async () => ({ ok: true }), { store: new MemoryStore() });
     expect(await wrapped(post('k'), lambdaContext())).toEqual({ ok: true });
     expect(await wrapped(post('k'), lambdaContext())).toEqual({
-      statusCode: 200, headers: { 'Content-Type': 'application/json', 'Idempotent-Replayed': 'true' }, body: '{"ok":true}',
+      statusCode: 200,
+      headers: { 'Content-Type': 'application/json', 'Idempotent-Replayed': 'true' },
+      body: '{"ok":true}',
     });
   });
 });
@@ -282,9 +339,14 @@ describe('idempotentHttp when the store fails', () => {
   it('answers 503 with Retry-After and runs nothing', async () => {
     const client = new DynamoDBClient({ region: 'us-east-1' });
     const mock = mockClient(client);
-    mock.on(PutItemCommand).rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
+    mock
+      .on(PutItemCommand)
+      .rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
     let runs = 0;
-    const wrapped = idempotentHttp(async () => ({ statusCode: 201, body: String(++runs) }), { store: new DynamoDbStore({ tableName: 't', client }), logger: recordingLogger() });
+    const wrapped = idempotentHttp(async () => ({ statusCode: 201, body: String(++runs) }), {
+      store: new DynamoDbStore({ tableName: 't', client }),
+      logger: recordingLogger(),
+    });
     const response = await wrapped(EVENT_SHAPES[1][1]({ headers: [['Idempotency-Key', 'k']], body: '{}' }), lambdaContext());
     expect(response).toMatchObject({ statusCode: 503, headers: { 'Retry-After': '2', 'Content-Type': 'application/problem+json' } });
     expect(problemType(response)).toBe(`${TYPE}idempotency-store-unavailable`);

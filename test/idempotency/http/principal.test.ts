@@ -47,7 +47,10 @@ describe('the order principals are read in', () => {
   });
 
   it('qualifies the identity id by its pool', () => {
-    const other = edited('rest-iam-cognito-identity-pool', (context) => (context.identity.cognitoIdentityPoolId = 'eu-west-1:00000000-0000-0000-0000-000000000000'));
+    const other = edited(
+      'rest-iam-cognito-identity-pool',
+      (context) => (context.identity.cognitoIdentityPoolId = 'eu-west-1:00000000-0000-0000-0000-000000000000'),
+    );
     expect(principalOf(other)).not.toBe(principalOf(loadSample('rest-iam-cognito-identity-pool')));
   });
 
@@ -98,13 +101,25 @@ describe('resolvePrincipal', () => {
     ['an HTTP API Lambda authorizer with a null context', loadSample('http-lambda-simple-null-context'), 'Lambda authorizer'],
     ['an HTTP API Lambda authorizer with a context and no principalId', loadSample('http-lambda-simple-context'), 'Lambda authorizer'],
     ['a JWT with neither sub nor client_id', loadSample('http-jwt-without-sub'), 'JWT authorizer'],
-    ['a REST Lambda authorizer with an empty principalId', edited('rest-lambda-token', (context) => (context.authorizer.principalId = '')), 'Lambda authorizer'],
-    ['a REST Cognito authorizer without sub', edited('rest-cognito-user-pool', (context) => delete context.authorizer.claims.sub), 'Cognito user pool authorizer'],
+    [
+      'a REST Lambda authorizer with an empty principalId',
+      edited('rest-lambda-token', (context) => (context.authorizer.principalId = '')),
+      'Lambda authorizer',
+    ],
+    [
+      'a REST Cognito authorizer without sub',
+      edited('rest-cognito-user-pool', (context) => delete context.authorizer.claims.sub),
+      'Cognito user pool authorizer',
+    ],
     ['IAM without a caller ARN', edited('http-iam', (context) => delete context.authorizer.iam.userArn), 'IAM authorization'],
-    ['a REST identity pool caller without an identity id', edited('rest-iam-cognito-identity-pool', (context) => {
-      context.identity.cognitoIdentityId = null;
-      context.identity.userArn = null;
-    }), 'Cognito identity pool'],
+    [
+      'a REST identity pool caller without an identity id',
+      edited('rest-iam-cognito-identity-pool', (context) => {
+        context.identity.cognitoIdentityId = null;
+        context.identity.userArn = null;
+      }),
+      'Cognito identity pool',
+    ],
   ])('is unresolved for %s', (_name, event, authorizer) => {
     expect(resolvePrincipal(event)).toEqual({ kind: 'unresolved', authorizer });
     expect(principalOf(event)).toBeUndefined();

@@ -9,7 +9,10 @@ function request(body: string | Buffer, contentType = 'application/json'): HttpR
     route: '/payments',
     headers: new Map([['content-type', [contentType]]]),
     pathParameters: { id: 'p1' },
-    query: new Map([['b', ['2']], ['a', ['1']]]),
+    query: new Map([
+      ['b', ['2']],
+      ['a', ['1']],
+    ]),
     body: Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'),
   };
 }
@@ -20,9 +23,27 @@ describe('requestFingerprint', () => {
   it('is the fingerprint the earlier versions stored, for an ordinary JSON body', () => {
     // What was hashed before: JSON.stringify of the parsed request, members sorted by a replacer.
     const sorted = (_key: string, item: unknown) =>
-      item === null || typeof item !== 'object' || Array.isArray(item) ? item : Object.fromEntries(Object.keys(item).sort().map((name) => [name, (item as Record<string, unknown>)[name]]));
+      item === null || typeof item !== 'object' || Array.isArray(item)
+        ? item
+        : Object.fromEntries(
+            Object.keys(item)
+              .sort()
+              .map((name) => [name, (item as Record<string, unknown>)[name]]),
+          );
     const body = '{"currency":"EUR","amount":1000,"meta":{"z":[1,2.5,"é"],"a":null}}';
-    const before = JSON.stringify({ method: 'POST', route: '/payments', pathParameters: { id: 'p1' }, query: [['a', ['1']], ['b', ['2']]], body: { json: JSON.parse(body) } }, sorted);
+    const before = JSON.stringify(
+      {
+        method: 'POST',
+        route: '/payments',
+        pathParameters: { id: 'p1' },
+        query: [
+          ['a', ['1']],
+          ['b', ['2']],
+        ],
+        body: { json: JSON.parse(body) },
+      },
+      sorted,
+    );
     expect(fingerprint(body)).toBe(createHash('sha256').update(before).digest('hex'));
   });
 
@@ -49,7 +70,9 @@ describe('requestFingerprint', () => {
     const deep = (space: string) => `${'['.repeat(MAX_DEPTH + 1)}${space}1${']'.repeat(MAX_DEPTH + 1)}`;
     expect(fingerprint(deep(''))).toBe(fingerprint(deep('')));
     expect(fingerprint(deep(' '))).not.toBe(fingerprint(deep('')));
-    expect(fingerprint(`${'['.repeat(MAX_DEPTH)} 1${']'.repeat(MAX_DEPTH)}`)).toBe(fingerprint(`${'['.repeat(MAX_DEPTH)}1${']'.repeat(MAX_DEPTH)}`));
+    expect(fingerprint(`${'['.repeat(MAX_DEPTH)} 1${']'.repeat(MAX_DEPTH)}`)).toBe(
+      fingerprint(`${'['.repeat(MAX_DEPTH)}1${']'.repeat(MAX_DEPTH)}`),
+    );
   });
 
   it('treats an empty body as no body', () => {

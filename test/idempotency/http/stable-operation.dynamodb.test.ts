@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { createPaymentApi } from '../../../lambda/payment/payment-api';
-import { idempotentHttp, type ApiGatewayEvent, type HttpResponse, type IdempotencyContext, type IdempotentHttpOptions } from '../../../lib/idempotency';
+import {
+  idempotentHttp,
+  type ApiGatewayEvent,
+  type HttpResponse,
+  type IdempotencyContext,
+  type IdempotentHttpOptions,
+} from '../../../lib/idempotency';
 import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
 import { createLedgerTable } from '../../../lib/local/tables';
 import { httpEvent } from '../../support/api-gateway-fixtures';
@@ -45,13 +51,30 @@ function recordingHandler(status: () => number) {
   return { handler, runs };
 }
 
-function deploy(functionName: string, handler: ReturnType<typeof recordingHandler>['handler'], options: Partial<IdempotentHttpOptions> = {}) {
+function deploy(
+  functionName: string,
+  handler: ReturnType<typeof recordingHandler>['handler'],
+  options: Partial<IdempotentHttpOptions> = {},
+) {
   return deployedAs(functionName, () =>
-    idempotentHttp(handler, { store: new DynamoDbStore({ tableName, client: dynamodb }), logger: recordingLogger(), metrics: false, ...options }),
+    idempotentHttp(handler, {
+      store: new DynamoDbStore({ tableName, client: dynamodb }),
+      logger: recordingLogger(),
+      metrics: false,
+      ...options,
+    }),
   );
 }
 
-const post = (key: string, body = '{"amount":1000}') => httpEvent({ headers: [['Content-Type', 'application/json'], ['Idempotency-Key', key]], body, principal: 'alice' });
+const post = (key: string, body = '{"amount":1000}') =>
+  httpEvent({
+    headers: [
+      ['Content-Type', 'application/json'],
+      ['Idempotency-Key', key],
+    ],
+    body,
+    principal: 'alice',
+  });
 
 describe('keys across a deploy that replaces the function', () => {
   it('replays the result stored before the deploy, for the same route and caller', async () => {
@@ -106,7 +129,19 @@ describe('keys across a deploy that replaces the function', () => {
     const wrapped = deploy(AFTER, handler);
     const key = randomUUID();
     await wrapped(post(key), lambdaContext());
-    await wrapped(httpEvent({ resource: '/refunds', path: '/refunds', headers: [['Content-Type', 'application/json'], ['Idempotency-Key', key]], body: '{"amount":1000}', principal: 'alice' }), lambdaContext());
+    await wrapped(
+      httpEvent({
+        resource: '/refunds',
+        path: '/refunds',
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Idempotency-Key', key],
+        ],
+        body: '{"amount":1000}',
+        principal: 'alice',
+      }),
+      lambdaContext(),
+    );
     expect(runs).toHaveLength(2);
     expect(runs[1]!.charge).not.toBe(runs[0]!.charge);
   });
@@ -116,7 +151,12 @@ describe('the example payment function across a deploy', () => {
   it('replays the payment made before it and charges once', async () => {
     const ledgerTable = `deploy-ledger-${randomUUID()}`;
     await createLedgerTable(dynamodb, ledgerTable);
-    const config = { idempotencyTable: tableName, ledgerTable, client: dynamodb, idempotency: { logger: recordingLogger(), metrics: false as const } };
+    const config = {
+      idempotencyTable: tableName,
+      ledgerTable,
+      client: dynamodb,
+      idempotency: { logger: recordingLogger(), metrics: false as const },
+    };
     const before = deployedAs(BEFORE, () => createPaymentApi(config));
     const after = deployedAs(AFTER, () => createPaymentApi(config));
     const key = randomUUID();

@@ -86,7 +86,9 @@ describe.each(anonymous.map((sample) => [sample.title, sample] as const))('%s', 
 
   it('keeps callers apart by what `scope` returns, and replays each one’s retry', async () => {
     const sourceIp = (event: ApiGatewayEvent) =>
-      'version' in event && event.version === '2.0' ? (event.requestContext as { http: { sourceIp: string } }).http.sourceIp : (event.requestContext as { identity: { sourceIp: string } }).identity.sourceIp;
+      'version' in event && event.version === '2.0'
+        ? (event.requestContext as { http: { sourceIp: string } }).http.sourceIp
+        : (event.requestContext as { identity: { sourceIp: string } }).identity.sourceIp;
     const { handler, send } = setUp({ scope: sourceIp });
     const key = randomUUID();
     await send(sample, 'alice', key);
@@ -106,12 +108,18 @@ describe.each(unresolved.map((sample) => [sample.title, sample] as const))('%s',
     for (const response of responses) {
       expect(response.statusCode).toBe(500);
       expect(response.headers?.['Content-Type']).toBe('application/problem+json');
-      expect(bodyOf(response)).toMatchObject({ type: `${TYPE}idempotency-scope-unresolved`, status: 500, detail: expect.stringContaining('`scope`') });
+      expect(bodyOf(response)).toMatchObject({
+        type: `${TYPE}idempotency-scope-unresolved`,
+        status: 500,
+        detail: expect.stringContaining('`scope`'),
+      });
     }
     expect(handler.runs).toBe(0);
     expect((await scanAll(dynamodb, tableName)).length).toBe(before);
     expect(logger.warnings).toHaveLength(2);
-    expect(logger.warnings[0]!.message).toMatch(/^An authorizer ran \((JWT|Lambda) authorizer\), but the event names no caller.*`scope: \(event\) => …`.*`scope: \(\) => undefined`/);
+    expect(logger.warnings[0]!.message).toMatch(
+      /^An authorizer ran \((JWT|Lambda) authorizer\), but the event names no caller.*`scope: \(event\) => …`.*`scope: \(\) => undefined`/,
+    );
   });
 
   it('shares one key space only when told to, with `scope: () => undefined`', async () => {
@@ -128,7 +136,9 @@ describe.each(unresolved.map((sample) => [sample.title, sample] as const))('%s',
 describe('an authorizer context that names the caller under another name', () => {
   it('keeps callers apart once `scope` reads it', async () => {
     const sample = SAMPLES.find((candidate) => candidate.file === 'http-lambda-simple-context')!;
-    const { handler, send } = setUp({ scope: (event) => (event.requestContext as unknown as { authorizer: { lambda: { key: string } } }).authorizer.lambda.key });
+    const { handler, send } = setUp({
+      scope: (event) => (event.requestContext as unknown as { authorizer: { lambda: { key: string } } }).authorizer.lambda.key,
+    });
     const key = randomUUID();
     await send(sample, 'alice', key);
     await send(sample, 'bob', key);
@@ -140,7 +150,11 @@ describe('an authorizer context that names the caller under another name', () =>
 describe('the console test event', () => {
   it('as published (null headers, so no key) gets the 400 of a missing key, not a 500', async () => {
     const { handler } = setUp();
-    const wrapped = idempotentHttp(handler, { store: new DynamoDbStore({ tableName, client: dynamodb }), operation: 'console', logger: recordingLogger() });
+    const wrapped = idempotentHttp(handler, {
+      store: new DynamoDbStore({ tableName, client: dynamodb }),
+      operation: 'console',
+      logger: recordingLogger(),
+    });
     const response = (await wrapped(loadSample('rest-console-test'), lambdaContext())) as HttpResponse;
     expect(response.statusCode).toBe(400);
     expect(bodyOf(response).type).toBe(`${TYPE}idempotency-key-missing`);

@@ -92,7 +92,9 @@ describe('idempotentMiddleware with @middy/core', () => {
       await sleep(Math.random() * 50);
       return { key: event.key, idemKey: idempotencyOf(context).key };
     });
-    const wrapped = middy<OrderEvent, { key?: string; idemKey?: string }>(handler, { internal: {} }).use(idempotentMiddleware(options({ operation })));
+    const wrapped = middy<OrderEvent, { key?: string; idemKey?: string }>(handler, { internal: {} }).use(
+      idempotentMiddleware(options({ operation })),
+    );
     const keys = Array.from({ length: 20 }, (_, i) => `order-${i}`);
     const first = await Promise.all(keys.map((key) => wrapped({ key }, lambdaContext())));
     expect(first).toEqual(keys.map((key) => ({ key, idemKey: scopedId(operation, undefined, key) })));
@@ -102,7 +104,7 @@ describe('idempotentMiddleware with @middy/core', () => {
   });
 });
 
-describe('the handler\'s idem (idempotencyOf(context))', () => {
+describe("the handler's idem (idempotencyOf(context))", () => {
   it('gives a downstream key that is the same when a released key runs again, and differs per key and per name', async () => {
     const seen: { charge: string; refund: string }[] = [];
     const handler = countingHandler((event: OrderEvent, context, run) => {
@@ -179,7 +181,8 @@ describe('metrics', () => {
       return 'ok';
     });
     const wrapped = middyfied(handler, options({ metrics, fingerprint: (event) => event.order }));
-    const counted = () => Object.fromEntries(Object.values(MetricName).flatMap((name) => (lines.at(-1)![name] ? [[name, lines.at(-1)![name]]] : [])));
+    const counted = () =>
+      Object.fromEntries(Object.values(MetricName).flatMap((name) => (lines.at(-1)![name] ? [[name, lines.at(-1)![name]]] : [])));
 
     await wrapped({ key: 'a', order: { n: 1 } }, lambdaContext());
     expect([lines.length, counted()]).toEqual([1, { [MetricName.claimed]: 1 }]);

@@ -5,7 +5,15 @@ import { idempotencyOf } from '../../../lib/idempotency/middy/context-idempotenc
 import { idempotentMiddleware } from '../../../lib/idempotency/middy/idempotent-middleware';
 import { freshIdempotencyTable, testClient } from '../../support/dynamodb';
 import { lambdaContext } from '../../support/lambda-context';
-import { countingHandler, errorResponder, jsonBodyParser, jsonSerializer, middlewareOptions, spyMiddleware, type OrderEvent } from './fixtures';
+import {
+  countingHandler,
+  errorResponder,
+  jsonBodyParser,
+  jsonSerializer,
+  middlewareOptions,
+  spyMiddleware,
+  type OrderEvent,
+} from './fixtures';
 
 const client = testClient();
 let store: DynamoDbStore;
@@ -23,7 +31,10 @@ describe('a replay ends the chain in `before`', () => {
     const outer = spyMiddleware();
     const inner = spyMiddleware();
     const handler = countingHandler(() => value);
-    const wrapped = middy<OrderEvent, unknown>(handler).use(outer).use(idempotentMiddleware(middlewareOptions(store))).use(inner);
+    const wrapped = middy<OrderEvent, unknown>(handler)
+      .use(outer)
+      .use(idempotentMiddleware(middlewareOptions(store)))
+      .use(inner);
 
     await expect(wrapped({ key: 'k' }, lambdaContext())).resolves.toEqual(value);
     expect([outer.calls, inner.calls, handler.runs]).toEqual([{ before: 1, after: 1, onError: 0 }, { before: 1, after: 1, onError: 0 }, 1]);
@@ -70,16 +81,20 @@ describe('with other middlewares, in the documented order', () => {
     expect(again).toEqual(first);
     expect([handler.runs, serializer.runs]).toEqual([1, 1]);
 
-    await expect(wrapped({ body: '{"orderId":"o-1","amount":5}' }, lambdaContext())).rejects.toMatchObject({ code: ErrorCode.payloadMismatch });
+    await expect(wrapped({ body: '{"orderId":"o-1","amount":5}' }, lambdaContext())).rejects.toMatchObject({
+      code: ErrorCode.payloadMismatch,
+    });
     expect(handler.runs).toBe(1);
   });
 
-  it('releases the key when an error handler before it turns the handler\'s error into a response', async () => {
+  it("releases the key when an error handler before it turns the handler's error into a response", async () => {
     const handler = countingHandler((_event: OrderEvent, _context, run) => {
       if (run === 1) throw new Error('gateway down');
       return 'charged';
     });
-    const wrapped = middy<OrderEvent, unknown>(handler).use(errorResponder()).use(idempotentMiddleware(middlewareOptions(store)));
+    const wrapped = middy<OrderEvent, unknown>(handler)
+      .use(errorResponder())
+      .use(idempotentMiddleware(middlewareOptions(store)));
     await expect(wrapped({ key: 'k' }, lambdaContext())).resolves.toEqual({ statusCode: 500, body: '{"message":"gateway down"}' });
     await expect(wrapped({ key: 'k' }, lambdaContext())).resolves.toBe('charged');
     await expect(wrapped({ key: 'k' }, lambdaContext())).resolves.toBe('charged');
@@ -88,7 +103,9 @@ describe('with other middlewares, in the documented order', () => {
 
   it('lets an error handler before it answer for its own refusals (a missing key), with nothing run', async () => {
     const handler = countingHandler(() => 'charged');
-    const wrapped = middy<OrderEvent, unknown>(handler).use(errorResponder()).use(idempotentMiddleware(middlewareOptions(store)));
+    const wrapped = middy<OrderEvent, unknown>(handler)
+      .use(errorResponder())
+      .use(idempotentMiddleware(middlewareOptions(store)));
     await expect(wrapped({}, lambdaContext())).resolves.toEqual({ statusCode: 500, body: expect.stringContaining('no idempotency key') });
     expect(handler.runs).toBe(0);
   });

@@ -73,6 +73,8 @@ describe('EventBridge and asynchronous invocations, with no key option', () => {
     });
     const id = randomUUID();
     await handler(orderPlaced({ orderId: 'o-3', total: 10 }, id), lambdaContext());
-    await expect(handler(orderPlaced({ orderId: 'o-3', total: 11 }, id), lambdaContext())).rejects.toMatchObject({ code: ErrorCode.payloadMismatch });
+    await expect(handler(orderPlaced({ orderId: 'o-3', total: 11 }, id), lambdaContext())).rejects.toMatchObject({
+      code: ErrorCode.payloadMismatch,
+    });
   });
 });

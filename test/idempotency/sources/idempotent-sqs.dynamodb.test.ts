@@ -40,7 +40,10 @@ describe('idempotentSqs on a standard queue', () => {
     const wrapped = idempotentSqs(handler, options());
     const message = sqsRecord({ orderId: 'o-1' });
     const first = await wrapped(sqsEvent([message, { ...message }, sqsRecord({ orderId: 'o-2' })]), lambdaContext());
-    const redelivery = await wrapped(sqsEvent([{ ...message, attributes: { ...message.attributes, ApproximateReceiveCount: '2' } }]), lambdaContext());
+    const redelivery = await wrapped(
+      sqsEvent([{ ...message, attributes: { ...message.attributes, ApproximateReceiveCount: '2' } }]),
+      lambdaContext(),
+    );
     expect(first).toEqual({ batchItemFailures: [] });
     expect(redelivery).toEqual({ batchItemFailures: [] });
     expect(seen).toEqual([message.body, JSON.stringify({ orderId: 'o-2' })]);
@@ -110,7 +113,9 @@ describe('idempotentSqs on a standard queue', () => {
     const wrapped = idempotentSqs(handler, options({ key: (r) => JSON.parse(r.body).orderId, fingerprint: (r) => JSON.parse(r.body) }));
     await wrapped(sqsEvent([sqsRecord({ orderId: 'o-5', total: 10 })]), lambdaContext());
     const conflicting = sqsRecord({ orderId: 'o-5', total: 99 });
-    expect(await wrapped(sqsEvent([conflicting]), lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: conflicting.messageId }] });
+    expect(await wrapped(sqsEvent([conflicting]), lambdaContext())).toEqual({
+      batchItemFailures: [{ itemIdentifier: conflicting.messageId }],
+    });
     expect(seen).toHaveLength(1);
   });
 
@@ -133,7 +138,7 @@ describe('idempotentSqs on a standard queue', () => {
 });
 
 describe('idempotentSqs on a FIFO queue', () => {
-  it('processes in order and, after a failure, fails the rest of the batch unprocessed (AWS\'s advice)', async () => {
+  it("processes in order and, after a failure, fails the rest of the batch unprocessed (AWS's advice)", async () => {
     const { seen, handler } = recordingHandler((body) => body.includes('"n":2'));
     const records = [1, 2, 3].map((n) => sqsRecord({ n }, { groupId: 'g1' })).concat([sqsRecord({ n: 4 }, { groupId: 'g2' })]);
     const response = await idempotentSqs(handler, options())(sqsEvent(records), lambdaContext());
@@ -143,7 +148,12 @@ describe('idempotentSqs on a FIFO queue', () => {
 
   it('with skip-group, fails only the later records of the failed group and goes on with the others', async () => {
     const { seen, handler } = recordingHandler((body) => body.includes('"n":1'));
-    const records = [sqsRecord({ n: 1 }, { groupId: 'g1' }), sqsRecord({ n: 2 }, { groupId: 'g2' }), sqsRecord({ n: 3 }, { groupId: 'g1' }), sqsRecord({ n: 4 }, { groupId: 'g2' })];
+    const records = [
+      sqsRecord({ n: 1 }, { groupId: 'g1' }),
+      sqsRecord({ n: 2 }, { groupId: 'g2' }),
+      sqsRecord({ n: 3 }, { groupId: 'g1' }),
+      sqsRecord({ n: 4 }, { groupId: 'g2' }),
+    ];
     const response = await idempotentSqs(handler, options({ fifoFailure: 'skip-group' }))(sqsEvent(records), lambdaContext());
     expect(seen).toEqual(['{"n":1}', '{"n":2}', '{"n":4}']);
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([records[0]!.messageId, records[2]!.messageId]);

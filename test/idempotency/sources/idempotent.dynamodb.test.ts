@@ -60,9 +60,7 @@ describe('exactly one execution', () => {
     });
     // A wait longer than 200 claims can take on a busy machine, so the duplicates are handed the result.
     const wrapped = idempotent(handler, options({ inFlightWaitMs: 30_000 }));
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: 200 }, () => wrapped({ key: 'order-200' }, lambdaContext(40_000))),
-    );
+    const outcomes = await Promise.allSettled(Array.from({ length: 200 }, () => wrapped({ key: 'order-200' }, lambdaContext(40_000))));
     expect(handler.runs).toBe(1);
     const results = outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<unknown>).value);
     const errors = outcomes.filter((o) => o.status === 'rejected').map((o) => codeOf((o as PromiseRejectedResult).reason));
@@ -213,7 +211,7 @@ describe('leases, fencing and expiry (on a controlled clock)', () => {
     expect(await leaseExpiresAt(operation, 'no-context')).toBe(clock + 42_000);
   });
 
-  it('fences off a late invocation: its completion changes nothing and the new owner\'s result stands', async () => {
+  it("fences off a late invocation: its completion changes nothing and the new owner's result stands", async () => {
     const operation = `op-${randomUUID()}`;
     const logger = recordingLogger();
     let gate: Promise<string> = Promise.resolve('unused');
@@ -235,14 +233,12 @@ describe('leases, fencing and expiry (on a controlled clock)', () => {
     ]);
   });
 
-  it('fences off a late failure: its release does not delete the new owner\'s claim', async () => {
+  it("fences off a late failure: its release does not delete the new owner's claim", async () => {
     const operation = `op-${randomUUID()}`;
     let failLate!: (error: Error) => void;
     let finishSecond!: (value: string) => void;
     const handler = countingHandler((_e, run) =>
-      run === 1
-        ? new Promise<string>((_, reject) => (failLate = reject))
-        : new Promise<string>((resolve) => (finishSecond = resolve)),
+      run === 1 ? new Promise<string>((_, reject) => (failLate = reject)) : new Promise<string>((resolve) => (finishSecond = resolve)),
     );
     const wrapped = idempotent(handler, options({ operation, now, inFlightWaitMs: 0 }));
     const first = wrapped({ key: 'k' }, fixedContext(1_000)).catch((e: Error) => e.message);
@@ -370,10 +366,13 @@ describe('keys', () => {
 
     const operation = `op-${randomUUID()}`;
     const downstream: string[] = [];
-    const open = idempotent(async (_e, _c, idem) => {
-      downstream.push(idem.downstreamKey('charge'));
-      return idem.key;
-    }, options({ operation, missingKey: 'run-without-idempotency' }));
+    const open = idempotent(
+      async (_e, _c, idem) => {
+        downstream.push(idem.downstreamKey('charge'));
+        return idem.key;
+      },
+      options({ operation, missingKey: 'run-without-idempotency' }),
+    );
     await expect(open({}, lambdaContext())).resolves.toBeUndefined();
     await expect(open({}, lambdaContext())).resolves.toBeUndefined();
     expect(new Set(downstream).size).toBe(2);
@@ -382,14 +381,20 @@ describe('keys', () => {
   it('gives the handler its scoped key and downstream keys stable per key and distinct per name', async () => {
     const seen: { key?: string; charge: string; refund: string }[] = [];
     const operation = `op-${randomUUID()}`;
-    const wrapped = idempotent(async (_e, _c, idem) => {
-      seen.push({ key: idem.key, charge: idem.downstreamKey('charge'), refund: idem.downstreamKey('refund') });
-    }, options({ operation, missingKey: 'reject' }));
+    const wrapped = idempotent(
+      async (_e, _c, idem) => {
+        seen.push({ key: idem.key, charge: idem.downstreamKey('charge'), refund: idem.downstreamKey('refund') });
+      },
+      options({ operation, missingKey: 'reject' }),
+    );
     await wrapped({ key: 'k1' }, lambdaContext());
-    await idempotent(async (_e, _c, idem) => {
-      seen.push({ key: idem.key, charge: idem.downstreamKey('charge'), refund: idem.downstreamKey('refund') });
-      throw new Error('release so the next run happens');
-    }, options({ operation: `${operation}-x` }))({ key: 'k1' }, lambdaContext()).catch(() => undefined);
+    await idempotent(
+      async (_e, _c, idem) => {
+        seen.push({ key: idem.key, charge: idem.downstreamKey('charge'), refund: idem.downstreamKey('refund') });
+        throw new Error('release so the next run happens');
+      },
+      options({ operation: `${operation}-x` }),
+    )({ key: 'k1' }, lambdaContext()).catch(() => undefined);
     const [first, other] = seen;
     expect(first?.key).toBe(scopedId(operation, undefined, 'k1'));
     expect(first?.charge).not.toBe(first?.refund);

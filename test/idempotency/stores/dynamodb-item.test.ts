@@ -4,7 +4,14 @@ const now = 1_796_000_000_123;
 
 describe('DynamoDB inputs (built without a client)', () => {
   it('claims with one conditional put that admits only an absent, expired or lease-expired record and returns the holder', () => {
-    const input = claimInput('table', { id: 'abc', leaseToken: 'tok', leaseExpiresAt: now + 4_000, expiration: 1_796_086_400, fingerprint: 'fp', now });
+    const input = claimInput('table', {
+      id: 'abc',
+      leaseToken: 'tok',
+      leaseExpiresAt: now + 4_000,
+      expiration: 1_796_086_400,
+      fingerprint: 'fp',
+      now,
+    });
     expect(input).toMatchObject({
       TableName: 'table',
       ConditionExpression: 'attribute_not_exists(#id) OR #expiration < :nowSeconds OR (#status = :inProgress AND #leaseExpiresAt < :nowMs)',
@@ -12,8 +19,13 @@ describe('DynamoDB inputs (built without a client)', () => {
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
     expect(input.Item).toEqual({
-      id: { S: 'abc' }, status: { S: 'IN_PROGRESS' }, leaseToken: { S: 'tok' }, leaseExpiresAt: { N: String(now + 4_000) },
-      expiration: { N: '1796086400' }, createdAt: { N: String(now) }, fingerprint: { S: 'fp' },
+      id: { S: 'abc' },
+      status: { S: 'IN_PROGRESS' },
+      leaseToken: { S: 'tok' },
+      leaseExpiresAt: { N: String(now + 4_000) },
+      expiration: { N: '1796086400' },
+      createdAt: { N: String(now) },
+      fingerprint: { S: 'fp' },
     });
   });
 
@@ -32,7 +44,12 @@ describe('DynamoDB inputs (built without a client)', () => {
   });
 
   it('stores a compressed result as binary and an omitted one without a result attribute', () => {
-    const gzip = completeInput('t', { id: 'a', leaseToken: 't', expiration: 1, result: { encoding: 'json-gzip', data: new Uint8Array([1, 2]) } });
+    const gzip = completeInput('t', {
+      id: 'a',
+      leaseToken: 't',
+      expiration: 1,
+      result: { encoding: 'json-gzip', data: new Uint8Array([1, 2]) },
+    });
     expect(gzip.ExpressionAttributeValues?.[':result']).toEqual({ B: new Uint8Array([1, 2]) });
     const omitted = completeInput('t', { id: 'a', leaseToken: 't', expiration: 1, result: { encoding: 'omitted' } });
     expect(omitted.UpdateExpression).toMatch(/REMOVE #leaseExpiresAt, #result$/);
@@ -40,8 +57,22 @@ describe('DynamoDB inputs (built without a client)', () => {
   });
 
   it('reads items back into records, and ignores items that are not records of this library', () => {
-    expect(recordFromItem({ id: { S: 'a' }, status: { S: 'COMPLETED' }, expiration: { N: '9' }, resultEncoding: { S: 'undefined' }, createdAt: { N: '1' } })).toEqual({
-      id: 'a', status: 'COMPLETED', expiration: 9, leaseToken: undefined, fingerprint: undefined, result: { encoding: 'undefined' }, createdAt: 1,
+    expect(
+      recordFromItem({
+        id: { S: 'a' },
+        status: { S: 'COMPLETED' },
+        expiration: { N: '9' },
+        resultEncoding: { S: 'undefined' },
+        createdAt: { N: '1' },
+      }),
+    ).toEqual({
+      id: 'a',
+      status: 'COMPLETED',
+      expiration: 9,
+      leaseToken: undefined,
+      fingerprint: undefined,
+      result: { encoding: 'undefined' },
+      createdAt: 1,
     });
     expect(recordFromItem({ id: { S: 'a' }, status: { S: 'SOMETHING' }, expiration: { N: '9' } })).toBeUndefined();
     expect(recordFromItem(undefined)).toBeUndefined();

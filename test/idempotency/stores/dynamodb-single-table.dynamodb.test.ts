@@ -14,7 +14,12 @@ afterAll(() => client.destroy());
 
 /** The layout of the README's single-table example: `pk`/`sk`, TTL on `ttl`, every library attribute prefixed. */
 const SINGLE_TABLE = {
-  partitionKey: 'pk', partitionKeyValue: 'IDEMPOTENCY#{id}', sortKey: 'sk', sortKeyValue: 'IDEMPOTENCY', ttlAttribute: 'ttl', attributePrefix: 'idem_',
+  partitionKey: 'pk',
+  partitionKeyValue: 'IDEMPOTENCY#{id}',
+  sortKey: 'sk',
+  sortKeyValue: 'IDEMPOTENCY',
+  ttlAttribute: 'ttl',
+  attributePrefix: 'idem_',
 } as const satisfies Omit<DynamoDbStoreOptions, 'tableName'>;
 
 // The real clock, so the records' `ttl` values lie in the future and no TTL sweep removes them mid-test.
@@ -39,7 +44,10 @@ describe('a single table with pk/sk, TTL on `ttl`, prefixed attributes, holding 
     for (const item of BUSINESS_ITEMS) await client.send(new PutItemCommand({ TableName: tableName, Item: item }));
   });
 
-  describeStoreContract('DynamoDbStore on a single table (pk = IDEMPOTENCY#<id>, sk = IDEMPOTENCY)', () => new DynamoDbStore({ tableName, client, ...SINGLE_TABLE }));
+  describeStoreContract(
+    'DynamoDbStore on a single table (pk = IDEMPOTENCY#<id>, sk = IDEMPOTENCY)',
+    () => new DynamoDbStore({ tableName, client, ...SINGLE_TABLE }),
+  );
 
   describe('beside the business items, with TTL on', () => {
     const RETENTION_S = 3_600;
@@ -54,17 +62,29 @@ describe('a single table with pk/sk, TTL on `ttl`, prefixed attributes, holding 
           if (event.fail) throw new Error('declined');
           return { charged: event.key };
         },
-        { store: new DynamoDbStore({ tableName, client, ...SINGLE_TABLE }), operation, key: (event) => event.key, expiresAfterSeconds: RETENTION_S, now: () => clock, logger: recordingLogger() },
+        {
+          store: new DynamoDbStore({ tableName, client, ...SINGLE_TABLE }),
+          operation,
+          key: (event) => event.key,
+          expiresAfterSeconds: RETENTION_S,
+          now: () => clock,
+          logger: recordingLogger(),
+        },
       );
     const runsOf = (key: string) => runs.filter((run) => run === key).length;
-    const businessItems = async () => sortByKey((await scanAll(client, tableName)).filter((item) => !item.pk!.S!.startsWith('IDEMPOTENCY#')));
+    const businessItems = async () =>
+      sortByKey((await scanAll(client, tableName)).filter((item) => !item.pk!.S!.startsWith('IDEMPOTENCY#')));
 
     beforeAll(() => enableTimeToLive(client, tableName, 'ttl'));
 
     it('runs each key once, replays, releases a failure, and leaves every business item as it was', async () => {
       const wrapped = handler();
       const context = lambdaContext();
-      await Promise.all(['a', 'b', 'c'].flatMap((key) => [wrapped({ key }, context), wrapped({ key }, context)]).map((call) => call.catch((error: unknown) => error)));
+      await Promise.all(
+        ['a', 'b', 'c']
+          .flatMap((key) => [wrapped({ key }, context), wrapped({ key }, context)])
+          .map((call) => call.catch((error: unknown) => error)),
+      );
       expect(await wrapped({ key: 'a' }, context)).toEqual({ charged: 'a' });
       await expect(wrapped({ key: 'declined', fail: true }, context)).rejects.toThrow('declined');
       await expect(wrapped({ key: 'declined', fail: true }, context)).rejects.toThrow('declined');
@@ -76,7 +96,11 @@ describe('a single table with pk/sk, TTL on `ttl`, prefixed attributes, holding 
       const items = await scanAll(client, tableName);
       for (const key of ['a', 'b', 'c']) {
         const item = items.find((candidate) => candidate.pk!.S === recordKey(key).pk.S);
-        expect(item).toMatchObject({ sk: { S: 'IDEMPOTENCY' }, idem_status: { S: 'COMPLETED' }, ttl: { N: inSeconds(REAL_NOW + RETENTION_S * 1000) } });
+        expect(item).toMatchObject({
+          sk: { S: 'IDEMPOTENCY' },
+          idem_status: { S: 'COMPLETED' },
+          ttl: { N: inSeconds(REAL_NOW + RETENTION_S * 1000) },
+        });
         expect(Object.keys(item!).filter((name) => !['pk', 'sk', 'ttl'].includes(name) && !name.startsWith('idem_'))).toEqual([]);
       }
       const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
@@ -109,7 +133,16 @@ describe('a table with a partition key alone, named PK, TTL on expiresAt, no pre
 describe('a table whose sort key repeats the id (PK = IDEM#<id>, SK = IDEM#<id>), TTL on a reserved word', () => {
   describeStoreContract('DynamoDbStore on a PK/SK table with the id in both keys', async () => {
     const tableName = await freshApplicationTable(client, { partitionKey: 'PK', sortKey: 'SK', ttlAttribute: 'TTL' }, { ttl: false });
-    return new DynamoDbStore({ tableName, client, partitionKey: 'PK', partitionKeyValue: 'IDEM#{id}', sortKey: 'SK', sortKeyValue: 'IDEM#{id}', ttlAttribute: 'TTL', attributePrefix: '_idem.' });
+    return new DynamoDbStore({
+      tableName,
+      client,
+      partitionKey: 'PK',
+      partitionKeyValue: 'IDEM#{id}',
+      sortKey: 'SK',
+      sortKeyValue: 'IDEM#{id}',
+      ttlAttribute: 'TTL',
+      attributePrefix: '_idem.',
+    });
   });
 });
 

@@ -11,17 +11,38 @@ afterAll(() => client.destroy());
 
 describeAtomicCompletionContract('DynamoDbStore on DynamoDB Local', async () => {
   const table = `accounts-${randomUUID()}`;
-  await client.send(new CreateTableCommand({ TableName: table, AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
   const store = new DynamoDbStore({ tableName: await freshIdempotencyTable(client), client });
   return { store, table, items: async () => (await scanAll(client, table)).map((item) => unmarshall(item)) };
 });
 
 describeAtomicCompletionContract('DynamoDbStore on a single-table layout (pk/sk, prefixed attributes)', async () => {
   const table = `accounts-${randomUUID()}`;
-  await client.send(new CreateTableCommand({ TableName: table, AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
   const tableName = await freshApplicationTable(client, { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'ttl' });
   const store = new DynamoDbStore({
-    tableName, client, partitionKey: 'pk', partitionKeyValue: 'IDEMPOTENCY#{id}', sortKey: 'sk', sortKeyValue: 'IDEMPOTENCY', ttlAttribute: 'ttl', attributePrefix: 'idem_',
+    tableName,
+    client,
+    partitionKey: 'pk',
+    partitionKeyValue: 'IDEMPOTENCY#{id}',
+    sortKey: 'sk',
+    sortKeyValue: 'IDEMPOTENCY',
+    ttlAttribute: 'ttl',
+    attributePrefix: 'idem_',
   });
   return { store, table, items: async () => (await scanAll(client, table)).map((item) => unmarshall(item)) };
 });

@@ -5,4 +5,7 @@ import { describeStoreContract } from '../../support/store-contract';
 const client = testClient();
 afterAll(() => client.destroy());
 
-describeStoreContract('DynamoDbStore on DynamoDB Local', async () => new DynamoDbStore({ tableName: await freshIdempotencyTable(client), client }));
+describeStoreContract(
+  'DynamoDbStore on DynamoDB Local',
+  async () => new DynamoDbStore({ tableName: await freshIdempotencyTable(client), client }),
+);

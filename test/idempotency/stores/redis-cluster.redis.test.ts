@@ -20,18 +20,35 @@ const claimOf = (): ClaimRequest => {
 };
 
 const CLUSTER_CLIENTS = [
-  ['node-redis createCluster', async () => {
-    const client = createCluster({ rootNodes: cluster.nodes.map((node) => ({ url: node.url })) });
-    client.on('error', () => undefined);
-    await client.connect();
-    return { client: client as RedisClientLike, twoKeyEval: (a: string, b: string) => client.eval('return 1', { keys: [a, b], arguments: [] }), close: () => client.destroy() };
-  }],
-  ['ioredis Cluster', async () => {
-    const client = new Cluster(cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })), { lazyConnect: true });
-    client.on('error', () => undefined);
-    await client.connect();
-    return { client: client as RedisClientLike, twoKeyEval: (a: string, b: string) => client.eval('return 1', 2, a, b), close: () => client.disconnect() };
-  }],
+  [
+    'node-redis createCluster',
+    async () => {
+      const client = createCluster({ rootNodes: cluster.nodes.map((node) => ({ url: node.url })) });
+      client.on('error', () => undefined);
+      await client.connect();
+      return {
+        client: client as RedisClientLike,
+        twoKeyEval: (a: string, b: string) => client.eval('return 1', { keys: [a, b], arguments: [] }),
+        close: () => client.destroy(),
+      };
+    },
+  ],
+  [
+    'ioredis Cluster',
+    async () => {
+      const client = new Cluster(
+        cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })),
+        { lazyConnect: true },
+      );
+      client.on('error', () => undefined);
+      await client.connect();
+      return {
+        client: client as RedisClientLike,
+        twoKeyEval: (a: string, b: string) => client.eval('return 1', 2, a, b),
+        close: () => client.disconnect(),
+      };
+    },
+  ],
 ] as const;
 
 describe.each(CLUSTER_CLIENTS)('RedisStore on a Redis Cluster through %s', (_name, connect) => {
@@ -47,32 +64,48 @@ describe.each(CLUSTER_CLIENTS)('RedisStore on a Redis Cluster through %s', (_nam
     await expect(connection.twoKeyEval('a-key', 'another-key')).rejects.toThrow(/CROSSSLOT/);
   });
 
-  it('claims, refuses, completes and releases 30 keys spread over the nodes, each call on its key\'s slot', async () => {
+  it("claims, refuses, completes and releases 30 keys spread over the nodes, each call on its key's slot", async () => {
     const requests = Array.from({ length: 30 }, claimOf);
     for (const request of requests) expect(await store.claim(request)).toEqual({ claimed: true });
     for (const request of requests) {
-      expect(await store.claim({ ...request, leaseToken: randomUUID() })).toMatchObject({ claimed: false, existing: { leaseToken: request.leaseToken } });
+      expect(await store.claim({ ...request, leaseToken: randomUUID() })).toMatchObject({
+        claimed: false,
+        existing: { leaseToken: request.leaseToken },
+      });
     }
     const [toRelease, ...toComplete] = requests;
     expect(await store.release(toRelease!.id, toRelease!.leaseToken)).toEqual({ released: true });
     for (const request of toComplete) {
-      expect(await store.complete({ id: request.id, leaseToken: request.leaseToken, result: { encoding: 'json', data: `"${request.id}"` }, expiration: request.expiration })).toEqual({ completed: true });
+      expect(
+        await store.complete({
+          id: request.id,
+          leaseToken: request.leaseToken,
+          result: { encoding: 'json', data: `"${request.id}"` },
+          expiration: request.expiration,
+        }),
+      ).toEqual({ completed: true });
     }
     expect(await store.get(toRelease!.id)).toBeUndefined();
-    for (const request of toComplete) expect(await store.get(request.id)).toMatchObject({ status: 'COMPLETED', result: { data: `"${request.id}"` } });
+    for (const request of toComplete)
+      expect(await store.get(request.id)).toMatchObject({ status: 'COMPLETED', result: { data: `"${request.id}"` } });
   });
 
   it('runs 20 keys × 10 concurrent duplicates as exactly 20 executions', async () => {
     const runs = new Map<string, number>();
-    const handler = idempotent(async (event: { key: string }) => {
-      runs.set(event.key, (runs.get(event.key) ?? 0) + 1);
-      return { key: event.key };
-    }, { store, key: (event) => event.key, operation: `storm-${randomUUID()}`, logger: recordingLogger() });
+    const handler = idempotent(
+      async (event: { key: string }) => {
+        runs.set(event.key, (runs.get(event.key) ?? 0) + 1);
+        return { key: event.key };
+      },
+      { store, key: (event) => event.key, operation: `storm-${randomUUID()}`, logger: recordingLogger() },
+    );
     const keys = Array.from({ length: 20 }, () => randomUUID());
     const results = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => handler({ key: keys[i % 20]! }, lambdaContext())));
     expect([...runs.values()]).toEqual(Array(20).fill(1));
     const answered = results.filter((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ key: string }>[];
     for (const result of answered) expect(keys).toContain(result.value.key);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason?.code === 'IDEMPOTENCY_IN_PROGRESS')).toBe(true);
+    expect(
+      results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason?.code === 'IDEMPOTENCY_IN_PROGRESS'),
+    ).toBe(true);
   });
 });

@@ -73,6 +73,9 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
     await connection.close();
     connection = await connectClient(kind, server.url);
     const again = new RedisStore({ client: connection.client });
-    expect(await again.claim(claimOf(id))).toEqual({ claimed: false, existing: expect.objectContaining({ status: 'IN_PROGRESS', leaseToken: first.leaseToken }) });
+    expect(await again.claim(claimOf(id))).toEqual({
+      claimed: false,
+      existing: expect.objectContaining({ status: 'IN_PROGRESS', leaseToken: first.leaseToken }),
+    });
   });
 });

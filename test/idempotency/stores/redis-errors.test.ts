@@ -8,9 +8,9 @@ describe('Redis error classes, by what a retry may do', () => {
     ['NOSCRIPT No matching script. Please use EVAL.'],
     ['ERR Error running script'],
     ['WRONGTYPE Operation against a key holding the wrong kind of value'],
-    ['OOM command not allowed when used memory > \'maxmemory\'.'],
-    ['READONLY You can\'t write against a read only replica.'],
-  ])('reads %p as the server\'s answer: never resent', (message) => {
+    ["OOM command not allowed when used memory > 'maxmemory'."],
+    ["READONLY You can't write against a read only replica."],
+  ])("reads %p as the server's answer: never resent", (message) => {
     expect(isErrorReply(new Error(message))).toBe(true);
     expect(isConnectionFailure(new Error(message))).toBe(false);
   });
@@ -26,8 +26,13 @@ describe('Redis error classes, by what a retry may do', () => {
     [new Error('The client is offline')],
     [new Error('The client is closed')],
     [new Error('Connection is closed.')],
-    [named('MaxRetriesPerRequestError', 'Reached the max retries per request limit (which is 1). Refer to "maxRetriesPerRequest" option for details.')],
-    [new Error('Stream isn\'t writeable and enableOfflineQueue options is false')],
+    [
+      named(
+        'MaxRetriesPerRequestError',
+        'Reached the max retries per request limit (which is 1). Refer to "maxRetriesPerRequest" option for details.',
+      ),
+    ],
+    [new Error("Stream isn't writeable and enableOfflineQueue options is false")],
   ])('reads %p as a connection failure: safe to send again', (error) => {
     expect(isConnectionFailure(error)).toBe(true);
   });

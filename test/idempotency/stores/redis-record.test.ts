@@ -2,14 +2,21 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RedisStore } from '../../../lib/idempotency/redis';
 import { redisCommands } from '../../../lib/idempotency/stores/redis-client';
-import { claimArgs, claimResultFromReply, completeArgs, EXPIRED_KEY_GRACE_MS, keyLifetimeMs, recordFromFields } from '../../../lib/idempotency/stores/redis-record';
+import {
+  claimArgs,
+  claimResultFromReply,
+  completeArgs,
+  EXPIRED_KEY_GRACE_MS,
+  keyLifetimeMs,
+  recordFromFields,
+} from '../../../lib/idempotency/stores/redis-record';
 import { CLAIM, COMPLETE, RELEASE } from '../../../lib/idempotency/stores/redis-scripts';
 
 const NOW = 1_764_000_000_123;
 const fakeClient = { evalsha: async () => 1, eval: async () => 1, hgetall: async () => ({}) };
 
 describe('Redis record encoding (pure)', () => {
-  it('keeps the key to the end of the second the record stops counting in, plus the grace, on the caller\'s clock', () => {
+  it("keeps the key to the end of the second the record stops counting in, plus the grace, on the caller's clock", () => {
     expect(EXPIRED_KEY_GRACE_MS).toBe(60_000);
     expect(keyLifetimeMs(1_764_000_100, 1_764_000_000_123)).toBe(String(100_877 + 60_000));
     expect(Number(keyLifetimeMs(1_764_000_000, 1_764_000_000_000 + 86_400_000))).toBeLessThan(0); // long expired: Redis drops it
@@ -25,14 +32,24 @@ describe('Redis record encoding (pure)', () => {
     const data = new Uint8Array([0x1f, 0x8b, 0, 255, 10]);
     const args = completeArgs({ id: 'id', leaseToken: 't', expiration: 100, result: { encoding: 'json-gzip', data } });
     expect(args).toEqual(['t', '100', 'json-gzip', Buffer.from(data).toString('base64')]);
-    const record = recordFromFields('id', { status: 'COMPLETED', expiration: '100', resultEncoding: 'json-gzip', result: args[3]!, leaseToken: 't' });
+    const record = recordFromFields('id', {
+      status: 'COMPLETED',
+      expiration: '100',
+      resultEncoding: 'json-gzip',
+      result: args[3]!,
+      leaseToken: 't',
+    });
     expect(record).toMatchObject({ status: 'COMPLETED', leaseToken: 't', result: { encoding: 'json-gzip', data } });
   });
 
   it('sends no result for `undefined` and `omitted`, and reads a completed record without one as such', () => {
     expect(completeArgs({ id: 'id', leaseToken: 't', expiration: 1, result: { encoding: 'omitted' } })).toHaveLength(3);
-    expect(recordFromFields('id', { status: 'COMPLETED', expiration: '1', resultEncoding: 'undefined' })).toMatchObject({ result: { encoding: 'undefined' } });
-    expect(recordFromFields('id', { status: 'COMPLETED', expiration: '1', resultEncoding: 'json' })).toMatchObject({ result: { encoding: 'omitted' } });
+    expect(recordFromFields('id', { status: 'COMPLETED', expiration: '1', resultEncoding: 'undefined' })).toMatchObject({
+      result: { encoding: 'undefined' },
+    });
+    expect(recordFromFields('id', { status: 'COMPLETED', expiration: '1', resultEncoding: 'json' })).toMatchObject({
+      result: { encoding: 'omitted' },
+    });
   });
 
   it('reads an empty or foreign hash as no record', () => {
@@ -41,14 +58,22 @@ describe('Redis record encoding (pure)', () => {
     expect(recordFromFields('id', { status: 'IN_PROGRESS' })).toBeUndefined();
   });
 
-  it('turns each claim reply into the store\'s result, and refuses a reply it does not know', () => {
+  it("turns each claim reply into the store's result, and refuses a reply it does not know", () => {
     const holder = ['status', 'IN_PROGRESS', 'leaseToken', 'a', 'leaseExpiresAt', '5', 'expiration', '9', 'createdAt', '1'];
     expect(claimResultFromReply('id', ['claimed'])).toEqual({ claimed: true });
     expect(claimResultFromReply('id', ['retried'])).toEqual({ claimed: true });
     expect(claimResultFromReply('id', ['claimed', ...holder])).toMatchObject({ claimed: true, replaced: { leaseToken: 'a' } });
     expect(claimResultFromReply('id', ['held', ...holder])).toEqual({
       claimed: false,
-      existing: { id: 'id', status: 'IN_PROGRESS', leaseToken: 'a', leaseExpiresAt: 5, expiration: 9, createdAt: 1, fingerprint: undefined },
+      existing: {
+        id: 'id',
+        status: 'IN_PROGRESS',
+        leaseToken: 'a',
+        leaseExpiresAt: 5,
+        expiration: 9,
+        createdAt: 1,
+        fingerprint: undefined,
+      },
     });
     expect(() => claimResultFromReply('id', 1)).toThrow('Unexpected reply from the claim script');
     expect(() => claimResultFromReply('id', ['other'])).toThrow('Unexpected reply from the claim script');
@@ -64,7 +89,9 @@ describe('Redis scripts', () => {
 
 describe('RedisStore options', () => {
   it('refuses unknown options, naming them', () => {
-    expect(() => new RedisStore({ client: fakeClient, prefix: 'x' } as never)).toThrow(new TypeError('Unknown RedisStore option `prefix` (expected one of client, keyPrefix, maxResultBytes, commandTimeoutMs)'));
+    expect(() => new RedisStore({ client: fakeClient, prefix: 'x' } as never)).toThrow(
+      new TypeError('Unknown RedisStore option `prefix` (expected one of client, keyPrefix, maxResultBytes, commandTimeoutMs)'),
+    );
   });
 
   it.each([
@@ -90,7 +117,9 @@ describe('RedisStore options', () => {
 describe('the Redis entry point', () => {
   const lib = join(__dirname, '../../../lib/idempotency');
   const sources = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []));
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+    );
 
   it('is not reached from the root index, so a function on DynamoDB loads no Redis code', () => {
     const reached = new Set<string>();
@@ -105,7 +134,9 @@ describe('the Redis entry point', () => {
   });
 
   it('imports no Redis client package: the user brings their own', () => {
-    const offenders = sources(lib).filter((file) => /from ['"](redis|ioredis|iovalkey|@redis\/[^'"]+)['"]/.test(readFileSync(file, 'utf8')));
+    const offenders = sources(lib).filter((file) =>
+      /from ['"](redis|ioredis|iovalkey|@redis\/[^'"]+)['"]/.test(readFileSync(file, 'utf8')),
+    );
     expect(offenders).toEqual([]);
   });
 });

@@ -11,7 +11,15 @@ const NOW_S = Math.floor(NOW / 1000);
 const RETENTION_S = 3_600;
 
 function claimOf(overrides: Partial<ClaimRequest> = {}): ClaimRequest {
-  return { id: randomUUID(), leaseToken: randomUUID(), leaseExpiresAt: NOW + 30_000, expiration: NOW_S + RETENTION_S, fingerprint: 'fp-1', now: NOW, ...overrides };
+  return {
+    id: randomUUID(),
+    leaseToken: randomUUID(),
+    leaseExpiresAt: NOW + 30_000,
+    expiration: NOW_S + RETENTION_S,
+    fingerprint: 'fp-1',
+    now: NOW,
+    ...overrides,
+  };
 }
 
 let admin: Awaited<ReturnType<typeof inspector>>;
@@ -60,7 +68,7 @@ describe.each(CLIENT_KINDS)('RedisStore with %s against a real redis-server', (k
       expect(expiresAt).toBeLessThanOrEqual(after + lifetime);
     });
 
-    it('measures the key\'s lifetime on the caller\'s clock, so a caller whose clock is a day behind the server\'s is not freed early', async () => {
+    it("measures the key's lifetime on the caller's clock, so a caller whose clock is a day behind the server's is not freed early", async () => {
       const dayAgo = NOW - 86_400_000;
       const request = claimOf({ now: dayAgo, leaseExpiresAt: dayAgo + 30_000, expiration: Math.floor(dayAgo / 1000) + RETENTION_S });
       await store.claim(request);
@@ -82,7 +90,15 @@ describe.each(CLIENT_KINDS)('RedisStore with %s against a real redis-server', (k
       expect(counter.counts).toEqual({ evalsha: 1 });
       expect(result).toEqual({
         claimed: false,
-        existing: { id: first.id, status: 'IN_PROGRESS', leaseToken: first.leaseToken, leaseExpiresAt: first.leaseExpiresAt, expiration: first.expiration, fingerprint: 'fp-1', createdAt: NOW },
+        existing: {
+          id: first.id,
+          status: 'IN_PROGRESS',
+          leaseToken: first.leaseToken,
+          leaseExpiresAt: first.leaseExpiresAt,
+          expiration: first.expiration,
+          fingerprint: 'fp-1',
+          createdAt: NOW,
+        },
       });
     });
 
@@ -99,17 +115,26 @@ describe.each(CLIENT_KINDS)('RedisStore with %s against a real redis-server', (k
       await store.claim(crashed);
       const takeover = { ...crashed, leaseToken: randomUUID(), leaseExpiresAt: NOW + 30_000 };
       const result = await store.claim(takeover);
-      expect(result).toEqual({ claimed: true, replaced: expect.objectContaining({ status: 'IN_PROGRESS', leaseToken: crashed.leaseToken }) });
+      expect(result).toEqual({
+        claimed: true,
+        replaced: expect.objectContaining({ status: 'IN_PROGRESS', leaseToken: crashed.leaseToken }),
+      });
       expect(await store.get(crashed.id)).toMatchObject({ status: 'IN_PROGRESS', leaseToken: takeover.leaseToken });
     });
 
-    it('treats a record expired by the caller\'s clock as absent, even before Redis drops the key', async () => {
+    it("treats a record expired by the caller's clock as absent, even before Redis drops the key", async () => {
       const old = claimOf();
       await store.complete({ id: old.id, leaseToken: old.leaseToken, result: encodeResult('ignored', 1024), expiration: old.expiration }); // absent: not completed
       await store.claim(old);
       await store.complete({ id: old.id, leaseToken: old.leaseToken, result: encodeResult({ v: 1 }, 1024), expiration: old.expiration });
       const later = NOW + (RETENTION_S + 10) * 1000;
-      const fresh = { ...old, leaseToken: randomUUID(), now: later, leaseExpiresAt: later + 30_000, expiration: Math.floor(later / 1000) + RETENTION_S };
+      const fresh = {
+        ...old,
+        leaseToken: randomUUID(),
+        now: later,
+        leaseExpiresAt: later + 30_000,
+        expiration: Math.floor(later / 1000) + RETENTION_S,
+      };
       const result = await store.claim(fresh);
       expect(result).toEqual({ claimed: true, replaced: expect.objectContaining({ status: 'COMPLETED', leaseToken: old.leaseToken }) });
       expect(await store.get(old.id)).toMatchObject({ status: 'IN_PROGRESS', leaseToken: fresh.leaseToken });
@@ -119,23 +144,39 @@ describe.each(CLIENT_KINDS)('RedisStore with %s against a real redis-server', (k
     it('refuses a completed key and returns the stored result with it', async () => {
       const request = claimOf();
       await store.claim(request);
-      await store.complete({ id: request.id, leaseToken: request.leaseToken, result: { encoding: 'json', data: '{"ok":true}' }, expiration: request.expiration });
+      await store.complete({
+        id: request.id,
+        leaseToken: request.leaseToken,
+        result: { encoding: 'json', data: '{"ok":true}' },
+        expiration: request.expiration,
+      });
       const result = await store.claim({ ...request, leaseToken: randomUUID() });
-      expect(result).toEqual({ claimed: false, existing: expect.objectContaining({ status: 'COMPLETED', result: { encoding: 'json', data: '{"ok":true}' } }) });
+      expect(result).toEqual({
+        claimed: false,
+        existing: expect.objectContaining({ status: 'COMPLETED', result: { encoding: 'json', data: '{"ok":true}' } }),
+      });
     });
   });
 
   describe('complete', () => {
-    it('completes the caller\'s record in one round trip, keeps its lease token and moves the key\'s expiry with the record\'s', async () => {
+    it("completes the caller's record in one round trip, keeps its lease token and moves the key's expiry with the record's", async () => {
       const request = claimOf();
       await store.claim(request);
       counter.reset();
       const expiration = request.expiration + 60;
       const claimedUntil = await admin.pExpireTime(store.keyOf(request.id));
-      expect(await store.complete({ id: request.id, leaseToken: request.leaseToken, result: { encoding: 'json', data: '[1,2]' }, expiration })).toEqual({ completed: true });
+      expect(
+        await store.complete({ id: request.id, leaseToken: request.leaseToken, result: { encoding: 'json', data: '[1,2]' }, expiration }),
+      ).toEqual({ completed: true });
       expect(counter.counts).toEqual({ evalsha: 1 });
       expect(await store.get(request.id)).toEqual({
-        id: request.id, status: 'COMPLETED', expiration, fingerprint: 'fp-1', createdAt: NOW, leaseToken: request.leaseToken, result: { encoding: 'json', data: '[1,2]' },
+        id: request.id,
+        status: 'COMPLETED',
+        expiration,
+        fingerprint: 'fp-1',
+        createdAt: NOW,
+        leaseToken: request.leaseToken,
+        result: { encoding: 'json', data: '[1,2]' },
       });
       expect(await admin.hExists(store.keyOf(request.id), 'leaseExpiresAt')).toBe(0);
       expect(await admin.pExpireTime(store.keyOf(request.id))).toBe(claimedUntil + 60_000); // moved as far as the expiration
@@ -144,23 +185,37 @@ describe.each(CLIENT_KINDS)('RedisStore with %s against a real redis-server', (k
     it('succeeds again when a completion that already landed is retried', async () => {
       const request = claimOf();
       await store.claim(request);
-      const completion = { id: request.id, leaseToken: request.leaseToken, result: { encoding: 'undefined' } as const, expiration: request.expiration };
+      const completion = {
+        id: request.id,
+        leaseToken: request.leaseToken,
+        result: { encoding: 'undefined' } as const,
+        expiration: request.expiration,
+      };
       expect(await store.complete(completion)).toEqual({ completed: true });
       expect(await store.complete(completion)).toEqual({ completed: true });
       expect(await store.get(request.id)).toMatchObject({ status: 'COMPLETED', result: { encoding: 'undefined' } });
     });
 
-    it('refuses a completion whose lease was taken over, leaving the new owner\'s record alone', async () => {
+    it("refuses a completion whose lease was taken over, leaving the new owner's record alone", async () => {
       const late = claimOf({ leaseExpiresAt: NOW - 1 });
       await store.claim(late);
       const owner = { ...late, leaseToken: randomUUID(), leaseExpiresAt: NOW + 30_000 };
       await store.claim(owner);
-      expect(await store.complete({ id: late.id, leaseToken: late.leaseToken, result: { encoding: 'json', data: '"late"' }, expiration: late.expiration })).toEqual({ completed: false });
+      expect(
+        await store.complete({
+          id: late.id,
+          leaseToken: late.leaseToken,
+          result: { encoding: 'json', data: '"late"' },
+          expiration: late.expiration,
+        }),
+      ).toEqual({ completed: false });
       expect(await store.get(late.id)).toMatchObject({ status: 'IN_PROGRESS', leaseToken: owner.leaseToken });
     });
 
     it('does not complete an absent key', async () => {
-      expect(await store.complete({ id: randomUUID(), leaseToken: randomUUID(), result: { encoding: 'omitted' }, expiration: NOW_S + 60 })).toEqual({ completed: false });
+      expect(
+        await store.complete({ id: randomUUID(), leaseToken: randomUUID(), result: { encoding: 'omitted' }, expiration: NOW_S + 60 }),
+      ).toEqual({ completed: false });
     });
 
     it('keeps a gzip result byte for byte, and `omitted` without a result field', async () => {
@@ -171,18 +226,26 @@ describe.each(CLIENT_KINDS)('RedisStore with %s against a real redis-server', (k
       await store.claim(request);
       await store.complete({ id: request.id, leaseToken: request.leaseToken, result: encoded, expiration: request.expiration });
       const stored = await store.get(request.id);
-      expect(stored?.status === 'COMPLETED' && stored.result).toEqual({ encoding: 'json-gzip', data: new Uint8Array((encoded as { data: Uint8Array }).data) });
+      expect(stored?.status === 'COMPLETED' && stored.result).toEqual({
+        encoding: 'json-gzip',
+        data: new Uint8Array((encoded as { data: Uint8Array }).data),
+      });
 
       const omitted = claimOf();
       await store.claim(omitted);
-      await store.complete({ id: omitted.id, leaseToken: omitted.leaseToken, result: { encoding: 'omitted' }, expiration: omitted.expiration });
+      await store.complete({
+        id: omitted.id,
+        leaseToken: omitted.leaseToken,
+        result: { encoding: 'omitted' },
+        expiration: omitted.expiration,
+      });
       expect(await store.get(omitted.id)).toMatchObject({ status: 'COMPLETED', result: { encoding: 'omitted' } });
       expect(await admin.hExists(store.keyOf(omitted.id), 'result')).toBe(0);
     });
   });
 
   describe('release', () => {
-    it('deletes the caller\'s in-progress record in one round trip, and counts a retried release as released', async () => {
+    it("deletes the caller's in-progress record in one round trip, and counts a retried release as released", async () => {
       const request = claimOf();
       await store.claim(request);
       counter.reset();
@@ -192,11 +255,16 @@ describe.each(CLIENT_KINDS)('RedisStore with %s against a real redis-server', (k
       expect(await store.release(request.id, request.leaseToken)).toEqual({ released: true });
     });
 
-    it('refuses another invocation\'s token and never deletes a completed record', async () => {
+    it("refuses another invocation's token and never deletes a completed record", async () => {
       const request = claimOf();
       await store.claim(request);
       expect(await store.release(request.id, randomUUID())).toEqual({ released: false });
-      await store.complete({ id: request.id, leaseToken: request.leaseToken, result: { encoding: 'json', data: '1' }, expiration: request.expiration });
+      await store.complete({
+        id: request.id,
+        leaseToken: request.leaseToken,
+        result: { encoding: 'json', data: '1' },
+        expiration: request.expiration,
+      });
       expect(await store.release(request.id, request.leaseToken)).toEqual({ released: false });
       expect(await store.get(request.id)).toMatchObject({ status: 'COMPLETED' });
     });
@@ -208,7 +276,7 @@ describe.each(CLIENT_KINDS)('RedisStore with %s against a real redis-server', (k
       expect(counter.counts).toEqual({ hgetall: 1 });
     });
 
-    it('rejects at once with the signal\'s reason when the signal has already aborted', async () => {
+    it("rejects at once with the signal's reason when the signal has already aborted", async () => {
       const controller = new AbortController();
       controller.abort(new Error('wait over'));
       await expect(store.get(randomUUID(), { signal: controller.signal })).rejects.toThrow('wait over');

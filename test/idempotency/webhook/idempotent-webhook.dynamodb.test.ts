@@ -53,7 +53,8 @@ function recordingHandler(behave: (run: number) => void | Promise<void> = () => 
   return { runs, handler };
 }
 
-const problemOf = (response: HttpResponse) => JSON.parse(response.body ?? '{}') as { type: string; status: number; title: string; detail: string };
+const problemOf = (response: HttpResponse) =>
+  JSON.parse(response.body ?? '{}') as { type: string; status: number; title: string; detail: string };
 
 describe.each(EVENT_SHAPES)('idempotentWebhook with %s events against DynamoDB Local', (_shape, makeEvent) => {
   /** A delivery as Stripe sends it: POST, JSON, signed now with SECRET unless told otherwise (`null`: unsigned). */
@@ -61,7 +62,10 @@ describe.each(EVENT_SHAPES)('idempotentWebhook with %s events against DynamoDB L
     makeEvent({
       path: '/webhooks/stripe',
       resource: '/webhooks/stripe',
-      headers: [['Content-Type', 'application/json; charset=utf-8'], ...(signature === null ? [] : [[headerName, signature] as [string, string]])],
+      headers: [
+        ['Content-Type', 'application/json; charset=utf-8'],
+        ...(signature === null ? [] : [[headerName, signature] as [string, string]]),
+      ],
       body,
     });
   const wrap = (handler: ReturnType<typeof recordingHandler>['handler'], options: Partial<IdempotentWebhookOptions<StripeEvent>> = {}) =>
@@ -85,25 +89,78 @@ describe.each(EVENT_SHAPES)('idempotentWebhook with %s events against DynamoDB L
 
   const flip = (header: string) => header.slice(0, -1) + (header.endsWith('0') ? '1' : '0');
   it.each<[string, string, () => [body: string, signature: string | null]]>([
-    ['a body changed after signing', 'webhook-signature-invalid', () => { const body = JSON.stringify(stripeEvent()); return [body.replace('1000', '100000'), signWebhookPayload(body, SECRET)]; }],
-    ['a signature with one hex digit changed', 'webhook-signature-invalid', () => { const body = JSON.stringify(stripeEvent()); return [body, flip(signWebhookPayload(body, SECRET))]; }],
-    ['a signature made with another secret', 'webhook-signature-invalid', () => { const body = JSON.stringify(stripeEvent()); return [body, signWebhookPayload(body, 'whsec_attacker')]; }],
+    [
+      'a body changed after signing',
+      'webhook-signature-invalid',
+      () => {
+        const body = JSON.stringify(stripeEvent());
+        return [body.replace('1000', '100000'), signWebhookPayload(body, SECRET)];
+      },
+    ],
+    [
+      'a signature with one hex digit changed',
+      'webhook-signature-invalid',
+      () => {
+        const body = JSON.stringify(stripeEvent());
+        return [body, flip(signWebhookPayload(body, SECRET))];
+      },
+    ],
+    [
+      'a signature made with another secret',
+      'webhook-signature-invalid',
+      () => {
+        const body = JSON.stringify(stripeEvent());
+        return [body, signWebhookPayload(body, 'whsec_attacker')];
+      },
+    ],
     ['a v1 of another length', 'webhook-signature-invalid', () => [JSON.stringify(stripeEvent()), `t=${nowSeconds()},v1=deadbeef`]],
-    ['a timestamp 10 minutes old', 'webhook-timestamp-outside-tolerance', () => { const body = JSON.stringify(stripeEvent()); return [body, signWebhookPayload(body, SECRET, nowSeconds() - 600)]; }],
-    ['a timestamp 10 minutes in the future', 'webhook-timestamp-outside-tolerance', () => { const body = JSON.stringify(stripeEvent()); return [body, signWebhookPayload(body, SECRET, nowSeconds() + 600)]; }],
+    [
+      'a timestamp 10 minutes old',
+      'webhook-timestamp-outside-tolerance',
+      () => {
+        const body = JSON.stringify(stripeEvent());
+        return [body, signWebhookPayload(body, SECRET, nowSeconds() - 600)];
+      },
+    ],
+    [
+      'a timestamp 10 minutes in the future',
+      'webhook-timestamp-outside-tolerance',
+      () => {
+        const body = JSON.stringify(stripeEvent());
+        return [body, signWebhookPayload(body, SECRET, nowSeconds() + 600)];
+      },
+    ],
     ['no Stripe-Signature header', 'webhook-signature-missing', () => [JSON.stringify(stripeEvent()), null]],
     ['a signature header without a timestamp', 'webhook-signature-malformed', () => [JSON.stringify(stripeEvent()), 'v1=abc']],
     ['a signature header that is not t=…,v1=…', 'webhook-signature-malformed', () => [JSON.stringify(stripeEvent()), 'sha256=abc']],
-    ['a signed body that is not JSON', 'webhook-payload-invalid', () => ['id=evt_1&type=charge', signWebhookPayload('id=evt_1&type=charge', SECRET)]],
-    ['a signed JSON body without an id', 'webhook-event-id-missing', () => ['{"type":"charge.succeeded"}', signWebhookPayload('{"type":"charge.succeeded"}', SECRET)]],
+    [
+      'a signed body that is not JSON',
+      'webhook-payload-invalid',
+      () => ['id=evt_1&type=charge', signWebhookPayload('id=evt_1&type=charge', SECRET)],
+    ],
+    [
+      'a signed JSON body without an id',
+      'webhook-event-id-missing',
+      () => ['{"type":"charge.succeeded"}', signWebhookPayload('{"type":"charge.succeeded"}', SECRET)],
+    ],
     ['a signed JSON body whose id is a number', 'webhook-event-id-missing', () => ['{"id":42}', signWebhookPayload('{"id":42}', SECRET)]],
-    ['a signed event id of 256 characters', 'webhook-event-id-invalid', () => { const body = JSON.stringify(stripeEvent({ id: 'e'.repeat(256) })); return [body, signWebhookPayload(body, SECRET)]; }],
+    [
+      'a signed event id of 256 characters',
+      'webhook-event-id-invalid',
+      () => {
+        const body = JSON.stringify(stripeEvent({ id: 'e'.repeat(256) }));
+        return [body, signWebhookPayload(body, SECRET)];
+      },
+    ],
   ])('refuses %s with 400 %s, runs nothing and stores nothing', async (_case, type, make) => {
     const { runs, handler } = recordingHandler();
     const logger = recordingLogger();
     const [body, signature] = make();
     const response = await wrap(handler, { logger })(deliver(body, signature), lambdaContext());
-    expect(response).toMatchObject({ statusCode: 400, headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' } });
+    expect(response).toMatchObject({
+      statusCode: 400,
+      headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' },
+    });
     expect(problemOf(response)).toMatchObject({ type: TYPE + type, status: 400 });
     expect(runs).toHaveLength(0);
     expect(await scanAll(client, tableName)).toEqual([]);
@@ -139,7 +196,8 @@ describe.each(EVENT_SHAPES)('idempotentWebhook with %s events against DynamoDB L
     const custom = wrap(handler, { signatureHeader: 'X-Webhook-Signature' });
     const other = JSON.stringify(stripeEvent());
     expect(problemOf(await custom(deliver(other), lambdaContext()))).toMatchObject({
-      type: `${TYPE}webhook-signature-missing`, detail: 'The request has no X-Webhook-Signature header.',
+      type: `${TYPE}webhook-signature-missing`,
+      detail: 'The request has no X-Webhook-Signature header.',
     });
     const named = deliver(other, signWebhookPayload(other, SECRET), 'X-WEBHOOK-SIGNATURE');
     expect(await custom(named, lambdaContext())).toEqual(RECEIVED);
@@ -156,10 +214,15 @@ describe.each(EVENT_SHAPES)('idempotentWebhook with %s events against DynamoDB L
     const failed = await wrapped(deliver(body), lambdaContext());
     expect(failed).toMatchObject({ statusCode: 500, headers: { 'Content-Type': 'application/problem+json' } });
     expect(problemOf(failed)).toEqual({
-      type: `${TYPE}webhook-handler-failed`, title: 'Webhook processing failed', status: 500, detail: 'The event was not processed; deliver it again.',
+      type: `${TYPE}webhook-handler-failed`,
+      title: 'Webhook processing failed',
+      status: 500,
+      detail: 'The event was not processed; deliver it again.',
     });
     expect(failed.body).not.toContain('alice');
-    expect(logger.warnings.map((line) => String(line.fields.error))).toContainEqual(expect.stringContaining('ledger unavailable for customer alice@example.com'));
+    expect(logger.warnings.map((line) => String(line.fields.error))).toContainEqual(
+      expect.stringContaining('ledger unavailable for customer alice@example.com'),
+    );
     expect(await scanAll(client, tableName)).toEqual([]);
     expect(await wrapped(deliver(body), lambdaContext())).toEqual(RECEIVED);
     expect(runs).toHaveLength(2);
@@ -211,7 +274,9 @@ describe.each(EVENT_SHAPES)('idempotentWebhook with %s events against DynamoDB L
     expect(await wrapped(asBase64(signWebhookPayload(raw, SECRET)), lambdaContext())).toEqual(RECEIVED);
     expect(runs[0]!.payload.data.object.description).toBe('café ☕');
     // A signature over the base64 text is not a signature over what the provider sent.
-    expect(problemOf(await wrapped(asBase64(signWebhookPayload(base64, SECRET)), lambdaContext())).type).toBe(`${TYPE}webhook-signature-invalid`);
+    expect(problemOf(await wrapped(asBase64(signWebhookPayload(base64, SECRET)), lambdaContext())).type).toBe(
+      `${TYPE}webhook-signature-invalid`,
+    );
     expect(runs).toHaveLength(1);
   });
 
@@ -219,14 +284,16 @@ describe.each(EVENT_SHAPES)('idempotentWebhook with %s events against DynamoDB L
     const { runs, handler } = recordingHandler();
     const wrapped = wrap(handler, { scope: (payload) => payload.account });
     const id = 'evt_shared';
-    for (const account of ['acct_a', 'acct_b', 'acct_a']) await wrapped(deliver(JSON.stringify(stripeEvent({ id, account }))), lambdaContext());
+    for (const account of ['acct_a', 'acct_b', 'acct_a'])
+      await wrapped(deliver(JSON.stringify(stripeEvent({ id, account }))), lambdaContext());
     expect(runs.map((run) => run.payload.account)).toEqual(['acct_a', 'acct_b']);
   });
 
   it('keys on the event id the eventId option reads', async () => {
     const { runs, handler } = recordingHandler();
     const wrapped = wrap(handler, { eventId: (payload) => (payload.data.object as { eventUuid?: string }).eventUuid });
-    const send = (id: string) => wrapped(deliver(JSON.stringify(stripeEvent({ id, data: { object: { eventUuid: 'u-1' } } }))), lambdaContext());
+    const send = (id: string) =>
+      wrapped(deliver(JSON.stringify(stripeEvent({ id, data: { object: { eventUuid: 'u-1' } } }))), lambdaContext());
     await send('evt_a');
     expect((await send('evt_b')).headers?.['Idempotent-Replayed']).toBe('true');
     expect(runs).toHaveLength(1);
@@ -238,7 +305,9 @@ describe.each(EVENT_SHAPES)('idempotentWebhook with %s events against DynamoDB L
     const wrapped = wrap(handler, { now: hourAhead });
     const body = JSON.stringify(stripeEvent());
     expect(problemOf(await wrapped(deliver(body), lambdaContext())).type).toBe(`${TYPE}webhook-timestamp-outside-tolerance`);
-    expect(await wrapped(deliver(body, signWebhookPayload(body, SECRET, Math.floor(hourAhead() / 1000))), lambdaContext())).toEqual(RECEIVED);
+    expect(await wrapped(deliver(body, signWebhookPayload(body, SECRET, Math.floor(hourAhead() / 1000))), lambdaContext())).toEqual(
+      RECEIVED,
+    );
     expect(runs).toHaveLength(1);
   });
 });
@@ -250,7 +319,10 @@ describe('idempotentWebhook when the store fails', () => {
     const body = JSON.stringify(stripeEvent());
     const stop = failNext(client, 'PutItemCommand', faults.throttling());
     try {
-      const response = await wrapped(EVENT_SHAPES[1][1]({ headers: [['Stripe-Signature', signWebhookPayload(body, SECRET)]], body }), lambdaContext());
+      const response = await wrapped(
+        EVENT_SHAPES[1][1]({ headers: [['Stripe-Signature', signWebhookPayload(body, SECRET)]], body }),
+        lambdaContext(),
+      );
       expect(response).toMatchObject({ statusCode: 503, headers: { 'Retry-After': '2', 'Content-Type': 'application/problem+json' } });
       expect(problemOf(response).type).toBe(`${TYPE}idempotency-store-unavailable`);
     } finally {
@@ -263,7 +335,12 @@ describe('idempotentWebhook when the store fails', () => {
 
 describe('idempotentWebhook problems', () => {
   it('prefixes every problem type with problemTypeBase', async () => {
-    const wrapped = idempotentWebhook(async () => undefined, { store: new MemoryStore(), secret: SECRET, problemTypeBase: 'https://api.example.com/problems/', logger: recordingLogger() });
+    const wrapped = idempotentWebhook(async () => undefined, {
+      store: new MemoryStore(),
+      secret: SECRET,
+      problemTypeBase: 'https://api.example.com/problems/',
+      logger: recordingLogger(),
+    });
     const response = await wrapped(EVENT_SHAPES[0][1]({ body: '{}' }), lambdaContext());
     expect(problemOf(response).type).toBe('https://api.example.com/problems/webhook-signature-missing');
   });
@@ -275,7 +352,11 @@ describe('idempotentWebhook options', () => {
     ['secret', undefined, 'Expected `secret` to be a non-empty string or a non-empty array of them, got undefined'],
     ['secret', '', 'Expected `secret` to be a non-empty string or a non-empty array of them, got ""'],
     ['secret', [], 'Expected `secret` to be a non-empty string or a non-empty array of them, got an empty array'],
-    ['secret', [SECRET, ''], 'Expected `secret` to be a non-empty string or a non-empty array of them, got an array with an empty or non-string item'],
+    [
+      'secret',
+      [SECRET, ''],
+      'Expected `secret` to be a non-empty string or a non-empty array of them, got an array with an empty or non-string item',
+    ],
     ['toleranceSeconds', 0, 'Expected `toleranceSeconds` to be a positive integer, got 0'],
     ['toleranceSeconds', 1.5, 'Expected `toleranceSeconds` to be a positive integer, got 1.5'],
     ['signatureHeader', 'Stripe Signature', 'Expected `signatureHeader` to be a header name, got "Stripe Signature"'],
@@ -288,12 +369,13 @@ describe('idempotentWebhook options', () => {
   });
 
   it('refuses a record that would expire while its signature is still accepted: expiresAfterSeconds below twice toleranceSeconds', () => {
-    const wrapWith = (options: Partial<IdempotentWebhookOptions>) => () => idempotentWebhook(async () => undefined, { ...base, ...options });
+    const wrapWith = (options: Partial<IdempotentWebhookOptions>) => () =>
+      idempotentWebhook(async () => undefined, { ...base, ...options });
     expect(wrapWith({ toleranceSeconds: 300, expiresAfterSeconds: 599 })).toThrow(
       new TypeError(
-        'Expected `expiresAfterSeconds` to be at least twice `toleranceSeconds` (600), got 599: a signed delivery is accepted for '
-          + '`toleranceSeconds` either side of its timestamp, and its record must outlive that window, or a captured copy sent after '
-          + 'the record expired would run the handler again',
+        'Expected `expiresAfterSeconds` to be at least twice `toleranceSeconds` (600), got 599: a signed delivery is accepted for ' +
+          '`toleranceSeconds` either side of its timestamp, and its record must outlive that window, or a captured copy sent after ' +
+          'the record expired would run the handler again',
       ),
     );
     expect(wrapWith({ toleranceSeconds: 300, expiresAfterSeconds: 120 })).toThrow(TypeError);
@@ -319,7 +401,12 @@ describe('idempotentWebhook and a captured delivery', () => {
     let clock = (signedAt - tolerance) * 1000;
     const { runs, handler } = recordingHandler();
     const wrapped = idempotentWebhook<StripeEvent>(handler, {
-      store: new MemoryStore(), secret: SECRET, toleranceSeconds: tolerance, expiresAfterSeconds: 2 * tolerance, now: () => clock, logger: recordingLogger(),
+      store: new MemoryStore(),
+      secret: SECRET,
+      toleranceSeconds: tolerance,
+      expiresAfterSeconds: 2 * tolerance,
+      now: () => clock,
+      logger: recordingLogger(),
     });
     const body = JSON.stringify(stripeEvent());
     const captured = EVENT_SHAPES[1][1]({ headers: [['Stripe-Signature', signWebhookPayload(body, SECRET, signedAt)]], body });

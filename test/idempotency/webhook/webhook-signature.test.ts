@@ -1,5 +1,10 @@
 import crypto from 'node:crypto';
-import { parseSignatureHeader, signWebhookPayload, verifyWebhookSignature, type SignatureCheck } from '../../../lib/idempotency/webhook/webhook-signature';
+import {
+  parseSignatureHeader,
+  signWebhookPayload,
+  verifyWebhookSignature,
+  type SignatureCheck,
+} from '../../../lib/idempotency/webhook/webhook-signature';
 
 const SECRET = 'whsec_test_0123456789abcdef';
 const OLD_SECRET = 'whsec_test_old_secret';
@@ -8,7 +13,8 @@ const NOW_MS = T * 1000; // the fixed clock
 const BODY = '{"id":"evt_1","type":"payment_intent.succeeded","data":{"object":{"amount":1000}}}';
 
 /** The spec, restated independently of the code under test: HMAC-SHA256 over `${t}.${body}`, in hex. */
-const hmacHex = (secret: string, t: number | string, body: string) => crypto.createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+const hmacHex = (secret: string, t: number | string, body: string) =>
+  crypto.createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
 
 const check = (header: string | undefined, overrides: Partial<SignatureCheck> = {}) =>
   verifyWebhookSignature({ header, body: BODY, secrets: [SECRET], toleranceSeconds: 300, nowMs: NOW_MS, ...overrides });
@@ -65,7 +71,9 @@ describe('verifyWebhookSignature (fixed clock)', () => {
 
   it('refuses a signature made with another secret', () => {
     expect(check(signWebhookPayload(BODY, 'whsec_someone_else', T))).toEqual({
-      valid: false, reason: 'mismatch', detail: 'No v1 signature in the Stripe-Signature header matches the payload.',
+      valid: false,
+      reason: 'mismatch',
+      detail: 'No v1 signature in the Stripe-Signature header matches the payload.',
     });
   });
 
@@ -131,7 +139,15 @@ describe('verifyWebhookSignature (fixed clock)', () => {
   });
 
   it('reports a missing and a malformed header with the header name', () => {
-    expect(check(undefined, { headerName: 'X-Signature' })).toEqual({ valid: false, reason: 'missing', detail: 'The request has no X-Signature header.' });
-    expect(check('v1=abc')).toEqual({ valid: false, reason: 'malformed', detail: 'The Stripe-Signature header is malformed: no t= timestamp.' });
+    expect(check(undefined, { headerName: 'X-Signature' })).toEqual({
+      valid: false,
+      reason: 'missing',
+      detail: 'The request has no X-Signature header.',
+    });
+    expect(check('v1=abc')).toEqual({
+      valid: false,
+      reason: 'malformed',
+      detail: 'The Stripe-Signature header is malformed: no t= timestamp.',
+    });
   });
 });

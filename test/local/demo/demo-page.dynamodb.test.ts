@@ -14,7 +14,11 @@ import { paymentClient } from '../../support/payment-api-client';
 import { recordingLogger } from '../../support/silent-logger';
 
 // What these tests read of the page, inside the browser (the project compiles without the DOM library).
-interface Item { dataset: Record<string, string | undefined>; textContent: string | null; getBoundingClientRect(): { right: number } }
+interface Item {
+  dataset: Record<string, string | undefined>;
+  textContent: string | null;
+  getBoundingClientRect(): { right: number };
+}
 declare const document: {
   body: Item;
   activeElement: { id: string } | null;
@@ -41,7 +45,13 @@ const foreign: string[] = [];
 const alsoAllowed: string[] = [];
 
 beforeAll(async () => {
-  api = await startLocalPaymentApi({ client, demo: true, idempotency: { logger: recordingLogger() }, idempotencyTable: `idem-${randomUUID()}`, ledgerTable: `ledger-${randomUUID()}` });
+  api = await startLocalPaymentApi({
+    client,
+    demo: true,
+    idempotency: { logger: recordingLogger() },
+    idempotencyTable: `idem-${randomUUID()}`,
+    ledgerTable: `ledger-${randomUUID()}`,
+  });
   // 127.0.0.1, not localhost: Chromium may try ::1 first, and the stand-in listens on 127.0.0.1.
   origin = api.url.replace('localhost', '127.0.0.1');
   browser = await launchChromium();
@@ -84,7 +94,9 @@ async function run(page: Page, button: string): Promise<void> {
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
 /** Each attempt of the timeline: its `data-*` (outcome, status, replayed) and its text. */
 const timeline = (page: Page): Promise<Record<string, string | undefined>[]> =>
-  page.locator('#timeline li').evaluateAll((items) => (items as unknown as Item[]).map((li) => ({ ...li.dataset, text: li.textContent ?? '' })));
+  page
+    .locator('#timeline li')
+    .evaluateAll((items) => (items as unknown as Item[]).map((li) => ({ ...li.dataset, text: li.textContent ?? '' })));
 
 /** What the ledger table holds for a visitor: each payment, with how often the gateway was asked to charge it. */
 async function ledgerOf(who: string): Promise<{ amount: number; status: string; chargeAttempts: number }[]> {
@@ -130,10 +142,17 @@ describe('the browser demo at / (headless Chromium)', () => {
       const answer = fake;
       fake = undefined;
       if (!answer) return route.continue();
-      await route.fulfill({ ...answer, contentType: 'application/problem+json', body: JSON.stringify({ status: answer.status, title: 'Unavailable' }) });
+      await route.fulfill({
+        ...answer,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ status: answer.status, title: 'Unavailable' }),
+      });
     });
     await run(page, '#pay');
-    expect((await timeline(page)).map((a) => [a.status, a.text?.includes('Retry-After: 1')])).toEqual([['503', true], ['201', false]]);
+    expect((await timeline(page)).map((a) => [a.status, a.text?.includes('Retry-After: 1')])).toEqual([
+      ['503', true],
+      ['201', false],
+    ]);
     expect(new Set(keys).size).toBe(1);
     expect(keys).toHaveLength(2);
 
@@ -179,7 +198,9 @@ describe('the browser demo at / (headless Chromium)', () => {
     const who = `visitor-${randomUUID().slice(0, 8)}`;
     const shop = paymentClient(origin);
     for (let batch = 0; batch < 17; batch++) {
-      const answers = await Promise.all(Array.from({ length: 6 }, () => shop.pay(who, randomUUID(), { amount: 100, currency: 'USD', source: 'tok_visa' })));
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => shop.pay(who, randomUUID(), { amount: 100, currency: 'USD', source: 'tok_visa' })),
+      );
       expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201, 201]);
     }
     const page = await context.newPage();
@@ -215,7 +236,9 @@ describe('the browser demo at / (headless Chromium)', () => {
 
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(320);
-    const rights = await page.locator('button').evaluateAll((buttons) => (buttons as unknown as Item[]).map((b) => b.getBoundingClientRect().right));
+    const rights = await page
+      .locator('button')
+      .evaluateAll((buttons) => (buttons as unknown as Item[]).map((b) => b.getBoundingClientRect().right));
     expect(rights).toHaveLength(5);
     for (const right of rights) expect(right).toBeLessThanOrEqual(320);
   });
@@ -242,7 +265,9 @@ describe('the browser demo at / (headless Chromium)', () => {
 describe('CORS, as the deployed HTTP API has it', () => {
   it('lets a page of another origin read Idempotent-Replayed from script', async () => {
     // Another origin on 127.0.0.1: a blank page whose script calls the stand-in across origins.
-    const other = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>shop</title>'));
+    const other = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>shop</title>'),
+    );
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     try {
       const shop = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
@@ -250,11 +275,19 @@ describe('CORS, as the deployed HTTP API has it', () => {
       const page = await context.newPage();
       await page.goto(`${shop}/`);
       const seen = await page.evaluate(async (api) => {
-        const init = { method: 'POST', headers: { Authorization: 'Bearer cors-shopper', 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() }, body: '{"amount":10000,"currency":"USD","source":"tok_visa"}' };
+        const init = {
+          method: 'POST',
+          headers: { Authorization: 'Bearer cors-shopper', 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+          body: '{"amount":10000,"currency":"USD","source":"tok_visa"}',
+        };
         const answers = [];
         for (const _ of [1, 2]) {
           const response = await fetch(`${api}/payments`, init);
-          answers.push({ status: response.status, replayed: response.headers.get('Idempotent-Replayed'), location: response.headers.get('Location') });
+          answers.push({
+            status: response.status,
+            replayed: response.headers.get('Idempotent-Replayed'),
+            location: response.headers.get('Location'),
+          });
         }
         return answers;
       }, origin);
@@ -276,7 +309,15 @@ describe('the demo is local only', () => {
       const auth = { Authorization: 'Bearer alice', 'Content-Type': 'application/json' };
       expect((await fetch(`${plain.url}/`)).status).toBe(404);
       expect((await fetch(`${plain.url}/_local/wifi-flicker`, { method: 'POST', headers: auth })).status).toBe(404);
-      expect((await fetch(`${plain.url}/without-idempotency/payments`, { method: 'POST', headers: auth, body: '{"amount":10000,"currency":"USD","source":"tok_visa"}' })).status).toBe(404);
+      expect(
+        (
+          await fetch(`${plain.url}/without-idempotency/payments`, {
+            method: 'POST',
+            headers: auth,
+            body: '{"amount":10000,"currency":"USD","source":"tok_visa"}',
+          })
+        ).status,
+      ).toBe(404);
     } finally {
       await plain.close();
     }

@@ -15,7 +15,7 @@ describe('WifiFlicker, the local switch that loses one answer', () => {
     expect(flicker.takes(pay('alice'))).toBe(false); // the retry goes through
   });
 
-  it('drops the demonstration route\'s answer too, and nothing for a caller without a token', () => {
+  it("drops the demonstration route's answer too, and nothing for a caller without a token", () => {
     const flicker = new WifiFlicker();
     flicker.arm('alice');
     expect(flicker.takes(pay(undefined))).toBe(false);
@@ -28,7 +28,10 @@ describe('WifiFlicker, the local switch that loses one answer', () => {
     const anonymous = flicker.route({ method: 'POST', path: FLICKER_PATH, principal: undefined })!;
     expect(anonymous).toMatchObject({ status: 401, headers: { 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer' } });
     expect(JSON.parse(String(anonymous.body))).toMatchObject({ status: 401, title: 'Unauthorized' });
-    expect(flicker.route({ method: 'GET', path: FLICKER_PATH, principal: 'alice' })).toMatchObject({ status: 405, headers: { allow: 'POST' } });
+    expect(flicker.route({ method: 'GET', path: FLICKER_PATH, principal: 'alice' })).toMatchObject({
+      status: 405,
+      headers: { allow: 'POST' },
+    });
     expect(flicker.takes(pay('alice'))).toBe(false); // neither armed it
     expect(flicker.route({ method: 'POST', path: FLICKER_PATH, principal: 'alice' })).toEqual({ status: 204, headers: {}, body: '' });
     expect(flicker.takes(pay('alice'))).toBe(true);
