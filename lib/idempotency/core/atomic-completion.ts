@@ -9,7 +9,7 @@ import {
 import { expirationFrom } from './backoff';
 import { writeKind, writeTable, type BusinessWrite, type PendingWrite, type WriteOptions } from './business-write';
 import type { ClaimScope } from './claim-settlement';
-import { encodeResult } from './result-codec';
+import { encodeForStore } from './result-codec';
 import type { EncodedResult } from './store';
 import { refusalResult } from './stored-refusal';
 import { MetricName } from './telemetry';
@@ -70,16 +70,12 @@ export async function commitAtomically(
   const { options, telemetry } = scope;
   const { store, now } = options;
   const fields = { idempotencyKey: id, writes: writes.length };
-  let encoded: EncodedResult;
-  try {
-    encoded = encodeResult(result, store.maxResultBytes);
-  } catch (error) {
+  const encoded = encodeForStore(result, store.maxResultBytes, (error) =>
     telemetry.record(undefined, 'warn', 'The result is not JSON-serialisable, so it cannot be replayed.', {
       ...fields,
       error: String(error),
-    });
-    encoded = { encoding: 'omitted' };
-  }
+    }),
+  );
   // Built once: every retry sends the same items, as the transaction's idempotency token requires.
   const expiration = expirationFrom(now(), options.expiresAfterSeconds);
   const request = { id, leaseToken, result: encoded, expiration };

@@ -8,9 +8,8 @@ import { expirationFrom, settleDeadline, SETTLE_RETRY_DELAYS_MS } from './backof
 import type { LocalCache } from './local-cache';
 import type { ResolvedEngineOptions } from './options';
 import type { Claim } from './outcome';
-import { encodeResult } from './result-codec';
+import { encodeForStore } from './result-codec';
 import { downstreamKey } from './scoped-key';
-import type { EncodedResult } from './store';
 import { MetricName, type InvocationTelemetry } from './telemetry';
 
 /** What a held claim needs from the invocation that made it. */
@@ -79,16 +78,12 @@ async function complete(
   const { options, telemetry } = scope;
   const { store, now } = options;
   const fields = { idempotencyKey: id };
-  let encoded: EncodedResult;
-  try {
-    encoded = encodeResult(result, store.maxResultBytes);
-  } catch (error) {
+  const encoded = encodeForStore(result, store.maxResultBytes, (error) =>
     telemetry.record(undefined, 'warn', 'The result is not JSON-serialisable, so it cannot be replayed.', {
       ...fields,
       error: String(error),
-    });
-    encoded = { encoding: 'omitted' };
-  }
+    }),
+  );
   const completedAt = now();
   const expiration = expirationFrom(completedAt, options.expiresAfterSeconds);
   try {

@@ -32,3 +32,16 @@ export function decodeResult(encoded: Exclude<EncodedResult, { encoding: 'omitte
       return JSON.parse(gunzipSync(encoded.data).toString('utf8'));
   }
 }
+
+/**
+ * The result as the store keeps it: encoded, or `omitted` when it is not JSON-serialisable (a BigInt, a cycle),
+ * which `onUnserialisable` reports. The handler has run either way, so its caller gets its result.
+ */
+export function encodeForStore(result: unknown, maxBytes: number, onUnserialisable: (error: unknown) => void): EncodedResult {
+  try {
+    return encodeResult(result, maxBytes);
+  } catch (error) {
+    onUnserialisable(error);
+    return { encoding: 'omitted' };
+  }
+}
