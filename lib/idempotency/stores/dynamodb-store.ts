@@ -113,7 +113,8 @@ export class DynamoDbStore implements IdempotencyStore {
   }
 }
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['tableName', 'client', ...TABLE_LAYOUT_OPTIONS]);
+/** The options `DynamoDbStore` accepts; any other key is refused. */
+export const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['tableName', 'client', ...TABLE_LAYOUT_OPTIONS]);
 
 // By name as well as class: a second copy of the SDK in the bundle has its own class.
 function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {

@@ -38,12 +38,13 @@ export interface RedisStoreOptions {
 /** Pauses before a script is sent again after a connection failure (so at most three attempts). */
 const CONNECTION_RETRY_DELAYS_MS = [50, 200];
 
-const OPTION_NAMES = new Set(['client', 'keyPrefix', 'maxResultBytes', 'commandTimeoutMs']);
+/** The options `RedisStore` accepts; any other key is refused. */
+export const OPTION_NAMES: ReadonlySet<string> = new Set(['client', 'keyPrefix', 'maxResultBytes', 'commandTimeoutMs']);
 
 /**
  * Idempotency records in Redis or Valkey: one Lua script per transition, called by its SHA (and sent
  * whole only when the server has lost its script cache), each on one key, so one round trip and one slot.
- * See the README's Redis section for what Redis does and does not promise across a failover.
+ * See docs/redis.md for what Redis does and does not promise across a failover.
  */
 export class RedisStore implements IdempotencyStore {
   /** The largest encoded result a record holds. */
