@@ -79,4 +79,10 @@ export interface IdempotencyStore {
    * Throws `IdempotencyWriteInvalidError` for writes it cannot send (its limits); other throws are faults.
    */
   completeWith?(request: CompleteRequest, writes: readonly PendingWrite[]): Promise<AtomicCompletionResult>;
+  /**
+   * Optional, with `completeWith`: checks the writes collected so far for record `id` against the store's limits
+   * (count, size, one action per item), throwing `IdempotencyWriteInvalidError` for the last one, so `idem.write`
+   * refuses the write that crosses a limit where the handler makes it, before its other side effects.
+   */
+  checkWrites?(id: string, writes: readonly PendingWrite[]): void;
 }

@@ -17,8 +17,7 @@ import {
 import { IDEMPOTENCY_KEY_HEADER, readKeyHeader } from './idempotency-key-header';
 import { resolvePrincipal } from './principal';
 import { ProblemType, problemResponse, type HttpResponse } from './problem';
-import { writeProblem } from './write-problem';
-import { problemFor, type ProblemOutcome, type ProblemText } from './problem-for';
+import { problemFor, WRITE_REFUSAL_PROBLEMS, type ProblemOutcome, type ProblemText } from './problem-for';
 import { requestFingerprint } from './request-fingerprint';
 
 /** Options of `idempotentHttp`. */
@@ -92,6 +91,7 @@ const PROBLEMS: Readonly<Record<ProblemOutcome['kind'], ProblemText>> = {
     title: 'Service temporarily unavailable',
     detail: 'The request was not processed; retry it with the same Idempotency-Key.',
   },
+  ...WRITE_REFUSAL_PROBLEMS,
 };
 
 /**
@@ -162,8 +162,6 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
         return answer(outcome);
       } catch (error) {
         if (invocation.isStoreFault(error)) return answer({ kind: 'store-unavailable' });
-        const refused = writeProblem(error, settings.problemTypeBase);
-        if (refused) return refused;
         throw error; // the handler's own error, unchanged, whatever it is (a nested idempotent call's too)
       }
     });

@@ -78,7 +78,8 @@ export function idempotentMiddleware<TEvent>(options: IdempotentMiddlewareOption
     const holding = take(request);
     if (!holding) return; // no key, and missingKey: 'run-without-idempotency'
     try {
-      await holding.claim.complete(request.response); // `undefined` too: it is stored and replayed as such
+      const settled = await holding.claim.complete(request.response); // `undefined` too: it is stored and replayed as such
+      if (settled.kind !== 'completed') throw refusalError(settled);
     } finally {
       holding.invocation.flush();
     }

@@ -8,7 +8,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { AtomicCompletionResult, PendingWrite } from '../core/store';
-import { atomicCompletionInput, cancellationOutcome } from './dynamodb-transaction';
+import { atomicCompletionInput, cancellationOutcome, checkTransactionWrites } from './dynamodb-transaction';
 import {
   isOwnClaim,
   type ClaimRequest,
@@ -99,6 +99,11 @@ export class DynamoDbStore implements IdempotencyStore {
     } catch (error) {
       return cancellationOutcome(error, request, writes, this.layout);
     }
+  }
+
+  /** Checks the writes collected so far as `completeWith` will: see `IdempotencyStore.checkWrites`. */
+  checkWrites(id: string, writes: readonly PendingWrite[]): void {
+    checkTransactionWrites(this.tableName, id, writes, this.layout);
   }
 
   /** True if the write landed; false if the fence (lease token) turned it away. */

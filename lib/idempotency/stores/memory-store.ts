@@ -56,6 +56,11 @@ export class MemoryStore implements IdempotencyStore {
     return { completed: true };
   }
 
+  /** Checks the writes collected so far as `completeWith` will: see `IdempotencyStore.checkWrites`. */
+  checkWrites(_id: string, writes: readonly PendingWrite[]): void {
+    this.tables.check(writes);
+  }
+
   /** The items `idem.write` left in `table` (document form). */
   items(table: string): Doc[] {
     return this.tables.items(table);
