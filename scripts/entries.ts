@@ -7,6 +7,7 @@
 export const ENTRIES = {
   '.': 'index',
   './dynamodb': 'dynamodb',
+  './dynamodb-transactions': 'dynamodb-transactions',
   './cdk': 'cdk',
   './testing': 'testing',
   './redis': 'redis',

@@ -3,7 +3,7 @@
  * reports expected outcomes (lost a race, fenced off) as results; it throws only on faults.
  */
 
-import type { AtomicCompletionResult, PendingWrite } from './business-write';
+import type { AtomicCompletionResult, BusinessWrite, PendingWrite, WriteOptions } from './business-write';
 import type { EncodedResult, IdempotencyRecord } from './record';
 
 export type { AtomicCompletionResult, BusinessWrite, PendingWrite, WriteConditionFailure } from './business-write';
@@ -80,9 +80,9 @@ export interface IdempotencyStore {
    */
   completeWith?(request: CompleteRequest, writes: readonly PendingWrite[]): Promise<AtomicCompletionResult>;
   /**
-   * Optional, with `completeWith`: checks the writes collected so far for record `id` against the store's limits
-   * (count, size, one action per item), throwing `IdempotencyWriteInvalidError` for the last one, so `idem.write`
-   * refuses the write that crosses a limit where the handler makes it, before its other side effects.
+   * Optional, with `completeWith`: one `idem.write` for record `id`, after the writes `collected` so far, checked
+   * (its shape, its rule, the store's limits: count, size, one action per item) and named, or an
+   * `IdempotencyWriteInvalidError`, so the handler learns of the write that crosses a limit before its other side effects.
    */
-  checkWrites?(id: string, writes: readonly PendingWrite[]): void;
+  collectWrite?(id: string, collected: readonly PendingWrite[], action: BusinessWrite, options?: WriteOptions): PendingWrite;
 }

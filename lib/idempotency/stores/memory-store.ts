@@ -8,7 +8,9 @@ import {
   type IdempotencyStore,
   type StoreCallOptions,
 } from '../core/store';
-import type { AtomicCompletionResult, PendingWrite } from '../core/store';
+import type { AtomicCompletionResult, BusinessWrite, PendingWrite } from '../core/store';
+import type { WriteOptions } from '../core/business-write';
+import { pendingWrite } from './pending-write';
 import { DYNAMODB_MAX_RESULT_BYTES } from './dynamodb-item';
 import type { Doc } from './memory-expression';
 import { MemoryTables, type MemoryTableKeys } from './memory-tables';
@@ -56,9 +58,11 @@ export class MemoryStore implements IdempotencyStore {
     return { completed: true };
   }
 
-  /** Checks the writes collected so far as `completeWith` will: see `IdempotencyStore.checkWrites`. */
-  checkWrites(_id: string, writes: readonly PendingWrite[]): void {
-    this.tables.check(writes);
+  /** One `idem.write`, checked as `completeWith` will check it: see `IdempotencyStore.collectWrite`. */
+  collectWrite(_id: string, collected: readonly PendingWrite[], action: BusinessWrite, options?: WriteOptions): PendingWrite {
+    const write = pendingWrite(collected, action, options);
+    this.tables.check([...collected, write]);
+    return write;
   }
 
   /** The items `idem.write` left in `table` (document form). */

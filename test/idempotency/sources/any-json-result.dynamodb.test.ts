@@ -3,6 +3,7 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { idempotent, type IdempotencyStore } from '../../../lib/idempotency';
 import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
+import { dynamoDbTransactions } from '../../../lib/idempotency/dynamodb-transactions';
 import { RedisStore } from '../../../lib/idempotency/redis';
 import { MemoryStore } from '../../../lib/idempotency/testing';
 import { freshIdempotencyTable, scanAll, testClient } from '../../support/dynamodb';
@@ -55,7 +56,7 @@ describe('transaction limits on DynamoDbStore', () => {
       }),
     );
     const tableName = await freshIdempotencyTable(client);
-    const store = new DynamoDbStore({ tableName, client });
+    const store = new DynamoDbStore({ tableName, client, transactions: dynamoDbTransactions() });
     const sideEffects: string[] = [];
     const handler = idempotent(
       async (_e: unknown, _c, idem) => {
