@@ -40,7 +40,7 @@ export const LOAD_RULES: Readonly<Record<string, LoadRule>> = {
   './cdk': {
     forbiddenPackages: ['@aws-sdk/', '@smithy/'],
     // schema.ts and table-layout.ts are import-free descriptions of the table, shared by the store and the grant.
-    allowedFiles: [/^dist\/(esm|cjs)\/idempotency\/(cdk|schema|table-layout)\.js$/, /^dist\/(esm|cjs)\/cdk\/[^/]+\.js$/],
+    allowedFiles: [/^dist\/(esm|cjs)\/idempotency\/(schema|table-layout|core\/validate)\.js$/, /^dist\/(esm|cjs)\/cdk\/[^/]+\.js$/],
   },
   './testing': { forbiddenPackages: ['@aws-sdk/', '@smithy/', 'aws-cdk-lib', 'constructs'] },
 };

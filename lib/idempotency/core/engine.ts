@@ -1,18 +1,10 @@
 import { IdempotencyStoreError } from '../errors';
-import { expirationFrom, pollDelayMs } from './backoff';
-import { heldClaim, newLeaseToken } from './claim/settlement';
-import { decide, type Decision } from './decide';
-import { assertValidKey } from './key-rules';
-import { leaseDurationMs, remainingTimeMs, retryAfterSeconds, waitBudgetMs, type InvocationClock } from './lease';
+import { claimOrAnswer, type Claimant } from './claim/claim-or-answer';
+import type { InvocationClock } from './lease';
 import { LocalCache } from './local-cache';
 import type { ResolvedEngineOptions } from './options';
-import type { BeginRequest, Begun, Execution, Outcome, Refusal, Replayed } from './outcome';
-import { isTakeover, type IdempotencyRecord } from './record';
-import { decodeResult } from './result-codec';
-import { scopedId } from './scoped-key';
+import type { BeginRequest, Begun, Execution, Outcome } from './outcome';
 import { InvocationTelemetry } from './telemetry';
-
-const MAX_CLAIM_ATTEMPTS = 8;
 
 /** The core: claim -> decide -> run -> complete | release. Knows no event source and no database. */
 export class IdempotencyEngine {
@@ -56,6 +48,7 @@ export class Invocation {
   /** Counts and logs what happens in this invocation. */
   readonly telemetry: InvocationTelemetry;
   private readonly storeFaults = new WeakSet<object>();
+  private readonly claimant: Claimant;
 
   constructor(
     private readonly options: ResolvedEngineOptions,
@@ -63,6 +56,7 @@ export class Invocation {
     private readonly context: InvocationClock | undefined,
   ) {
     this.telemetry = new InvocationTelemetry(options.logger, options.metrics, options.now);
+    this.claimant = { options, cache, telemetry: this.telemetry, context, storeFault: this.storeFault, guard: this.guard };
   }
 
   /** Whether `error` is a store fault this invocation raised, not one the handler threw (a nested idempotent call's). */
@@ -107,86 +101,12 @@ export class Invocation {
   }
 
   /** Claims the key, or answers from what holds it: a replay, a refusal, or (after the bounded wait) in progress. */
-  async begin<S>(request: BeginRequest): Promise<Begun<S>> {
-    const { store, now } = this.options;
-    assertValidKey(request.key); // adapters check first to answer in their own terms; this guards the rest
-    const id = scopedId(request.operation ?? this.options.operation, request.scope, request.key);
-    const fields = { idempotencyKey: id };
-    const remaining = remainingTimeMs(this.context);
-    const waitUntil = now() + waitBudgetMs(remaining, this.options);
-
-    const cached = this.cache.get(id, now());
-    const known = cached && decide(cached, request.fingerprint, now());
-    if (known && known.kind !== 'claim' && known.kind !== 'wait') return this.answer<S>(known, { ...fields, source: 'local cache' });
-
-    let polls = 0;
-    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
-      const leaseToken = newLeaseToken();
-      const claimedAt = now();
-      const claim = await this.guard(fields, 'claim', () =>
-        store.claim({
-          id,
-          leaseToken,
-          leaseExpiresAt: claimedAt + leaseDurationMs(remaining, this.options),
-          expiration: expirationFrom(claimedAt, this.options.expiresAfterSeconds),
-          fingerprint: request.fingerprint,
-          now: claimedAt,
-        }),
-      );
-      if (claim.claimed) {
-        this.telemetry.event('claimed', fields);
-        if (isTakeover(claim.replaced, leaseToken, claimedAt))
-          this.telemetry.event('takenOver', { ...fields, leaseEndedAt: new Date(claim.replaced.leaseExpiresAt).toISOString() });
-        const holder = { ...this.options, options: this.options, cache: this.cache, telemetry: this.telemetry, context: this.context };
-        return { kind: 'claimed', claim: heldClaim(id, leaseToken, request.fingerprint, { ...holder, storeFault: this.storeFault }) };
-      }
-
-      let record: IdempotencyRecord | undefined = claim.existing;
-      for (;;) {
-        const decision = decide(record, request.fingerprint, now());
-        if (decision.kind === 'claim') break;
-        if (decision.kind !== 'wait') return this.answer<S>(decision, { ...fields, source: 'store' });
-        const turnAway = (): Refusal => {
-          this.telemetry.event('turnedAway', fields);
-          return { kind: 'in-progress', retryAfterSeconds: retryAfterSeconds(decision.leaseExpiresAt, now()) };
-        };
-        const left = waitUntil - now();
-        if (left <= 0) return turnAway();
-        if (polls === 0) this.telemetry.event('waiting', fields);
-        await this.options.sleep(pollDelayMs(polls++, left, this.options.random));
-        // The read is bounded by the wait too: a GetItem stuck in SDK retries must not hold the duplicate past it.
-        const signal = AbortSignal.timeout(Math.max(1, waitUntil - now()));
-        try {
-          record = await this.guard(fields, 'read', () => untilAborted(store.get(id, { signal }), signal), signal);
-        } catch (error) {
-          if (signal.aborted) return turnAway();
-          throw error;
-        }
-      }
-    }
-    // Keys claimed and released over and over by others: rare enough to hand back to the caller.
-    this.telemetry.event('changingHands', fields);
-    return { kind: 'in-progress', retryAfterSeconds: 1 };
+  begin<S>(request: BeginRequest): Promise<Begun<S>> {
+    return claimOrAnswer<S>(this.claimant, request);
   }
 
-  private answer<S>(decision: Exclude<Decision, { kind: 'claim' | 'wait' }>, fields: Record<string, unknown>): Replayed<S> | Refusal {
-    if (decision.kind === 'replay' || decision.kind === 'write-refused') {
-      this.cache.set(decision.record);
-      this.telemetry.event('replayed', fields);
-      // A write's refusal stored as the key's answer: every retry gets the answer the first caller got.
-      if (decision.kind === 'write-refused') return { kind: 'write-refused', failures: decision.failures };
-      return { kind: 'replayed', result: decodeResult(decision.record.result as Parameters<typeof decodeResult>[0]) as S };
-    }
-    this.telemetry.event(decision.kind, fields);
-    return { kind: decision.kind };
-  }
-
-  private async guard<T>(
-    fields: Record<string, unknown>,
-    step: 'claim' | 'read',
-    call: () => Promise<T>,
-    signal?: AbortSignal,
-  ): Promise<T> {
+  /** A claim or a read, its failure recorded and wrapped as this invocation's store fault, in one place. */
+  private readonly guard = async <T>(fields: Record<string, unknown>, step: 'claim' | 'read', call: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
     try {
       return await call();
     } catch (error) {
@@ -194,7 +114,7 @@ export class Invocation {
       this.telemetry.event('storeFailed', { ...fields, step, error: error instanceof Error ? error.message : String(error) });
       throw this.storeFault(step === 'claim' ? 'claim the idempotency key' : 'read the idempotency record', error);
     }
-  }
+  };
 
   /** `error` wrapped as this invocation's store fault: "Could not <what>: …", with the store's error as `cause`. */
   private readonly storeFault = (what: string, error: unknown): IdempotencyStoreError => {
@@ -202,14 +122,4 @@ export class Invocation {
     this.storeFaults.add(fault);
     return fault;
   };
-}
-
-/** `promise`, or a rejection as soon as `signal` aborts: a store that ignores the signal cannot hold the caller. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

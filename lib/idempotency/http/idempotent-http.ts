@@ -1,3 +1,4 @@
+import { HTTP_DEFAULTS } from './http-defaults';
 import type { Context } from 'aws-lambda';
 import { DEFAULTS } from '../core/defaults';
 import { IdempotencyEngine } from '../core/engine';
@@ -188,7 +189,7 @@ function scopeUnresolvedMessage(authorizer: string): string {
 }
 
 function resolveHttpOptions<TEvent extends ApiGatewayEvent>(options: IdempotentHttpOptions<TEvent>) {
-  const methods = options.methods ?? DEFAULTS.httpMethods;
+  const methods = options.methods ?? HTTP_DEFAULTS.methods;
   if (!Array.isArray(methods) || methods.some((method) => typeof method !== 'string' || !/^[A-Za-z]+$/.test(method))) {
     throw new TypeError(`Expected \`methods\` to be an array of HTTP method names, got ${describe(methods)}`);
   }
@@ -200,7 +201,7 @@ function resolveHttpOptions<TEvent extends ApiGatewayEvent>(options: IdempotentH
   if (!Array.isArray(replayedHeaders) || replayedHeaders.some((name) => typeof name !== 'string')) {
     throw new TypeError(`Expected \`replayedHeaders\` to be an array of header names, got ${describe(replayedHeaders)}`);
   }
-  const problemTypeBase = options.problemTypeBase ?? DEFAULTS.problemTypeBase;
+  const problemTypeBase = options.problemTypeBase ?? HTTP_DEFAULTS.problemTypeBase;
   assertUriPrefix('problemTypeBase', problemTypeBase);
   return {
     methods: new Set(methods.map((method) => method.toUpperCase())),

@@ -5,7 +5,7 @@ import { noteKeySpace } from '../core/shared-key-space';
 import type { Claim } from '../core/outcome';
 import { refusalError } from '../core/refusal-error';
 import { MetricName } from '../core/telemetry';
-import { EVENT_OPTION_KEYS, type IdempotentOptions } from '../sources/idempotent';
+import { EVENT_OPTION_KEYS, type IdempotentOptions } from '../core/event-options';
 import { exposeIdempotency } from './context-idempotency';
 import { endEarly } from './early-response';
 import type { MiddyMiddleware, MiddyRequest } from './middy-request';
