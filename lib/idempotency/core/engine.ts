@@ -106,7 +106,12 @@ export class Invocation {
   }
 
   /** A claim or a read, its failure recorded and wrapped as this invocation's store fault, in one place. */
-  private readonly guard = async <T>(fields: Record<string, unknown>, step: 'claim' | 'read', call: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
+  private readonly guard = async <T>(
+    fields: Record<string, unknown>,
+    step: 'claim' | 'read',
+    call: () => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> => {
     try {
       return await call();
     } catch (error) {
