@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { idempotentHttp } from 'lambda-idempotency';
@@ -8,6 +8,7 @@ import { DynamoDbStore } from 'lambda-idempotency/dynamodb';
 import { localClient } from '../lib/local/dynamodb-local';
 import { countCalls } from '../test/support/call-counter';
 import { FakeCharge, type OrderWriter } from './charge';
+import { powertoolsConfig } from './entries/powertools-config';
 import { transactionalStore } from './transactional-store';
 
 /** Counts the calls one container's client sends, by name: DynamoDB commands or Redis commands alike. */
@@ -109,15 +110,7 @@ export function createContender(id: ContenderId, endpoint: string, given?: FakeC
       })
     : makeIdempotent(charge.handler, {
         persistenceStore: new DynamoDBPersistenceLayer({ tableName: TABLES.powertools, awsSdkV3Client: client }),
-        config: new IdempotencyConfig({
-          eventKeyJmesPath: 'headers."idempotency-key"',
-          payloadValidationJmesPath: 'body',
-          // As close to this toolkit's defaults as Powertools allows: a request without a key is an
-          // error (not run unprotected), and records are kept 24 h (Powertools' default is 1 h).
-          throwOnNoIdempotencyKey: true,
-          expiresAfterSeconds: 86_400,
-          useLocalCache: id === 'powertools-cache',
-        }),
+        config: powertoolsConfig(id === 'powertools-cache'),
       });
   return { id, label: LABELS[id], invoke, charge, calls, client };
 }
