@@ -23,7 +23,8 @@ import { measureLatency, type LatencyOptions } from './latency';
 import { NETWORK, startNetwork } from './network';
 import type { DynamoDbProfile } from './profile';
 import { measureRedis } from './redis';
-import { renderDetails, renderSummary, type RunInfo } from './report';
+import { renderSummary, type RunInfo } from './report';
+import { renderDetails } from './report-details';
 import { runStorm, STORM } from './storm';
 import { checkTargets, type Measurements } from './targets';
 

@@ -1,5 +1,6 @@
 import type { BundleResult } from './bundle';
 import type { CallsRow } from './calls';
+import { signed } from './markdown';
 import { COUNTED_SHAPES, dynamoDbRows, type DynamoDbProfile } from './profile';
 import type { RedisMeasurements } from './redis';
 import { pairedQuantileDifference } from './stats';
@@ -24,7 +25,6 @@ export interface Measurements {
   readonly bundles: readonly BundleResult[];
 }
 
-const signed = (ms: number) => `${ms >= 0 ? '+' : '−'}${Math.abs(ms).toFixed(2)}`;
 const counts = (rows: readonly (CallsRow | undefined)[]) => rows.map((row) => (row ? String(row.total) : '?')).join(' / ');
 
 /** Call counts per shape (first, replay, replay from cache, throws): ours never above the peer's. */
