@@ -8,6 +8,7 @@ import { expirationFrom, settleDeadline, SETTLE_RETRY_DELAYS_MS } from './backof
 import type { LocalCache } from './local-cache';
 import type { ResolvedEngineOptions } from './options';
 import type { Claim } from './outcome';
+import type { LeaseKeeper } from './lease-keeper';
 import { encodeForStore } from './result-codec';
 import { downstreamKey } from './scoped-key';
 import { MetricName, type InvocationTelemetry } from './telemetry';
@@ -29,11 +30,12 @@ export const newLeaseToken = (): string => randomUUID();
  * The write side of a claim: complete or release, exactly once. The handler has run (or refused) by
  * then, so a store fault here is logged and counted, never thrown: its caller gets its answer.
  */
-export function heldClaim(id: string, leaseToken: string, fingerprint: string | undefined, scope: ClaimScope): Claim {
+export function heldClaim(id: string, leaseToken: string, fingerprint: string | undefined, scope: ClaimScope, keeper: LeaseKeeper): Claim {
   let settled = false;
   const once = (what: string) => {
     if (settled) throw new Error(`The claim was already settled; cannot ${what} it again.`);
     settled = true;
+    keeper.stop();
   };
   const writes: PendingWrite[] = [];
   const commit = async (result: unknown) => {
@@ -48,7 +50,15 @@ export function heldClaim(id: string, leaseToken: string, fingerprint: string | 
       scope.cache.set({ id, status: 'COMPLETED', expiration, leaseToken, fingerprint, result: encoded, createdAt: scope.options.now() });
   };
   return {
-    idem: { key: id, downstreamKey: (name) => downstreamKey(id, name), write: writeCollector(scope, writes, () => settled) },
+    idem: {
+      key: id,
+      downstreamKey: (name) => downstreamKey(id, name),
+      write: writeCollector(scope, writes, () => settled),
+      signal: keeper.signal,
+      get leaseLost() {
+        return keeper.signal.aborted;
+      },
+    },
     writes: () => writes,
     commit,
     // An adapter that only knows `complete` (middy's `after`) must not drop the handler's writes.

@@ -3,7 +3,9 @@ import { expirationFrom, pollDelayMs } from './backoff';
 import { heldClaim, newLeaseToken, type ClaimScope } from './claim-settlement';
 import { decide, type Decision } from './decide';
 import { assertValidKey } from './key-rules';
-import { leaseDurationMs, remainingTimeMs, retryAfterSeconds, waitBudgetMs, type InvocationClock } from './lease';
+import { remainingTimeMs, retryAfterSeconds, waitBudgetMs, type InvocationClock } from './lease';
+import { keepLease } from './lease-keeper';
+import { leaseFor } from './lease-plan';
 import { LocalCache } from './local-cache';
 import type { ResolvedEngineOptions } from './options';
 import type { BeginRequest, Begun, Execution, Outcome, Refusal, Replayed } from './outcome';
@@ -112,7 +114,7 @@ export class Invocation {
   async begin<S>(request: BeginRequest): Promise<Begun<S>> {
     const { store, now } = this.options;
     assertValidKey(request.key); // adapters check first to answer in their own terms; this guards the rest
-    const id = scopedId(request.operation ?? this.options.operation, request.scope, request.key);
+    const id = scopedId(request.operation ?? this.options.operation, request.scope, request.key, this.context?.tenantId);
     const fields = { idempotencyKey: id };
     const remaining = remainingTimeMs(this.context);
     const waitUntil = now() + waitBudgetMs(remaining, this.options);
@@ -125,11 +127,12 @@ export class Invocation {
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
       const leaseToken = newLeaseToken();
       const claimedAt = now();
+      const lease = leaseFor(remaining, this.options);
       const claim = await this.guard(fields, 'claim', () =>
         store.claim({
           id,
           leaseToken,
-          leaseExpiresAt: claimedAt + leaseDurationMs(remaining, this.options),
+          leaseExpiresAt: claimedAt + lease.ms,
           expiration: expirationFrom(claimedAt, this.options.expiresAfterSeconds),
           fingerprint: request.fingerprint,
           now: claimedAt,
@@ -150,7 +153,8 @@ export class Invocation {
           context: this.context,
           storeFault: (fault) => this.storeFaults.add(fault),
         };
-        return { kind: 'claimed', claim: heldClaim(id, leaseToken, request.fingerprint, scope) };
+        const keeper = keepLease(this.options, this.telemetry, { id, leaseToken, claimedAt, lease }, this.context);
+        return { kind: 'claimed', claim: heldClaim(id, leaseToken, request.fingerprint, scope, keeper) };
       }
 
       let record: IdempotencyRecord | undefined = claim.existing;
