@@ -48,9 +48,12 @@ export const BUDGET: Readonly<Record<HandlerName, { readonly minified: number; r
   // carries whether or not a handler calls idem.write: about 9 KB, the first thing to make opt-in).
   // Lowered for 0.3.0 to 31,440 / 11,096 and 42,017 / 14,905: atomic completion became a capability the handler
   // imports (`lambda-idempotency/dynamodb-transactions`), whose bundle is the third row (47,492 / 16,581).
-  'idempotent + DynamoDbStore': { minified: 31_500, gzip: 11_100 },
-  'idempotentHttp + DynamoDbStore': { minified: 42_300, gzip: 15_000 },
-  'idempotentHttp + DynamoDbStore + dynamoDbTransactions': { minified: 47_800, gzip: 16_700 },
+  // Raised on purpose by 4.3 KB / 1.3 KB for lease renewal (the keeper, its plan and options, the store's renew,
+  // idem.signal): every handler carries it, since any handler may outlive its slice. Measured 35,777 / 12,346,
+  // 46,583 / 16,229 and 52,062 / 17,905. Issue 26's targets (20 KB and 26 KB) are not met: see docs/benchmark.md.
+  'idempotent + DynamoDbStore': { minified: 35_850, gzip: 12_400 },
+  'idempotentHttp + DynamoDbStore': { minified: 46_650, gzip: 16_300 },
+  'idempotentHttp + DynamoDbStore + dynamoDbTransactions': { minified: 52_150, gzip: 17_950 },
 };
 
 /** How far the same code may differ in size when esbuild reaches it by another path (identifier names). */
