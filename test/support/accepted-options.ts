@@ -1,7 +1,7 @@
 import type { IdempotencyTableProps } from '../../lib/cdk/idempotency-table';
 import { ENGINE_OPTION_KEYS } from '../../lib/idempotency/core/options';
 import { HTTP_OPTION_KEYS } from '../../lib/idempotency/http/idempotent-http';
-import { EVENT_OPTION_KEYS } from '../../lib/idempotency/sources/idempotent';
+import { EVENT_OPTION_KEYS } from '../../lib/idempotency/core/event-options';
 import { SQS_OPTION_KEYS } from '../../lib/idempotency/sources/idempotent-sqs';
 import { KNOWN_OPTIONS as DYNAMODB_STORE_OPTIONS } from '../../lib/idempotency/stores/dynamodb-store';
 import type { MemoryStoreOptions } from '../../lib/idempotency/stores/memory-store';
