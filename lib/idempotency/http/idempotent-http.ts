@@ -69,7 +69,14 @@ export type IdempotentHttpHandler<TEvent extends ApiGatewayEvent, TResult extend
 ) => Promise<TResult>;
 
 /** The options `idempotentHttp` reads besides the engine's. */
-const HTTP_OPTION_KEYS = ['methods', 'missingKey', 'scope', 'isFinalStatus', 'replayedHeaders', 'problemTypeBase'];
+export const HTTP_OPTION_KEYS: readonly string[] = [
+  'methods',
+  'missingKey',
+  'scope',
+  'isFinalStatus',
+  'replayedHeaders',
+  'problemTypeBase',
+];
 
 const PROBLEMS: Readonly<Record<ProblemOutcome['kind'], ProblemText>> = {
   'in-progress': {

@@ -103,7 +103,7 @@ export function idempotentSqs<TResult>(
 }
 
 /** The options `idempotentSqs` reads besides the engine's. */
-const SQS_OPTION_KEYS = ['key', 'scope', 'fingerprint', 'concurrency', 'fifoFailure'];
+export const SQS_OPTION_KEYS: readonly string[] = ['key', 'scope', 'fingerprint', 'concurrency', 'fifoFailure'];
 
 function isFifo(records: readonly SQSRecord[]): boolean {
   return records.some((record) => record.eventSourceARN?.endsWith('.fifo') || record.attributes?.MessageGroupId !== undefined);

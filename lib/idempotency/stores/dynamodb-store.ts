@@ -132,7 +132,8 @@ export class DynamoDbStore implements IdempotencyStore {
 }
 
 const LAYOUT_OPTIONS: ReadonlySet<string> = new Set(TABLE_LAYOUT_OPTIONS);
-const KNOWN_OPTIONS: readonly string[] = ['tableName', 'client', 'transactions', ...TABLE_LAYOUT_OPTIONS];
+/** The options `DynamoDbStore` accepts; any other key is refused. */
+export const KNOWN_OPTIONS: readonly string[] = ['tableName', 'client', 'transactions', ...TABLE_LAYOUT_OPTIONS];
 
 // By name as well as class: a second copy of the SDK in the bundle has its own class.
 function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {

@@ -49,7 +49,8 @@ export interface RedisStoreOptions {
 /** Pauses before a script is sent again after a connection failure (so at most three attempts). */
 const CONNECTION_RETRY_DELAYS_MS = [50, 200];
 
-const OPTION_NAMES: readonly string[] = ['client', 'keyPrefix', 'maxResultBytes', 'commandTimeoutMs'];
+/** The options `RedisStore` accepts; any other key is refused. */
+export const OPTION_NAMES: readonly string[] = ['client', 'keyPrefix', 'maxResultBytes', 'commandTimeoutMs'];
 
 /**
  * Idempotency records in Redis or Valkey: one Lua script per transition, called by its SHA (and sent

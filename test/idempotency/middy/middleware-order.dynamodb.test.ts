@@ -56,7 +56,7 @@ describe('with other middlewares, in the documented order', () => {
     amount: number;
   }
 
-  /** body parser, then ours, then the serializer: the order the README gives. */
+  /** body parser, then ours, then the serializer: the order docs/event-sources.md gives. */
   function orderApi() {
     const serializer = jsonSerializer();
     const handler = countingHandler(async (event: HttpEvent, context) => {

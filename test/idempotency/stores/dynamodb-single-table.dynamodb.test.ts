@@ -12,7 +12,7 @@ import { describeStoreContract } from '../../support/store-contract';
 const client = testClient();
 afterAll(() => client.destroy());
 
-/** The layout of the README's single-table example: `pk`/`sk`, TTL on `ttl`, every library attribute prefixed. */
+/** The layout of docs/existing-tables.md's example: `pk`/`sk`, TTL on `ttl`, every library attribute prefixed. */
 const SINGLE_TABLE = {
   partitionKey: 'pk',
   partitionKeyValue: 'IDEMPOTENCY#{id}',

@@ -46,7 +46,7 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
     expect(counter.counts).toEqual({ evalsha: 1, eval: 1 });
   });
 
-  it('without persistence, a restart forgets an acknowledged claim, so a duplicate claims the key again (the trade-off the README states)', async () => {
+  it('without persistence, a restart forgets an acknowledged claim, so a duplicate claims the key again (the trade-off docs/redis.md states)', async () => {
     server = await startRedisServer();
     connection = await connectClient(kind, server.url);
     const store = new RedisStore({ client: connection.client });

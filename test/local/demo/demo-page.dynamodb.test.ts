@@ -31,7 +31,7 @@ declare const document: {
   addEventListener(type: 'securitypolicyviolation', listener: (event: { blockedURI: string }) => void): void;
 };
 
-/** Where the run leaves its screenshot of the page after the flicker (git-ignored; the README names it). */
+/** Where the run leaves its screenshot of the page after the flicker (git-ignored; docs/example.md names it). */
 const FLICKER_SCREENSHOT = '.local/screenshots/demo-after-flicker.png';
 
 // A browser on a machine shared with other test runs: generous bounds, never timing assertions.
