@@ -125,11 +125,13 @@ export class Invocation {
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
       const leaseToken = newLeaseToken();
       const claimedAt = now();
+      // The remaining time as of this attempt: after a wait, the lease must still end with the invocation.
+      const leaseMs = leaseDurationMs(remainingTimeMs(this.context), this.options);
       const claim = await this.guard(fields, 'claim', () =>
         store.claim({
           id,
           leaseToken,
-          leaseExpiresAt: claimedAt + leaseDurationMs(remaining, this.options),
+          leaseExpiresAt: claimedAt + leaseMs,
           expiration: expirationFrom(claimedAt, this.options.expiresAfterSeconds),
           fingerprint: request.fingerprint,
           now: claimedAt,

@@ -1,0 +1,33 @@
+import type { IdempotencyStore } from 'lambda-idempotency';
+import type { LedgerItem } from './engine-adapter';
+
+/** The store kinds a simulation runs on. */
+export type StoreKind = 'memory' | 'dynamodb' | 'redis';
+
+/**
+ * One run's store: the real store the engine calls (through the scheduling store), and what the simulator
+ * needs to watch it without going through the schedule.
+ */
+export interface StoreTarget {
+  readonly kind: StoreKind;
+  /** The store the engine talks to (wrapped by the schedule, and perhaps by a mutant). */
+  readonly store: IdempotencyStore;
+  /** Reads a record outside the schedule (an observer's strongly consistent read). */
+  read(id: string): Promise<import('lambda-idempotency').IdempotencyRecord | undefined>;
+  /** Whether the store commits the handler's writes with the result. */
+  readonly atomicCompletion: boolean;
+  /** The ledger table the handler writes to. */
+  readonly ledgerTable: string;
+  /** The ledger items of `ids`. */
+  ledger(ids: ReadonlySet<string>): Promise<LedgerItem[]>;
+  /** TTL deletion of `id` if it has expired by `nowMs`; whether it was deleted. */
+  expire(id: string, nowMs: number): Promise<boolean>;
+}
+
+/** Makes a fresh target per run (a fresh memory store, or fresh keys in a shared server). */
+export interface TargetFactory {
+  readonly kind: StoreKind;
+  /** A target for one run; `namespace` keeps its keys apart from every other run's. */
+  open(namespace: string): Promise<StoreTarget>;
+  close(): Promise<void>;
+}
