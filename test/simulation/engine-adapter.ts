@@ -11,7 +11,11 @@ import type { IdempotencyContext, IdempotencyRecord, IdempotencyStore } from 'la
 import { DynamoDbStore } from 'lambda-idempotency/dynamodb';
 import { MemoryStore } from 'lambda-idempotency/testing';
 import { LocalCache } from '../../lib/idempotency/core/local-cache';
+
 import { PARTITION_KEY, TTL_ATTRIBUTE } from '../../lib/idempotency/schema';
+
+/** The claim rule the stores share (the stale-snapshot mutant reads it; the package does not export it). */
+export { isClaimable } from '../../lib/idempotency/core/record';
 
 /** The business table the simulated handlers write with their result. */
 export const LEDGER_TABLE = 'ledger';

@@ -84,7 +84,8 @@ export function resultComesFromARun(world: World, id: string, record: Idempotenc
   const run = tag && world.runOf(tag);
   if (!tag || !run) return fail('resultComesFromARun', `record ${short(id)} holds a result no run returned: ${record.result.data}`);
   if (run.recordId !== id) fail('resultComesFromARun', `record ${short(id)} holds the result of run ${run.id}, a run of another key`);
-  if (JSON.stringify(run.returned) !== JSON.stringify(tag)) fail('resultComesFromARun', `record ${short(id)} holds a result run ${run.id} did not return`);
+  if (JSON.stringify(run.returned) !== JSON.stringify(tag))
+    fail('resultComesFromARun', `record ${short(id)} holds a result run ${run.id} did not return`);
   if (record.leaseToken !== undefined && record.leaseToken !== run.token)
     fail('resultComesFromARun', `record ${short(id)} holds run ${run.id}'s result under another lease token`);
 }
@@ -94,7 +95,8 @@ export function replayedResultNeverChanges(world: World, id: string, record: Ide
   const first = world.firstReplay.get(id);
   const tag = storedTag(record);
   if (!first || !tag || world.scheduler.now + world.toleranceMs >= first.until) return;
-  if (tag.run !== first.run) fail('replayedResultNeverChanges', `record ${short(id)} now holds run ${tag.run}'s result, after run ${first.run}'s was replayed`);
+  if (tag.run !== first.run)
+    fail('replayedResultNeverChanges', `record ${short(id)} now holds run ${tag.run}'s result, after run ${first.run}'s was replayed`);
 }
 
 /**
@@ -111,7 +113,8 @@ export function callerGetsFirstResultOrRefusal(world: World, invocation: Invocat
       if (tag.key !== request.key) return refuse(`got the result of key ${tag.key}`);
       if (tag.payload !== request.payload) return refuse(`got the result of payload ${tag.payload}`);
       const run = world.runOf(tag);
-      if (!run || world.groupOf(run.invocation.request) !== world.groupOf(request)) return refuse(`got run ${tag.run}'s result, not a run of its key`);
+      if (!run || world.groupOf(run.invocation.request) !== world.groupOf(request))
+        return refuse(`got run ${tag.run}'s result, not a run of its key`);
       if (run.invocation === invocation) return;
       if (!world.completions.has(run.token)) return refuse(`got run ${tag.run}'s result, which never completed`);
       const first = world.firstReplay.get(run.recordId);
@@ -126,7 +129,11 @@ export function callerGetsFirstResultOrRefusal(world: World, invocation: Invocat
         refuse(`got 409 with retry-after ${answer.retryAfterSeconds}`);
       return;
     case 'mismatch':
-      if (!world.invocations.some((other) => world.groupOf(other.request) === world.groupOf(request) && other.request.payload !== request.payload))
+      if (
+        !world.invocations.some(
+          (other) => world.groupOf(other.request) === world.groupOf(request) && other.request.payload !== request.payload,
+        )
+      )
         refuse('got 422 though no request of its key had another payload');
       return;
     case 'store-unavailable':
@@ -163,27 +170,40 @@ export function leaseEndsWithInvocation(world: World, id: string, record: Idempo
   if (record?.status !== 'IN_PROGRESS') return;
   const lease = world.leases.get(record.leaseToken);
   if (!lease) return fail('leaseEndsWithInvocation', `record ${short(id)} is in progress under a token no claim was granted`);
-  const ownDeadline = lease.owner.deadline + lease.owner.skewMs;
-  if (record.leaseExpiresAt > ownDeadline + LEASE_MARGIN_MS)
-    fail('leaseEndsWithInvocation', `${lease.owner.name}'s lease ends ${record.leaseExpiresAt - ownDeadline} ms after its invocation`);
+  // An invocation paused past its deadline reads a remaining time of 0: its lease is then the margin from its claim.
+  const end = Math.max(lease.owner.deadline + lease.owner.skewMs, record.createdAt) + LEASE_MARGIN_MS;
+  if (record.leaseExpiresAt > end)
+    fail(
+      'leaseEndsWithInvocation',
+      `${lease.owner.name}'s lease ends ${record.leaseExpiresAt - end} ms after its invocation (plus the margin)`,
+    );
 }
 
 /** ...and once every lease has ended, a request for each key runs or is answered: never turned away (end of run). */
 export function keyFreesAfterLease(probe: Invocation, answer: Answer): void {
-  if (answer.kind === 'in-progress') fail('keyFreesAfterLease', `${probe.request.wrapper} ${probe.request.key} is still held after every lease ended`);
+  if (answer.kind === 'in-progress')
+    fail('keyFreesAfterLease', `${probe.request.wrapper} ${probe.request.key} is still held after every lease ended`);
 }
 
-/** A fenced writer (an invocation whose lease was taken over) never changes the new owner's record, nor revives a deleted one. */
+/**
+ * A fenced writer (a late invocation after a takeover, a refused duplicate) never changes the record another
+ * lease token holds, nor revives a deleted one; the one exception is a claim taking a free key, which
+ * `claimsAreExclusive` judges.
+ */
 export function fencedWriterChangesNothing(call: CallRecord): void {
-  if (!WRITES(call.name) || call.token === undefined) return;
+  if (call.name === 'get' || call.token === undefined) return;
   const { before, after } = call;
+  const claimedByCaller = call.name === 'claim' && after?.status === 'IN_PROGRESS' && after.leaseToken === call.token;
   if (!before) {
-    if (after) fail('fencedWriterChangesNothing', `${call.name} by ${call.invocation?.name} created a record where there was none`);
+    if (after && !claimedByCaller)
+      fail('fencedWriterChangesNothing', `${call.name} by ${call.invocation?.name} created a record where there was none`);
     return;
   }
-  if (before.leaseToken === call.token) return;
-  if (JSON.stringify(before) !== JSON.stringify(after))
-    fail('fencedWriterChangesNothing', `${call.name} by ${call.invocation?.name} changed a record another lease holds (${before.status} -> ${after?.status ?? 'deleted'})`);
+  if (before.leaseToken === call.token || claimedByCaller || JSON.stringify(before) === JSON.stringify(after)) return;
+  fail(
+    'fencedWriterChangesNothing',
+    `${call.name} by ${call.invocation?.name} changed a record another lease holds (${before.status} -> ${after?.status ?? 'deleted'})`,
+  );
 }
 
 /** With atomic completion: a business write exists if and only if its completed record does (or did, before TTL deletion). */
@@ -192,7 +212,8 @@ export function businessWritesMatchCompletion(world: World, ledger: readonly Led
   for (const item of ledger) {
     const run = world.runs[Number(item.sk.replace('run-', '')) - 1];
     if (!run || run.recordId !== item.pk) fail('businessWritesMatchCompletion', `ledger item ${item.sk} belongs to no run of its key`);
-    if (!world.completions.has(run.token)) fail('businessWritesMatchCompletion', `run ${run.id}'s ledger item exists, its completed record never did`);
+    if (!world.completions.has(run.token))
+      fail('businessWritesMatchCompletion', `run ${run.id}'s ledger item exists, its completed record never did`);
   }
   for (const run of world.runs) {
     if (run.invocation.request.behaviour !== 'writes' || !world.completions.has(run.token)) continue;
@@ -209,7 +230,8 @@ export function settlesTheRecordItClaimed(call: CallRecord): void {
   const { invocation } = call;
   if (!WRITES(call.name) || !invocation || call.token === undefined) return;
   const claimed = invocation.claims.get(call.token);
-  if (claimed === undefined) fail('settlesTheRecordItClaimed', `${invocation.name} sent ${call.name} with a lease token it was never granted`);
+  if (claimed === undefined)
+    fail('settlesTheRecordItClaimed', `${invocation.name} sent ${call.name} with a lease token it was never granted`);
   if (claimed !== call.id) fail('settlesTheRecordItClaimed', `${invocation.name} sent ${call.name} for another key than it claimed`);
 }
 
@@ -234,10 +256,18 @@ export function noFalseFencingAlarm(call: CallRecord): void {
   const answer = call.answer as { completed?: boolean; released?: boolean; reason?: string } | undefined;
   if (!answer || call.token === undefined) return;
   const mine = call.before?.leaseToken === call.token;
-  if ((call.name === 'complete' || call.name === 'completeWith') && answer.completed === false && answer.reason !== 'condition-failed' && mine)
+  if (
+    (call.name === 'complete' || call.name === 'completeWith') &&
+    answer.completed === false &&
+    answer.reason !== 'condition-failed' &&
+    mine
+  )
     fail('noFalseFencingAlarm', `${call.invocation?.name}'s ${call.name} was reported fenced on its own record`);
   if (call.name === 'release' && answer.released === false && (!call.before || mine))
-    fail('noFalseFencingAlarm', `${call.invocation?.name}'s release was reported fenced on ${call.before ? 'its own record' : 'an absent record'}`);
+    fail(
+      'noFalseFencingAlarm',
+      `${call.invocation?.name}'s release was reported fenced on ${call.before ? 'its own record' : 'an absent record'}`,
+    );
 }
 
 /** The checks made on every store call, in order. */

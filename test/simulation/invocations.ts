@@ -1,5 +1,13 @@
 import type { Context, SQSEvent } from 'aws-lambda';
-import { hasErrorCode, idempotent, idempotentHttp, idempotentSqs, ErrorCode, type IdempotencyContext, type IdempotencyStore } from 'lambda-idempotency';
+import {
+  hasErrorCode,
+  idempotent,
+  idempotentHttp,
+  idempotentSqs,
+  ErrorCode,
+  type IdempotencyContext,
+  type IdempotencyStore,
+} from 'lambda-idempotency';
 import { httpEvent } from '../support/api-gateway-fixtures';
 import { sqsEvent, sqsRecord } from '../support/sqs-fixtures';
 import { writeLedger } from './engine-adapter';
@@ -101,7 +109,8 @@ async function runHandler(world: World, container: Container, idem: IdempotencyC
     ),
   );
   const tag = { key: request.key, payload: request.payload, run: run.id };
-  if (request.behaviour === 'throws' || (request.behaviour === 'not-final' && request.wrapper === 'event')) throw new Error('the handler failed');
+  if (request.behaviour === 'throws' || (request.behaviour === 'not-final' && request.wrapper === 'event'))
+    throw new Error('the handler failed');
   if (request.behaviour === 'mutates') mutate();
   if (request.behaviour === 'writes') writeLedger(idem, world.target.ledgerTable, `run-${run.id}`);
   run.returned = tag;
@@ -141,14 +150,22 @@ export function invoke(world: World, container: Container, request: RequestSpec,
   let pending: Promise<Answer>;
   if (request.wrapper === 'event') pending = container.handlers.event(payload, context).then(resultAnswer, eventError);
   else if (request.wrapper === 'http') {
-    const event = httpEvent({ headers: [['Idempotency-Key', request.key], ['Content-Type', 'application/json']], body: JSON.stringify(payload) });
+    const event = httpEvent({
+      headers: [
+        ['Idempotency-Key', request.key],
+        ['Content-Type', 'application/json'],
+      ],
+      body: JSON.stringify(payload),
+    });
     pending = container.handlers.http(event, context).then(httpAnswer, eventError);
   } else {
     const event = sqsEvent([sqsRecord(payload, { messageId: `m${request.index}` })]);
-    pending = container.handlers.sqs(event, context).then(
-      (response) => ({ kind: 'sqs', failed: (response as { batchItemFailures: unknown[] }).batchItemFailures.length > 0 }) as Answer,
-      eventError,
-    );
+    pending = container.handlers
+      .sqs(event, context)
+      .then(
+        (response) => ({ kind: 'sqs', failed: (response as { batchItemFailures: unknown[] }).batchItemFailures.length > 0 }) as Answer,
+        eventError,
+      );
   }
   void pending.then(answered);
   return invocation;
@@ -156,11 +173,14 @@ export function invoke(world: World, container: Container, request: RequestSpec,
 
 function resultAnswer(value: unknown): Answer {
   const tag = tagOf(value);
-  return tag ? { kind: 'result', tag, replayed: undefined } : { kind: 'unexpected', detail: `a result without a tag: ${JSON.stringify(value)}` };
+  return tag
+    ? { kind: 'result', tag, replayed: undefined }
+    : { kind: 'unexpected', detail: `a result without a tag: ${JSON.stringify(value)}` };
 }
 
 function eventError(error: unknown): Answer {
-  if (hasErrorCode(error, ErrorCode.inProgress)) return { kind: 'in-progress', retryAfterSeconds: (error as { retryAfterSeconds: number }).retryAfterSeconds };
+  if (hasErrorCode(error, ErrorCode.inProgress))
+    return { kind: 'in-progress', retryAfterSeconds: (error as { retryAfterSeconds: number }).retryAfterSeconds };
   if (hasErrorCode(error, ErrorCode.payloadMismatch)) return { kind: 'mismatch' };
   if (hasErrorCode(error, ErrorCode.storeFailure)) return { kind: 'store-unavailable', retryAfterSeconds: 2 };
   if (hasErrorCode(error, ErrorCode.leaseLost)) return { kind: 'lease-lost' };
@@ -174,7 +194,9 @@ function httpAnswer(response: unknown): Answer {
   const problemType = (body && (JSON.parse(body) as { type?: string }).type) || '';
   if (statusCode === 200) {
     const tag = tagOf(response);
-    return tag ? { kind: 'result', tag, replayed: headers['Idempotent-Replayed'] === 'true' } : { kind: 'unexpected', detail: `200 without a tag` };
+    return tag
+      ? { kind: 'result', tag, replayed: headers['Idempotent-Replayed'] === 'true' }
+      : { kind: 'unexpected', detail: `200 without a tag` };
   }
   if (statusCode === 409 && problemType.endsWith('request-in-progress')) return { kind: 'in-progress', retryAfterSeconds: retryAfter };
   if (statusCode === 409 && problemType.endsWith('idempotency-lease-lost')) return { kind: 'lease-lost' };

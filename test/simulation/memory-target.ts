@@ -4,10 +4,11 @@ import type { TargetFactory } from './target';
 /** A fresh `MemoryStore` per run: thousands of seeds in seconds. */
 export const memoryTargets: TargetFactory = {
   kind: 'memory',
-  async open() {
+  async open(namespace) {
     const store = memoryStoreWithLedger();
     return {
       kind: 'memory',
+      namespace,
       store,
       read: (id) => store.get(id),
       atomicCompletion: hasAtomicCompletion(store),

@@ -5,6 +5,8 @@ export interface Mutant {
   readonly name: string;
   /** Wraps the real store (below the scheduling store, so the schedule sees one call). */
   readonly wrap?: (store: IdempotencyStore) => IdempotencyStore;
+  /** Wraps the scheduling store (what the engine calls), so the mutant's own calls are scheduling points apart. */
+  readonly wrapScheduled?: (store: IdempotencyStore) => IdempotencyStore;
   /** Patches something for the run; returns the undo. */
   readonly install?: () => () => void;
 }

@@ -50,7 +50,7 @@ export class Scheduler {
 
   /** Notes an event in the trace, at the current virtual time. */
   note(line: string): void {
-    this.trace.push(`${String(this.now - VIRTUAL_EPOCH_MS).padStart(6)} ms  ${line}`);
+    this.trace.push(`${String(Math.round(this.now - VIRTUAL_EPOCH_MS)).padStart(6)} ms  ${line}`);
   }
 
   /** Steps taken so far. */
@@ -85,7 +85,10 @@ export class Scheduler {
   private pick(): Step {
     const calls = this.pending.filter((step) => step.at === undefined);
     const timers = this.pending.filter((step) => step.at !== undefined);
-    const earliest = timers.reduce<Step | undefined>((first, step) => (first === undefined || step.at! < first.at! ? step : first), undefined);
+    const earliest = timers.reduce<Step | undefined>(
+      (first, step) => (first === undefined || step.at! < first.at! ? step : first),
+      undefined,
+    );
     const eligible = earliest ? [...calls, earliest] : calls;
     const step = eligible[this.choices.int(eligible.length)]!;
     this.pending.splice(this.pending.indexOf(step), 1);

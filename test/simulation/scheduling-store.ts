@@ -139,7 +139,16 @@ async function land(
     error = thrown;
   }
   const after = writes ? await world.target.read(call.id!) : undefined;
-  const record: CallRecord = { name: call.name, invocation, id: call.id, token: call.token, before, after, answer: error ? undefined : answer, fault };
+  const record: CallRecord = {
+    name: call.name,
+    invocation,
+    id: call.id,
+    token: call.token,
+    before,
+    after,
+    answer: error ? undefined : answer,
+    fault,
+  };
   world.calls.push(record);
   account(world, invocation, record, fault === 'answer-lost' ? undefined : answer);
   for (const check of CALL_INVARIANTS) check(world, record);
@@ -177,4 +186,3 @@ function tokenOf(args: readonly unknown[]): string | undefined {
   if (typeof token === 'string') return token;
   return typeof args[0] === 'string' && typeof args[1] === 'string' ? args[1] : undefined;
 }
-

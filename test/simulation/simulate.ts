@@ -23,8 +23,6 @@ export interface RunOptions {
   /** A fixed scenario (regression scenarios); otherwise one is drawn from the choices. */
   readonly scenario?: ScenarioSpec | undefined;
   readonly mutant?: Mutant | undefined;
-  /** Keeps the run's record ids apart from other runs' in a shared store. @default 'sim' */
-  readonly operation?: string | undefined;
 }
 
 /** What one run found. */
@@ -57,7 +55,9 @@ export async function simulate(choices: Choices, target: StoreTarget, options: R
     const pick = scheduler.choices.int(idle.length + 1);
     let container = idle[pick];
     if (!container) {
-      container = newContainer(world, containers.length + 1, schedulingStore(world, store, () => container!.current), options.operation ?? 'sim');
+      const scheduled = schedulingStore(world, store, () => container!.current);
+      const engineStore = options.mutant?.wrapScheduled ? options.mutant.wrapScheduled(scheduled) : scheduled;
+      container = newContainer(world, containers.length + 1, engineStore, target.namespace);
       containers.push(container);
     }
     invoke(world, container, request, (invocation) => answered.push(invocation));
@@ -84,7 +84,8 @@ export async function simulate(choices: Choices, target: StoreTarget, options: R
 
   let violation: InvariantViolation | undefined;
   try {
-    for (const request of scenario.requests) scheduler.timer(undefined, `r${request.index} arrives`, VIRTUAL_EPOCH_MS + request.arrivalMs, async () => start(request));
+    for (const request of scenario.requests)
+      scheduler.timer(undefined, `r${request.index} arrives`, VIRTUAL_EPOCH_MS + request.arrivalMs, async () => start(request));
     scheduler.timer(undefined, 'ttl sweep', VIRTUAL_EPOCH_MS + SWEEP_EVERY_MS, sweep);
     await scheduler.run(afterStep, MAX_STEPS);
     if (!scheduler.idle) throw new InvariantViolation('runTerminates', `still running after ${MAX_STEPS} steps`);

@@ -1,4 +1,4 @@
-import type { IdempotencyStore } from 'lambda-idempotency';
+import type { IdempotencyRecord, IdempotencyStore } from 'lambda-idempotency';
 import type { LedgerItem } from './engine-adapter';
 
 /** The store kinds a simulation runs on. */
@@ -10,10 +10,12 @@ export type StoreKind = 'memory' | 'dynamodb' | 'redis';
  */
 export interface StoreTarget {
   readonly kind: StoreKind;
+  /** Names this run's operation, so its record ids never meet another run's in a shared server. */
+  readonly namespace: string;
   /** The store the engine talks to (wrapped by the schedule, and perhaps by a mutant). */
   readonly store: IdempotencyStore;
   /** Reads a record outside the schedule (an observer's strongly consistent read). */
-  read(id: string): Promise<import('lambda-idempotency').IdempotencyRecord | undefined>;
+  read(id: string): Promise<IdempotencyRecord | undefined>;
   /** Whether the store commits the handler's writes with the result. */
   readonly atomicCompletion: boolean;
   /** The ledger table the handler writes to. */

@@ -34,7 +34,8 @@ export class World {
 
   /** The group a request belongs to: requests of one group share a record id. */
   groupOf(request: RequestSpec): string {
-    return `${request.wrapper}:${request.key}`;
+    // \`idempotent\` and \`idempotentSqs\` share the operation's key space; HTTP adds its method and route.
+    return `${request.wrapper === 'http' ? 'http' : 'event'}:${request.key}`;
   }
 
   /** The skew of the invocation that owns `token` (0 if unknown). */
