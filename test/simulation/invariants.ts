@@ -54,16 +54,19 @@ const WRITES = (name: string) => name !== 'claim' && name !== 'get';
  */
 export function claimsAreExclusive(world: World, call: CallRecord): void {
   const { before, after } = call;
-  if (call.name !== 'claim' || after?.status !== 'IN_PROGRESS' || after.leaseToken !== call.token) return;
-  if (!before || before.leaseToken === call.token) return;
+  if (!['claim', 'overwrite'].includes(call.name) || after?.status !== 'IN_PROGRESS' || after.leaseToken !== call.token) return;
+  if (before?.leaseToken === call.token) return;
   const now = world.scheduler.now;
   const slack = world.toleranceMs;
-  if (world.expiresAt(before) <= now + slack) return;
-  if (before.status === 'IN_PROGRESS' && before.leaseExpiresAt - world.skewOf(before.leaseToken) <= now + slack) return;
-  fail(
-    'claimsAreExclusive',
-    `a claim by ${call.invocation?.name} replaced a live ${before.status} record (${before.status === 'IN_PROGRESS' ? `lease until +${before.leaseExpiresAt - now} ms` : 'not expired'})`,
-  );
+  // A live lease keeps the key whatever happened to its record (expired, deleted by TTL, overwritten)...
+  for (const lease of world.leases.values()) {
+    if (lease.id !== after.id || lease.token === call.token || lease.completed || lease.released) continue;
+    if (lease.leaseExpiresAt - lease.owner.skewMs > now + slack)
+      fail('claimsAreExclusive', `a claim by ${call.invocation?.name} took the key while ${lease.owner.name}'s lease runs ${lease.leaseExpiresAt - lease.owner.skewMs - now} ms more`);
+  }
+  // ...and a completed record keeps it until it expires.
+  if (before?.status === 'COMPLETED' && world.expiresAt(before) > now + slack)
+    fail('claimsAreExclusive', `a claim by ${call.invocation?.name} replaced a completed record that has not expired`);
 }
 
 /** Side effect at most once: every run of a key passes the same downstream key, so a re-run after a takeover charges once. */

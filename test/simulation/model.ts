@@ -63,6 +63,8 @@ export interface Lease {
   readonly leaseExpiresAt: number;
   /** Whether it completed (the token is on a completed record): the run's result stands for the key. */
   completed: boolean;
+  /** Whether its owner's release landed (the record it held is gone). */
+  released: boolean;
 }
 
 /** A snapshot of one record around a store call, as the real store holds it. */

@@ -161,13 +161,15 @@ function account(world: World, invocation: Invocation | undefined, call: CallRec
   if (id !== undefined && invocation) world.ids.set(id, world.groupOf(invocation.request));
   if (after && after.leaseToken === token && token !== undefined) {
     if (after.status === 'IN_PROGRESS' && !world.leases.has(token) && invocation)
-      world.leases.set(token, { token, id: after.id, owner: invocation, leaseExpiresAt: after.leaseExpiresAt, completed: false });
+      world.leases.set(token, { token, id: after.id, owner: invocation, leaseExpiresAt: after.leaseExpiresAt, completed: false, released: false });
     if (after.status === 'COMPLETED') {
       world.completions.set(token, after.expiration);
       const lease = world.leases.get(token);
       if (lease) lease.completed = true;
     }
   }
+  const lease = token === undefined ? undefined : world.leases.get(token);
+  if (call.name === 'release' && lease && call.before?.leaseToken === token && !after) lease.released = true;
   if (call.name === 'claim' && invocation && token && id && (delivered as { claimed?: boolean } | undefined)?.claimed) {
     invocation.claims.set(token, id);
     invocation.lastClaim = { token, id };

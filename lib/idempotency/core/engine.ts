@@ -132,7 +132,8 @@ export class Invocation {
           id,
           leaseToken,
           leaseExpiresAt: claimedAt + leaseMs,
-          expiration: expirationFrom(claimedAt, this.options.expiresAfterSeconds),
+          // Never expire before the lease ends: an expired record is free, and a retention shorter than the lease would free a live one.
+          expiration: Math.max(expirationFrom(claimedAt, this.options.expiresAfterSeconds), Math.ceil((claimedAt + leaseMs) / 1000)),
           fingerprint: request.fingerprint,
           now: claimedAt,
         }),
