@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { startDynamoDbLocal } from 'lambda-idempotency/testing';
 import { startRedisServer } from '../../lib/local/redis-server';
 import { Choices } from './choices';
+import { compareWithMemory } from './compare-engines';
 import { memoryTargets } from './memory-target';
 import { MUTANTS } from './mutants';
 import { dynamoDbTargets, redisTargets } from './real-targets';
@@ -70,6 +71,16 @@ async function main(): Promise<number> {
     // --seed S alone replays seed S (and prints its trace); with --seeds N it is where N seeds start.
     const from = values.seed === undefined ? 1 : Number(values.seed);
     const seeds = values.seeds !== undefined ? Number(values.seeds) : values.seed !== undefined ? 1 : 1000;
+    if (kind !== 'memory' && !mutant) {
+      // A real engine: every invariant, and each schedule step for step the memory store's.
+      const comparison = await compareWithMemory(factory, seeds, from, duration(values.for));
+      for (const difference of comparison.differences) console.log(`\nFAILED ${difference.report}\n`);
+      const perSecond = (comparison.seedsRun / (comparison.elapsedMs / 1000)).toFixed(1);
+      console.log(
+        `${kind} (compared with memory): ${comparison.seedsRun} seeds from ${from}, ${(comparison.elapsedMs / 1000).toFixed(1)} s, ${perSecond} seeds/s, ${comparison.differences.length} failing`,
+      );
+      return comparison.differences.length > 0 ? 1 : 0;
+    }
     const batch = await runSeeds(factory, { from, seeds, forMs: duration(values.for), mutant, stopAtFailure: !values['keep-going'] });
     for (const failure of batch.failures) console.log(`\nFAILED seed ${failure.seed}\n${failure.report}\n`);
     const perSecond = (batch.seedsRun / (batch.elapsedMs / 1000)).toFixed(1);

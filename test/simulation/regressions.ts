@@ -171,7 +171,7 @@ export const REGRESSIONS: readonly Regression[] = [
       forced({ request: 0, call: 'handler', fault: 'crash' }),
     ),
     bug: staleSnapshotOverwrites,
-    invariant: 'claimsAreExclusive',
+    invariant: 'fencedWriterChangesNothing',
   },
   {
     name: 'peer race 5: a handler that mutates its event still settles the record it claimed',

@@ -69,23 +69,26 @@ export interface ScenarioLimits {
 
 /**
  * A scenario drawn from `choices`: one to three keys, each behind one wrapper, two to eight requests
- * arriving within a few seconds, sometimes a second payload for a key, sometimes an outage.
+ * arriving within a few seconds, sometimes a second payload for a key, sometimes an outage. One scenario
+ * in three is contended: one key, its requests within half a second, faults and failing handlers more
+ * often, where takeovers, fenced writers and retried settlements meet.
  */
 export function generateScenario(choices: Choices, limits: ScenarioLimits): ScenarioSpec {
-  const keys = Array.from({ length: choices.between(1, 3) }, (_, index) => ({
+  const contended = choices.chance(0.33);
+  const keys = Array.from({ length: contended ? 1 : choices.between(1, 3) }, (_, index) => ({
     key: `k${index + 1}`,
     wrapper: choices.pick<Wrapper>(['event', 'http', 'sqs']),
   }));
   const behaviours: Behaviour[] = ['ok', 'throws', 'not-final', 'mutates', ...(limits.atomicCompletion ? (['writes'] as const) : [])];
-  const requests = Array.from({ length: choices.between(2, 8) }, (_, index): RequestSpec => {
+  const requests = Array.from({ length: choices.between(contended ? 4 : 2, 8) }, (_, index): RequestSpec => {
     const { key, wrapper } = choices.pick(keys);
     return {
       index,
       wrapper,
       key,
       payload: choices.chance(0.1) ? 'b' : 'a',
-      behaviour: choices.chance(0.4) ? choices.pick(behaviours) : 'ok',
-      arrivalMs: choices.int(4000),
+      behaviour: choices.chance(contended ? 0.6 : 0.4) ? choices.pick(behaviours) : 'ok',
+      arrivalMs: choices.int(contended ? 500 : 4000),
       timeoutMs: choices.pick([1500, 3000, 6000]),
     };
   });
@@ -96,7 +99,7 @@ export function generateScenario(choices: Choices, limits: ScenarioLimits): Scen
     expiresAfterSeconds: choices.pick([60, 8, 3]),
     maxSkewMs: choices.pick([0, 100, 400]),
     outage: choices.chance(0.15) ? { fromMs: outageFrom, toMs: outageFrom + choices.between(50, 1500) } : undefined,
-    faultRate: choices.pick([0.03, 0.1, 0.2]),
+    faultRate: contended ? choices.pick([0.1, 0.2, 0.3]) : choices.pick([0.03, 0.1, 0.2]),
     localCache: choices.chance(0.5),
     forced: [],
   };

@@ -45,12 +45,13 @@ export class Scheduler {
 
   /** Runs `perform` once the virtual clock reaches `at` (ms). */
   timer(actor: Actor | undefined, label: string, at: number, perform: () => Promise<void>): void {
-    this.pending.push({ actor, label, at, perform });
+    // Whole milliseconds, as Date.now and Lambda's remaining time are (a jittered sleep is not).
+    this.pending.push({ actor, label, at: Math.ceil(at), perform });
   }
 
   /** Notes an event in the trace, at the current virtual time. */
   note(line: string): void {
-    this.trace.push(`${String(Math.round(this.now - VIRTUAL_EPOCH_MS)).padStart(6)} ms  ${line}`);
+    this.trace.push(`${String(this.now - VIRTUAL_EPOCH_MS).padStart(6)} ms  ${line}`);
   }
 
   /** Steps taken so far. */

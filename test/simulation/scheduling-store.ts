@@ -137,6 +137,12 @@ async function land(
     }
   } catch (thrown) {
     error = thrown;
+    // A real store's own error (not a simulated fault) is a fault the schedule did not choose: it is traced.
+    const aborted = (call.args[1] as { signal?: AbortSignal } | undefined)?.signal?.aborted === true; // the caller's own bound
+    if (fault === 'none' && !aborted) {
+      world.scheduler.note(`${invocation?.name ?? '-'} ${call.name}: the store threw ${(thrown as Error).name}: ${(thrown as Error).message}`);
+      invocation?.faults.push(`${call.name}:store-error`);
+    }
   }
   const after = writes ? await world.target.read(call.id!) : undefined;
   const record: CallRecord = {
@@ -150,6 +156,7 @@ async function land(
     fault,
   };
   world.calls.push(record);
+  if (writes) world.changed = true;
   account(world, invocation, record, fault === 'answer-lost' ? undefined : answer);
   for (const check of CALL_INVARIANTS) check(world, record);
   return error !== undefined ? { error } : { value: answer };

@@ -1,3 +1,4 @@
+import type { IdempotencyRecord } from 'lambda-idempotency';
 import { Choices } from './choices';
 import { virtualAbortTimeouts } from './engine-adapter';
 import { invoke, newContainer, type Container } from './invocations';
@@ -62,13 +63,16 @@ export async function simulate(choices: Choices, target: StoreTarget, options: R
     }
     invoke(world, container, request, (invocation) => answered.push(invocation));
   };
+  // Records change only when a write lands or the TTL sweep deletes one: only then are they read again.
+  const records = new Map<string, IdempotencyRecord | undefined>();
   const afterStep = async () => {
-    for (const [id] of world.ids) {
-      const record = await target.read(id);
-      for (const check of RECORD_INVARIANTS) check(world, id, record);
+    if (world.changed) {
+      for (const [id] of world.ids) records.set(id, await target.read(id));
+      if (target.atomicCompletion) businessWritesMatchCompletion(world, await target.ledger(new Set(world.ids.keys())));
+      world.changed = false;
     }
+    for (const [id, record] of records) for (const check of RECORD_INVARIANTS) check(world, id, record);
     oneDownstreamKeyPerKey(world);
-    if (target.atomicCompletion) businessWritesMatchCompletion(world, await target.ledger(new Set(world.ids.keys())));
     for (const invocation of answered.splice(0)) {
       callerGetsFirstResultOrRefusal(world, invocation, invocation.answer!);
       if (invocation.lastClaim) answeredClaimIsSettled(invocation, await target.read(invocation.lastClaim.id));
@@ -77,7 +81,10 @@ export async function simulate(choices: Choices, target: StoreTarget, options: R
   };
   const sweep = async () => {
     for (const [id] of world.ids) {
-      if (scheduler.choices.chance(0.3) && (await target.expire(id, scheduler.now))) scheduler.note(`TTL deleted record ${id.slice(0, 6)}`);
+      if (scheduler.choices.chance(0.3) && (await target.expire(id, scheduler.now))) {
+        scheduler.note(`TTL deleted record ${id.slice(0, 6)}`);
+        world.changed = true;
+      }
     }
     if (!scheduler.idle) scheduler.timer(undefined, 'ttl sweep', scheduler.now + SWEEP_EVERY_MS, sweep);
   };

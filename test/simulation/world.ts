@@ -16,6 +16,8 @@ export class World {
   readonly firstReplay = new Map<string, { readonly run: number; readonly until: number }>();
   /** Completions that landed: token → the record's `expiration` (its owner's clock, seconds). */
   readonly completions = new Map<string, number>();
+  /** Whether a write landed (or a record was deleted) since the records were last read. */
+  changed = false;
   /** After the main run: the probes run without faults. */
   probing = false;
   /** Every store call, with the record before and after it. */
