@@ -25,6 +25,12 @@ export interface EventKey {
   readonly fingerprint?: string | undefined;
 }
 
+/** What an adapter reads from an event whose options name no key (and, for the fingerprint, no key and no fingerprint). */
+export interface EventKeyDefaults<TEvent, TContext> {
+  readonly key: (event: TEvent, context: TContext) => string | undefined;
+  readonly fingerprint?: (event: TEvent) => unknown;
+}
+
 /**
  * Validates the event-facing options and returns a reader: the event's key, scope and fingerprint;
  * `undefined` for a keyless event that may run unprotected; `IdempotencyKeyMissingError` /
@@ -32,12 +38,14 @@ export interface EventKey {
  */
 export function eventKeyReader<TEvent, TContext = Context>(
   options: EventKeyOptions<TEvent, TContext>,
-  defaultKey: (event: TEvent, context: TContext) => string | undefined,
+  defaults: EventKeyDefaults<TEvent, TContext>,
 ): (event: TEvent, context: TContext) => EventKey | undefined {
   assertFunction('key', options.key, true);
   assertFunction('scope', options.scope, true);
   assertFunction('fingerprint', options.fingerprint, true);
-  const keyOf = options.key ?? defaultKey;
+  const keyOf = options.key ?? defaults.key;
+  // A default key is a guess (several events of one invocation share its request id): only an equal event may replay.
+  const fingerprintOfEvent = options.fingerprint ?? (options.key ? undefined : defaults.fingerprint);
   const missingKey = options.missingKey ?? DEFAULTS.missingKey;
   assertOneOf('missingKey', missingKey, ['reject', 'run-without-idempotency'] as const);
   return (event, context) => {
@@ -51,17 +59,26 @@ export function eventKeyReader<TEvent, TContext = Context>(
     return {
       key,
       scope: options.scope?.(event, context),
-      fingerprint: options.fingerprint ? fingerprintOf(options.fingerprint(event)) : undefined,
+      fingerprint: fingerprintOfEvent ? fingerprintOf(fingerprintOfEvent(event)) : undefined,
     };
   };
 }
 
-/** The default key: EventBridge and CloudEvents carry an `id`; a retried asynchronous invocation keeps its request id. */
-export function defaultEventKey(event: unknown, context: Context | undefined): string | undefined {
-  const id = (event as { id?: unknown } | null)?.id;
-  if (typeof id === 'string' && id.length > 0) return id;
-  return context?.awsRequestId;
-}
+/**
+ * The default key and fingerprint of `idempotent` and the middy middleware. EventBridge and CloudEvents carry an
+ * `id` (a number counts as its decimal string); otherwise a retried asynchronous invocation keeps its request id,
+ * which every event handled in one invocation shares, so the whole event is the fingerprint: a redelivery (the
+ * same event) replays, another event under the same key is refused as a payload mismatch, never handed this one's result.
+ */
+export const DEFAULT_EVENT_KEY: EventKeyDefaults<unknown, Context | undefined> = Object.freeze({
+  key(event: unknown, context: Context | undefined): string | undefined {
+    const id = (event as { id?: unknown } | null)?.id;
+    if (typeof id === 'string' && id.length > 0) return id;
+    if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+    return context?.awsRequestId;
+  },
+  fingerprint: (event: unknown) => event,
+});
 
 /** The `idem` of a call that runs without a key: downstream keys are random, so nothing is deduplicated, as documented. */
 export function keylessIdempotencyContext(): IdempotencyContext {

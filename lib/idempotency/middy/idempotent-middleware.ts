@@ -1,6 +1,7 @@
 import { IdempotencyEngine, type Invocation } from '../core/engine';
-import { defaultEventKey, eventKeyReader, keylessIdempotencyContext } from '../core/event-key';
+import { DEFAULT_EVENT_KEY, eventKeyReader, keylessIdempotencyContext } from '../core/event-key';
 import { resolveEngineOptions } from '../core/options';
+import { noteKeySpace } from '../core/shared-key-space';
 import type { Claim } from '../core/outcome';
 import { refusalError } from '../core/refusal-error';
 import { MetricName } from '../core/telemetry';
@@ -36,8 +37,10 @@ interface Held {
  * (warmup) go before it too. Options are validated here, at cold start.
  */
 export function idempotentMiddleware<TEvent>(options: IdempotentMiddlewareOptions<TEvent>): MiddyMiddleware<TEvent> {
-  const engine = new IdempotencyEngine(resolveEngineOptions(options, 'idempotentMiddleware', EVENT_OPTION_KEYS));
-  const readKey = eventKeyReader(options, defaultEventKey);
+  const engineOptions = resolveEngineOptions(options, 'idempotentMiddleware', EVENT_OPTION_KEYS);
+  noteKeySpace(engineOptions, 'idempotentMiddleware');
+  const engine = new IdempotencyEngine(engineOptions);
+  const readKey = eventKeyReader(options, DEFAULT_EVENT_KEY);
 
   // Keyed on middy's request object, which is new for every invocation and the same in all three
   // phases: concurrent invocations in one container never see each other's claim.

@@ -3,6 +3,7 @@ import { DEFAULTS } from '../core/defaults';
 import { IdempotencyEngine, type Invocation } from '../core/engine';
 import { eventKeyReader, type EventKey } from '../core/event-key';
 import { resolveEngineOptions, type EngineOptions } from '../core/options';
+import { noteKeySpace } from '../core/shared-key-space';
 import type { IdempotencyContext } from '../core/outcome';
 import { assertFunction, assertInteger, assertOneOf } from '../core/validate';
 
@@ -49,13 +50,13 @@ export function idempotentSqs<TResult>(
   options: IdempotentSqsOptions,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   assertFunction('handler', handler, false);
-  const engine = new IdempotencyEngine(
-    resolveEngineOptions(options, 'idempotentSqs', SQS_OPTION_KEYS, { inFlightWaitMs: DEFAULTS.sqsInFlightWaitMs }),
-  );
+  const engineOptions = resolveEngineOptions(options, 'idempotentSqs', SQS_OPTION_KEYS, { inFlightWaitMs: DEFAULTS.sqsInFlightWaitMs });
+  noteKeySpace(engineOptions, 'idempotentSqs');
+  const engine = new IdempotencyEngine(engineOptions);
   assertFunction('key', options.key, true);
   const readKey = eventKeyReader<SQSRecord, undefined>(
     { scope: options.scope, fingerprint: options.fingerprint, key: (record) => options.key?.(record) ?? record.messageId },
-    (record) => record.messageId,
+    { key: (record) => record.messageId },
   );
   const concurrency = options.concurrency ?? DEFAULTS.sqsConcurrency;
   assertInteger('concurrency', concurrency, 1);

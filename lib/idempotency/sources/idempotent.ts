@@ -1,7 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { IdempotencyEngine } from '../core/engine';
-import { defaultEventKey, eventKeyReader, keylessIdempotencyContext, type MissingKeyPolicy } from '../core/event-key';
+import { DEFAULT_EVENT_KEY, eventKeyReader, keylessIdempotencyContext, type MissingKeyPolicy } from '../core/event-key';
 import { resolveEngineOptions, type EngineOptions } from '../core/options';
+import { noteKeySpace } from '../core/shared-key-space';
 import type { IdempotencyContext } from '../core/outcome';
 import { refusalError } from '../core/refusal-error';
 import { assertFunction } from '../core/validate';
@@ -10,8 +11,8 @@ import { assertFunction } from '../core/validate';
 export interface IdempotentOptions<TEvent> extends EngineOptions {
   /**
    * The idempotency key of an event, or `undefined` when it has none.
-   * @default the event's `id` (EventBridge, CloudEvents), else `context.awsRequestId`, which Lambda's
-   * own retries of an asynchronous invocation keep
+   * @default the event's `id` (EventBridge, CloudEvents; a number as its decimal string), else
+   * `context.awsRequestId`, which Lambda's own retries of an asynchronous invocation keep
    */
   readonly key?: (event: TEvent, context: Context) => string | undefined;
   /**
@@ -22,7 +23,8 @@ export interface IdempotentOptions<TEvent> extends EngineOptions {
   /**
    * The part of the event that must be equal for a duplicate to be replayed (hashed as canonical JSON).
    * A key reused with a different fingerprint raises `IdempotencyPayloadMismatchError` and nothing runs.
-   * @default no payload check
+   * @default the whole event when `key` is not given (several events of one invocation share its request id:
+   * another event under it is refused, never handed this one's result); no payload check when `key` is given
    */
   readonly fingerprint?: (event: TEvent) => unknown;
   /**
@@ -48,8 +50,10 @@ export function idempotent<TEvent, TResult>(
   options: IdempotentOptions<TEvent>,
 ): (event: TEvent, context: Context) => Promise<TResult> {
   assertFunction('handler', handler, false);
-  const engine = new IdempotencyEngine(resolveEngineOptions(options, 'idempotent', EVENT_OPTION_KEYS));
-  const readKey = eventKeyReader(options, defaultEventKey);
+  const engineOptions = resolveEngineOptions(options, 'idempotent', EVENT_OPTION_KEYS);
+  noteKeySpace(engineOptions, 'idempotent');
+  const engine = new IdempotencyEngine(engineOptions);
+  const readKey = eventKeyReader(options, DEFAULT_EVENT_KEY);
 
   return async (event, context) => {
     const request = readKey(event, context);
