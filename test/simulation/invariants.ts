@@ -62,7 +62,10 @@ export function claimsAreExclusive(world: World, call: CallRecord): void {
   for (const lease of world.leases.values()) {
     if (lease.id !== after.id || lease.token === call.token || lease.completed || lease.released) continue;
     if (lease.leaseExpiresAt - lease.owner.skewMs > now + slack)
-      fail('claimsAreExclusive', `a claim by ${call.invocation?.name} took the key while ${lease.owner.name}'s lease runs ${lease.leaseExpiresAt - lease.owner.skewMs - now} ms more`);
+      fail(
+        'claimsAreExclusive',
+        `a claim by ${call.invocation?.name} took the key while ${lease.owner.name}'s lease runs ${lease.leaseExpiresAt - lease.owner.skewMs - now} ms more`,
+      );
   }
   // ...and a completed record keeps it until it expires.
   if (before?.status === 'COMPLETED' && world.expiresAt(before) > now + slack)

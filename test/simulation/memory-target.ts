@@ -16,8 +16,8 @@ export function memoryTargetsLike({ atomicCompletion }: { readonly atomicComplet
         store,
         read: (id) => store.get(id),
         atomicCompletion: atomicCompletion && hasAtomicCompletion(store),
-      ledgerTable: LEDGER_TABLE,
-      ledger: async () => memoryLedger(store),
+        ledgerTable: LEDGER_TABLE,
+        ledger: async () => memoryLedger(store),
         expire: async (id, nowMs) => expireMemoryRecord(store, id, nowMs),
       };
     },

@@ -140,7 +140,9 @@ async function land(
     // A real store's own error (not a simulated fault) is a fault the schedule did not choose: it is traced.
     const aborted = (call.args[1] as { signal?: AbortSignal } | undefined)?.signal?.aborted === true; // the caller's own bound
     if (fault === 'none' && !aborted) {
-      world.scheduler.note(`${invocation?.name ?? '-'} ${call.name}: the store threw ${(thrown as Error).name}: ${(thrown as Error).message}`);
+      world.scheduler.note(
+        `${invocation?.name ?? '-'} ${call.name}: the store threw ${(thrown as Error).name}: ${(thrown as Error).message}`,
+      );
       invocation?.faults.push(`${call.name}:store-error`);
     }
   }
@@ -168,7 +170,14 @@ function account(world: World, invocation: Invocation | undefined, call: CallRec
   if (id !== undefined && invocation) world.ids.set(id, world.groupOf(invocation.request));
   if (after && after.leaseToken === token && token !== undefined) {
     if (after.status === 'IN_PROGRESS' && !world.leases.has(token) && invocation)
-      world.leases.set(token, { token, id: after.id, owner: invocation, leaseExpiresAt: after.leaseExpiresAt, completed: false, released: false });
+      world.leases.set(token, {
+        token,
+        id: after.id,
+        owner: invocation,
+        leaseExpiresAt: after.leaseExpiresAt,
+        completed: false,
+        released: false,
+      });
     if (after.status === 'COMPLETED') {
       world.completions.set(token, after.expiration);
       const lease = world.leases.get(token);

@@ -13,8 +13,8 @@ describe('the protocol under simulation, on DynamoDB Local', () => {
   });
   afterAll(() => targets.close());
 
-  it(`keeps every invariant over ${CI_BUDGET.realEngineSeeds} seeds, each schedule step for step the memory store's`, async () => {
-    const comparison = await compareWithMemory(targets, CI_BUDGET.realEngineSeeds);
+  it(`keeps every invariant over ${CI_BUDGET.dynamoDbSeeds} seeds, each schedule step for step the memory store's`, async () => {
+    const comparison = await compareWithMemory(targets, CI_BUDGET.dynamoDbSeeds);
     expect(comparison.differences.map((difference) => difference.report)).toEqual([]);
   }, 180_000);
 

@@ -13,8 +13,8 @@ describe('the protocol under simulation, on redis-server', () => {
   });
   afterAll(() => targets.close());
 
-  it(`keeps every invariant over ${CI_BUDGET.realEngineSeeds} seeds, each schedule step for step the memory store's`, async () => {
-    const comparison = await compareWithMemory(targets, CI_BUDGET.realEngineSeeds);
+  it(`keeps every invariant over ${CI_BUDGET.redisSeeds} seeds, each schedule step for step the memory store's`, async () => {
+    const comparison = await compareWithMemory(targets, CI_BUDGET.redisSeeds);
     expect(comparison.differences.map((difference) => difference.report)).toEqual([]);
   }, 180_000);
 

@@ -1,10 +1,10 @@
 import { CI_BUDGET } from './budget';
 import { Choices } from './choices';
 import { memoryTargets } from './memory-target';
-import { claimIgnoresLease } from './mutants';
+import { completeIgnoresFence } from './mutants';
 import { runSeeds } from './run-seeds';
-import { shrink } from './shrink';
-import { simulate } from './simulate';
+import { describeFailure, shrink } from './shrink';
+import { simulate, type RunResult } from './simulate';
 
 describe('the protocol under simulation, on the memory store', () => {
   it('replays a seed exactly: its recorded choices give the same schedule, step for step', async () => {
@@ -23,13 +23,20 @@ describe('the protocol under simulation, on the memory store', () => {
     expect(batch.seedsRun).toBe(CI_BUDGET.memorySeeds);
   }, 300_000);
 
-  it('shrinks a failing seed to a shorter schedule that breaks the same invariant, and prints it', async () => {
-    const failing = await simulate(Choices.seeded(3), await memoryTargets.open('f'), { mutant: claimIgnoresLease });
-    expect(failing.violation?.invariant).toBe('claimsAreExclusive');
-    const shrunk = await shrink(failing, async (choices) => simulate(Choices.replay(choices), await memoryTargets.open('s'), { mutant: claimIgnoresLease }));
-    expect(shrunk.violation?.invariant).toBe('claimsAreExclusive');
+  it('shrinks a failing seed to a shorter schedule that breaks the same invariant, and prints how to replay it', async () => {
+    let failing: RunResult | undefined;
+    for (let seed = 1; !failing; seed++) {
+      const result = await simulate(Choices.seeded(seed), await memoryTargets.open('f'), { mutant: completeIgnoresFence });
+      if (result.violation && result.steps >= 30) failing = result; // a long one, with room to shrink
+    }
+    const rerun = async (choices: readonly number[]) =>
+      simulate(Choices.replay(choices), await memoryTargets.open('s'), { mutant: completeIgnoresFence });
+    const shrunk = await shrink(failing, rerun);
+    expect(shrunk.violation?.invariant).toBe(failing.violation?.invariant);
     expect(shrunk.steps).toBeLessThan(failing.steps);
-    const replayed = await simulate(Choices.replay(shrunk.choices), await memoryTargets.open('r'), { mutant: claimIgnoresLease });
-    expect(replayed.trace).toEqual(shrunk.trace);
-  }, 60_000);
+    expect((await rerun(shrunk.choices)).trace).toEqual(shrunk.trace);
+    expect(describeFailure(7, failing, shrunk, 'memory')).toContain(
+      `npm run simulate -- --store memory --replay ${shrunk.choices.join(',')}`,
+    );
+  }, 120_000);
 });
