@@ -11,7 +11,7 @@ export const CI_BUDGET = Object.freeze({
   /** Schedules per regression scenario. */
   regressionSeeds: 40,
   /** Seeds of DynamoDB Local's pass, each compared step for step with the memory store. */
-  dynamoDbSeeds: 20,
-  /** Seeds of redis-server's pass (a round trip there is much cheaper). */
-  redisSeeds: 100,
+  dynamoDbSeeds: 15,
+  /** Seeds of redis-server's pass. */
+  redisSeeds: 60,
 });

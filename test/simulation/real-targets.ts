@@ -4,9 +4,12 @@ import { Redis } from 'ioredis';
 import { RedisStore } from 'lambda-idempotency/redis';
 import { createIdempotencyTable } from 'lambda-idempotency/testing';
 import { localClient } from '../../lib/local/dynamodb-local';
+import { startFaultProxy } from '../support/fault-proxy';
 import { connectClient } from '../support/redis';
+import { TcpFaultProxy } from '../support/tcp-fault-proxy';
 import { dynamoDbLedger, dynamoDbStoreWithTransactions, expireDynamoDbRecord, hasAtomicCompletion } from './engine-adapter';
 import type { TargetFactory } from './target';
+import { dynamoDbWireFaults, redisWireFaults } from './wire-faults';
 
 /**
  * DynamoDB Local: one idempotency table and one ledger table for the whole batch; each run's operation
@@ -15,6 +18,10 @@ import type { TargetFactory } from './target';
  */
 export async function dynamoDbTargets(endpoint: string): Promise<TargetFactory> {
   const client = localClient(endpoint);
+  // The engine's store talks through the fault proxy; the simulator watches over a direct client.
+  const proxy = await startFaultProxy(endpoint);
+  const storeClient = localClient(proxy.endpoint);
+  const wire = dynamoDbWireFaults(proxy);
   const tableName = `simulation-${randomUUID()}`;
   const ledgerTable = `simulation-ledger-${randomUUID()}`;
   await createIdempotencyTable(client, tableName);
@@ -32,7 +39,8 @@ export async function dynamoDbTargets(endpoint: string): Promise<TargetFactory> 
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
-  const store = dynamoDbStoreWithTransactions(client, tableName);
+  const store = dynamoDbStoreWithTransactions(storeClient, tableName);
+  const observer = dynamoDbStoreWithTransactions(client, tableName);
   return {
     kind: 'dynamodb',
     async open(namespace) {
@@ -40,7 +48,8 @@ export async function dynamoDbTargets(endpoint: string): Promise<TargetFactory> 
         kind: 'dynamodb',
         namespace,
         store,
-        read: (id) => store.get(id),
+        wire,
+        read: (id) => observer.get(id),
         atomicCompletion: hasAtomicCompletion(store),
         ledgerTable,
         ledger: (ids) => dynamoDbLedger(client, ledgerTable, ids),
@@ -48,25 +57,35 @@ export async function dynamoDbTargets(endpoint: string): Promise<TargetFactory> 
       };
     },
     async close() {
+      storeClient.destroy();
       client.destroy();
+      await proxy.close();
     },
   };
 }
 
-/** redis-server: one connection for the batch; each run's records under its own key prefix. No atomic completion. */
+/**
+ * redis-server: one connection through the TCP fault proxy for the engine's store, one direct to watch; each run's
+ * records under its own key prefix. No atomic completion.
+ */
 export async function redisTargets(url: string): Promise<TargetFactory> {
-  const { client, close } = await connectClient('ioredis', url);
-  const raw = client as unknown as Redis;
+  const proxy = await TcpFaultProxy.start(Number(new URL(url).port));
+  const through = await connectClient('ioredis', proxy.url);
+  const direct = await connectClient('ioredis', url);
+  const raw = direct.client as unknown as Redis;
+  const wire = redisWireFaults(proxy, through.client as unknown as Redis);
   const prefix = `simulation:${randomUUID()}:`;
   return {
     kind: 'redis',
     async open(namespace) {
-      const store = new RedisStore({ client, keyPrefix: `${prefix}${namespace}:` });
+      const store = new RedisStore({ client: through.client, keyPrefix: `${prefix}${namespace}:` });
+      const observer = new RedisStore({ client: direct.client, keyPrefix: `${prefix}${namespace}:` });
       return {
         kind: 'redis',
         namespace,
         store,
-        read: (id) => store.get(id),
+        wire,
+        read: (id) => observer.get(id),
         atomicCompletion: hasAtomicCompletion(store),
         ledgerTable: 'none',
         ledger: async () => [],
@@ -77,6 +96,10 @@ export async function redisTargets(url: string): Promise<TargetFactory> {
         },
       };
     },
-    close,
+    async close() {
+      await through.close();
+      await direct.close();
+      await proxy.close();
+    },
   };
 }

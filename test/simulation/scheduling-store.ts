@@ -129,17 +129,21 @@ async function land(
   let answer: unknown;
   let error: unknown;
   try {
-    if (fault === 'never-lands' || fault === 'outage') error = new SimulatedStoreFault(`${call.name} never landed`);
+    const { wire } = world.target;
+    const send = () => method(...call.args);
+    if (fault === 'never-lands' || fault === 'outage')
+      error = wire ? await wire.neverLands(send) : new SimulatedStoreFault(`${call.name} never landed`);
+    else if (fault === 'answer-lost-retried' && wire) answer = await wire.answerLostRetried(call.name, send);
     else {
-      answer = await method(...call.args);
+      answer = await send();
       if (fault === 'answer-lost') error = new SimulatedStoreFault(`${call.name} landed, its answer was lost`);
-      if (fault === 'answer-lost-retried') answer = await method(...call.args);
+      if (fault === 'answer-lost-retried') answer = await send();
     }
   } catch (thrown) {
     error = thrown;
     // A real store's own error (not a simulated fault) is a fault the schedule did not choose: it is traced.
     const aborted = (call.args[1] as { signal?: AbortSignal } | undefined)?.signal?.aborted === true; // the caller's own bound
-    if (fault === 'none' && !aborted) {
+    if ((fault === 'none' || fault === 'answer-lost-retried') && !aborted) {
       world.scheduler.note(
         `${invocation?.name ?? '-'} ${call.name}: the store threw ${(thrown as Error).name}: ${(thrown as Error).message}`,
       );

@@ -22,8 +22,21 @@ export interface StoreTarget {
   readonly ledgerTable: string;
   /** The ledger items of `ids`. */
   ledger(ids: ReadonlySet<string>): Promise<LedgerItem[]>;
+  /** Where faults are made on the wire (real engines behind a fault proxy); otherwise they are emulated at the port. */
+  readonly wire?: WireFaults | undefined;
   /** TTL deletion of `id` if it has expired by `nowMs`; whether it was deleted. */
   expire(id: string, nowMs: number): Promise<boolean>;
+}
+
+/**
+ * Faults made on the wire by the fault proxies in front of a real server, instead of emulated at the store port:
+ * the real client meets a reset connection and retries (or gives up) by itself.
+ */
+export interface WireFaults {
+  /** Sends the call with its first answer lost on the wire: the client's own retry brings the answer. */
+  answerLostRetried(call: string, send: () => Promise<unknown>): Promise<unknown>;
+  /** Sends the call while the server is out of reach; resolves with the error the client gives up with. */
+  neverLands(send: () => Promise<unknown>): Promise<unknown>;
 }
 
 /** Makes a fresh target per run (a fresh memory store, or fresh keys in a shared server). */
