@@ -21,7 +21,7 @@ describe('the protocol under simulation, on the memory store', () => {
     const batch = await runSeeds(memoryTargets, { seeds: CI_BUDGET.memorySeeds });
     expect(batch.failures.map((failure) => failure.report)).toEqual([]);
     expect(batch.seedsRun).toBe(CI_BUDGET.memorySeeds);
-  }, 300_000);
+  }, 600_000);
 
   it('shrinks a failing seed to a shorter schedule that breaks the same invariant, and prints how to replay it', async () => {
     let failing: RunResult | undefined;

@@ -27,6 +27,7 @@ describe('a lease taken after waiting for an in-flight key', () => {
       },
       {
         store,
+        key: (event) => event.id,
         now: () => now,
         sleep: async (ms) => {
           now += ms;
