@@ -39,9 +39,10 @@ export const BUDGET: Readonly<Record<HandlerName, { readonly minified: number; r
   // RFC 8785 fingerprints that survive hostile bodies, identity pools / mTLS / fail-closed principals, single-table
   // layouts, unknown-option refusals with a suggestion, and atomic completion, whose transaction code DynamoDbStore
   // carries whether or not a handler calls idem.write: about 9 KB, the first thing to make opt-in).
-  // Raised once more, by 0.4 KB, for the default fingerprint that keeps one event from replaying another's result.
-  'idempotent + DynamoDbStore': { minified: 36_000, gzip: 12_450 },
-  'idempotentHttp + DynamoDbStore': { minified: 47_000, gzip: 16_300 },
+  // Raised once more, by 0.4 KB, for the default fingerprint that keeps one event from replaying another's result,
+  // and by 0.1 KB for two fixes the simulator found (a lease and a record expiration that end with the invocation).
+  'idempotent + DynamoDbStore': { minified: 36_100, gzip: 12_480 },
+  'idempotentHttp + DynamoDbStore': { minified: 47_100, gzip: 16_340 },
 };
 
 /** How far the same code may differ in size when esbuild reaches it by another path (identifier names). */

@@ -126,14 +126,14 @@ export class Invocation {
       const leaseToken = newLeaseToken();
       const claimedAt = now();
       // The remaining time as of this attempt: after a wait, the lease must still end with the invocation.
-      const leaseMs = leaseDurationMs(remainingTimeMs(this.context), this.options);
+      const leaseExpiresAt = claimedAt + leaseDurationMs(remainingTimeMs(this.context), this.options);
       const claim = await this.guard(fields, 'claim', () =>
         store.claim({
           id,
           leaseToken,
-          leaseExpiresAt: claimedAt + leaseMs,
+          leaseExpiresAt,
           // Never expire before the lease ends: an expired record is free, and a retention shorter than the lease would free a live one.
-          expiration: Math.max(expirationFrom(claimedAt, this.options.expiresAfterSeconds), Math.ceil((claimedAt + leaseMs) / 1000)),
+          expiration: Math.max(expirationFrom(claimedAt, this.options.expiresAfterSeconds), Math.ceil(leaseExpiresAt / 1000)),
           fingerprint: request.fingerprint,
           now: claimedAt,
         }),

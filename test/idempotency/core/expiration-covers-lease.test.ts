@@ -15,7 +15,14 @@ describe('an in-progress record whose retention is shorter than its lease', () =
         runs++;
         return runs === 1 ? new Promise<string>((resolve) => (finishOwner = resolve)) : 'second run';
       },
-      { store, key: (event: { id: string }) => event.id, now: () => now, expiresAfterSeconds: 2, inFlightWaitMs: 0, logger: { warn: () => undefined } },
+      {
+        store,
+        key: (event: { id: string }) => event.id,
+        now: () => now,
+        expiresAfterSeconds: 2,
+        inFlightWaitMs: 0,
+        logger: { warn: () => undefined },
+      },
     );
     const context = (remainingMs: number) => {
       const deadline = now + remainingMs;
