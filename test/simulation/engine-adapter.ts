@@ -1,21 +1,22 @@
 /**
  * Every place the simulator touches something other than the public wrappers and the store port: atomic
- * completion (which stores have it, the handler's ledger write, reading the ledger back), the engine's one
- * real timer (the bounded read's `AbortSignal.timeout`), the local cache (for its mutant) and each store's
- * records (the TTL sweep). Kept in this one file so a change of the engine's internals or of the atomic
+ * completion (which stores have it, the handler's ledger write, reading the ledger back), the engine's real
+ * timers (the bounded read's `AbortSignal.timeout`; the lease keeper's `leaseTimer`, an engine option, is set in
+ * invocations.ts), the local cache (for its mutant) and each store's records (the TTL sweep). Kept in this one file so a change of the engine's internals or of the atomic
  * completion capability is re-pointed here, and nowhere else.
  */
 import { DeleteItemCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { IdempotencyContext, IdempotencyRecord, IdempotencyStore } from 'lambda-idempotency';
 import { DynamoDbStore } from 'lambda-idempotency/dynamodb';
+import { dynamoDbTransactions } from 'lambda-idempotency/dynamodb-transactions';
 import { MemoryStore } from 'lambda-idempotency/testing';
 import { LocalCache } from '../../lib/idempotency/core/local-cache';
 
 import { PARTITION_KEY, TTL_ATTRIBUTE } from '../../lib/idempotency/schema';
 
 /** The claim rule the stores share (the stale-snapshot mutant reads it; the package does not export it). */
-export { isClaimable } from '../../lib/idempotency/core/record';
+export { isClaimable } from '../../lib/idempotency/core/store';
 
 /** The business table the simulated handlers write with their result. */
 export const LEDGER_TABLE = 'ledger';
@@ -31,15 +32,24 @@ export function memoryStoreWithLedger(): MemoryStore {
   return new MemoryStore({ tables: { [LEDGER_TABLE]: ['pk', 'sk'] } });
 }
 
-/** A DynamoDB store whose completion can commit the handler's writes (built in today). */
+/** A DynamoDB store whose completion can commit the handler's writes: the capability a handler imports and passes. */
 export function dynamoDbStoreWithTransactions(client: DynamoDBClient, tableName: string): DynamoDbStore {
-  return new DynamoDbStore({ tableName, client });
+  return new DynamoDbStore({ tableName, client, transactions: dynamoDbTransactions() });
 }
 
-/** Whether `store` commits the handler's writes with the result. */
+/** Whether `store` commits the handler's writes with the result (the engine's own test: both halves of the capability). */
 export function hasAtomicCompletion(store: IdempotencyStore): boolean {
-  return typeof store.completeWith === 'function';
+  return typeof store.completeWith === 'function' && typeof store.collectWrite === 'function';
 }
+
+/** A lease keeper's renewal, as the store port takes it (the package exports the port, not this request's name). */
+export type RenewRequest = Parameters<NonNullable<IdempotencyStore['renew']>>[0];
+
+/**
+ * The store methods that are no I/O: `idem.write`'s synchronous check. They are not scheduling points, and the
+ * scheduling store passes them through as they are.
+ */
+export const LOCAL_STORE_METHODS: ReadonlySet<string> = new Set(['collectWrite']);
 
 /** The handler's ledger write, committed with its result (or not at all). */
 export function writeLedger(idem: IdempotencyContext, table: string, runTag: string): void {

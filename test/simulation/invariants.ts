@@ -169,15 +169,17 @@ function untilOf(world: World, token: string): number {
 }
 
 /**
- * No record stays in progress past its lease without a live owner: every lease ends with its invocation
- * (its deadline plus `leaseMarginMs`), whatever happens to the owner.
+ * No record stays in progress past its lease without a live owner: every lease, as claimed or as last renewed,
+ * ends with its invocation (its deadline plus `leaseMarginMs`), whatever happens to the owner; a crashed owner's
+ * keeper renews nothing more.
  */
 export function leaseEndsWithInvocation(world: World, id: string, record: IdempotencyRecord | undefined): void {
   if (record?.status !== 'IN_PROGRESS') return;
   const lease = world.leases.get(record.leaseToken);
   if (!lease) return fail('leaseEndsWithInvocation', `record ${short(id)} is in progress under a token no claim was granted`);
-  // An invocation paused past its deadline reads a remaining time of 0: its lease is then the margin from its claim.
-  const end = Math.max(lease.owner.deadline + lease.owner.skewMs, record.createdAt) + LEASE_MARGIN_MS;
+  // An invocation paused past its deadline reads a remaining time of 0: its lease is then the margin from its last write.
+  const writtenAt = Math.max(record.createdAt, lease.leaseExpiresAt === record.leaseExpiresAt ? lease.writtenAt : record.createdAt);
+  const end = Math.max(lease.owner.deadline + lease.owner.skewMs, writtenAt) + LEASE_MARGIN_MS;
   if (record.leaseExpiresAt > end)
     fail(
       'leaseEndsWithInvocation',
@@ -257,9 +259,9 @@ export function ownClaimRecognised(call: CallRecord): void {
     fail('ownClaimRecognised', `${call.invocation?.name}'s claim was refused by its own record`);
 }
 
-/** A completion or release retried after it landed is not reported as fenced (no false fencing alarm). */
+/** A completion, release or renewal retried after it landed is not reported as fenced (no false fencing alarm). */
 export function noFalseFencingAlarm(call: CallRecord): void {
-  const answer = call.answer as { completed?: boolean; released?: boolean; reason?: string } | undefined;
+  const answer = call.answer as { completed?: boolean; released?: boolean; renewed?: boolean; reason?: string } | undefined;
   if (!answer || call.token === undefined) return;
   const mine = call.before?.leaseToken === call.token;
   if (
@@ -269,6 +271,8 @@ export function noFalseFencingAlarm(call: CallRecord): void {
     mine
   )
     fail('noFalseFencingAlarm', `${call.invocation?.name}'s ${call.name} was reported fenced on its own record`);
+  if (call.name === 'renew' && answer.renewed === false && mine && call.before?.status === 'IN_PROGRESS')
+    fail('noFalseFencingAlarm', `${call.invocation?.name}'s renewal was refused on its own claim`);
   if (call.name === 'release' && answer.released === false && (!call.before || mine))
     fail(
       'noFalseFencingAlarm',

@@ -12,7 +12,7 @@ import { httpEvent } from '../support/api-gateway-fixtures';
 import { sqsEvent, sqsRecord } from '../support/sqs-fixtures';
 import { writeLedger } from './engine-adapter';
 import type { Answer, Invocation, Run } from './model';
-import { step } from './scheduling-store';
+import { processTimer, step } from './scheduling-store';
 import { LEASE_MARGIN_MS, type RequestSpec } from './scenario';
 import type { World } from './world';
 import { tagOf } from './invariants';
@@ -48,6 +48,9 @@ export function newContainer(world: World, index: number, store: IdempotencyStor
     now: () => scheduler.now + skewMs,
     sleep: (ms: number) => sleepOn(world, container.current, ms),
     random: () => scheduler.choices.int(1000) / 1000,
+    ...(scenario.leaseSliceMs === undefined ? {} : { leaseSliceMs: scenario.leaseSliceMs }),
+    // The lease keeper waits on the virtual clock, as a timer of the process it runs in (a crash stops it).
+    leaseTimer: (ms: number, signal: AbortSignal) => leaseTimerOn(world, container.current, ms, signal),
   };
   const handler = (idem: IdempotencyContext, mutate: () => void) => runHandler(world, container, idem, mutate);
   (container as { handlers: Container['handlers'] }).handlers = {
@@ -81,10 +84,24 @@ export function newContainer(world: World, index: number, store: IdempotencyStor
 
 function sleepOn(world: World, invocation: Invocation | undefined, ms: number): Promise<void> {
   return new Promise((resolve) => {
-    world.scheduler.timer(invocation, `${invocation?.name ?? '-'} sleep ${Math.round(ms)}`, world.scheduler.now + ms, async () => {
-      if (invocation && invocation.crashed) return;
-      resolve();
-    });
+    processTimer(world, invocation, `${invocation?.name ?? '-'} sleep ${Math.round(ms)}`, world.scheduler.now + ms, async () => resolve());
+  });
+}
+
+/** The engine's `leaseTimer`: resolves at `ms` on the virtual clock, or at once (its timer cancelled) when `signal` aborts. */
+function leaseTimerOn(world: World, invocation: Invocation | undefined, ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const label = `${invocation?.name ?? '-'} lease keeper waits ${Math.round(ms)}`;
+    const cancel = processTimer(world, invocation, label, world.scheduler.now + ms, async () => resolve());
+    signal.addEventListener(
+      'abort',
+      () => {
+        cancel();
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -103,6 +120,8 @@ async function runHandler(world: World, container: Container, idem: IdempotencyC
   world.runs.push(run);
   world.scheduler.note(`${invocation.name} runs its handler (run ${run.id})`);
   if (claim?.id !== idem.key) world.scheduler.note(`${invocation.name}: idem.key is not the key it claimed`);
+  // Long work (on the virtual clock) is where the lease keeper renews, and where Lambda's deadline may stop the run.
+  if (request.workMs) await sleepOn(world, invocation, request.workMs);
   await new Promise<void>((resolve) =>
     world.scheduler.call(invocation, `${invocation.name} handler charge`, () =>
       step(world, invocation, 'handler', `${invocation.name} handler charge`, async () => resolve()),

@@ -31,6 +31,8 @@ export interface Invocation extends Actor {
   readonly deadline: number;
   /** Frozen past its lease once: Lambda's deadline no longer stops it (the late, fenced writer). */
   paused: boolean;
+  /** Global virtual ms until which the process is frozen: none of its steps (handler, store calls, lease keeper) runs before. */
+  frozenUntil?: number | undefined;
   /** Claims the engine was told it holds (token → id). */
   readonly claims: Map<string, string>;
   /** The last of them: the one its handler runs under. */
@@ -59,8 +61,10 @@ export interface Lease {
   readonly token: string;
   readonly id: string;
   readonly owner: Invocation;
-  /** In the owner's clock, as stored. */
-  readonly leaseExpiresAt: number;
+  /** In the owner's clock, as stored: the claim's end, then each landed renewal's. */
+  leaseExpiresAt: number;
+  /** In the owner's clock: when the lease was last written (the claim's `createdAt`, then each landed renewal's `now`). */
+  writtenAt: number;
   /** Whether it completed (the token is on a completed record): the run's result stands for the key. */
   completed: boolean;
   /** Whether its owner's release landed (the record it held is gone). */
@@ -73,6 +77,8 @@ export interface CallRecord {
   readonly invocation: Invocation | undefined;
   readonly id: string | undefined;
   readonly token: string | undefined;
+  /** What the engine sent. */
+  readonly args: readonly unknown[];
   readonly before: IdempotencyRecord | undefined;
   readonly after: IdempotencyRecord | undefined;
   /** The answer the call gave (what the engine saw unless the answer was lost). */

@@ -1,6 +1,6 @@
 import { CI_BUDGET } from './budget';
 import { memoryTargets } from './memory-target';
-import { cacheReplaysOtherKey, claimIgnoresLease, completeIgnoresFence, releaseIgnoresToken } from './mutants';
+import { cacheReplaysOtherKey, claimIgnoresLease, completeIgnoresFence, releaseIgnoresToken, renewKeepsExpiration } from './mutants';
 import { runSeeds } from './run-seeds';
 
 // The mutation check: each deliberate bug must break its invariant within the CI seed budget (the seeds it took
@@ -9,6 +9,7 @@ describe.each([
   { mutant: claimIgnoresLease, invariant: 'claimsAreExclusive' },
   { mutant: completeIgnoresFence, invariant: 'fencedWriterChangesNothing' },
   { mutant: releaseIgnoresToken, invariant: 'fencedWriterChangesNothing' },
+  { mutant: renewKeepsExpiration, invariant: 'callerGetsFirstResultOrRefusal' },
   { mutant: cacheReplaysOtherKey, invariant: 'callerGetsFirstResultOrRefusal' },
 ])('the mutant "$mutant.name"', ({ mutant, invariant }) => {
   it(`breaks ${invariant} within ${CI_BUDGET.mutantSeeds} seeds`, async () => {

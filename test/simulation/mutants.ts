@@ -50,8 +50,40 @@ export const releaseIgnoresToken: Mutant = {
     }),
 };
 
+/** A renewal without the fence: it moves the lease of whoever holds the key. */
+export const renewIgnoresFence: Mutant = {
+  name: 'a renewal without the fence',
+  wrap: (store) =>
+    overriding(store, {
+      renew: async (request) => {
+        const existing = await store.get(request.id);
+        const leaseToken = existing?.status === 'IN_PROGRESS' ? existing.leaseToken : request.leaseToken;
+        return store.renew!({ ...request, leaseToken });
+      },
+    }),
+};
+
+/** A renewal that moves the lease but not the record's expiration: TTL may delete the record under a live handler. */
+export const renewKeepsExpiration: Mutant = {
+  name: 'a renewal that keeps the expiration',
+  wrap: (store) =>
+    overriding(store, {
+      renew: async (request) => {
+        const existing = await store.get(request.id);
+        return store.renew!({ ...request, expiration: existing?.expiration ?? request.expiration });
+      },
+    }),
+};
+
 /** A warm cache that replays another key's record. */
 export const cacheReplaysOtherKey: Mutant = { name: 'a cache that replays another key', install: cacheReplaysAnotherKey };
 
 /** The mutants the CI budget must catch. */
-export const MUTANTS: readonly Mutant[] = [claimIgnoresLease, completeIgnoresFence, releaseIgnoresToken, cacheReplaysOtherKey];
+export const MUTANTS: readonly Mutant[] = [
+  claimIgnoresLease,
+  completeIgnoresFence,
+  releaseIgnoresToken,
+  renewIgnoresFence,
+  renewKeepsExpiration,
+  cacheReplaysOtherKey,
+];

@@ -1,7 +1,7 @@
 import type { ClaimRequest, ClaimResult, IdempotencyStore } from 'lambda-idempotency';
 import { isClaimable } from './engine-adapter';
 import type { Mutant } from './mutant';
-import { releaseIgnoresToken } from './mutants';
+import { releaseIgnoresToken, renewIgnoresFence, renewKeepsExpiration } from './mutants';
 import type { ForcedFault, RequestSpec, ScenarioSpec } from './scenario';
 
 /** A race the protocol must survive, as a fixed scenario; the old bug, as a mutant the scenario catches. */
@@ -208,5 +208,26 @@ export const REGRESSIONS: readonly Regression[] = [
     }),
     bug: releaseIgnoresToken,
     invariant: 'fencedWriterChangesNothing',
+  },
+  {
+    name: "a late renewal: a keeper frozen past its lease never moves the next owner's lease",
+    scenario: scenario(
+      [
+        { arrivalMs: 0, workMs: 8000, timeoutMs: 15_000 },
+        { arrivalMs: 5600, workMs: 3000, timeoutMs: 15_000 },
+      ],
+      { leaseSliceMs: 5000, ...forced({ request: 0, call: 'renew', fault: 'pause' }) },
+    ),
+    bug: renewIgnoresFence,
+    invariant: 'fencedWriterChangesNothing',
+  },
+  {
+    name: 'a renewed lease keeps its record: the renewal moves the expiration too, so TTL never frees a live key',
+    scenario: scenario([{ arrivalMs: 0, workMs: 9000, timeoutMs: 15_000 }, { arrivalMs: 6500 }, { arrivalMs: 7000 }, { arrivalMs: 8000 }], {
+      leaseSliceMs: 5000,
+      expiresAfterSeconds: 3,
+    }),
+    bug: renewKeepsExpiration,
+    invariant: 'claimsAreExclusive',
   },
 ];

@@ -31,6 +31,8 @@ export interface RequestSpec {
   readonly arrivalMs: number;
   /** The function's timeout: the invocation ends there (Lambda stops it), unless it is paused. */
   readonly timeoutMs: number;
+  /** How long the handler works (virtual ms) before its downstream charge: long work is where leases are renewed. @default 0 */
+  readonly workMs?: number | undefined;
 }
 
 /** A fault forced on a request's nth call of one kind, whatever the choices say (regression scenarios). */
@@ -48,6 +50,8 @@ export interface ScenarioSpec {
   readonly requests: readonly RequestSpec[];
   readonly inFlightWaitMs: number;
   readonly expiresAfterSeconds: number;
+  /** The engine's `leaseSliceMs`: the shortest (5 s) renews within the scenarios' timeouts. @default the engine's */
+  readonly leaseSliceMs?: number | undefined;
   /** Bound of each container clock's offset from the global one (below `leaseMarginMs`). */
   readonly maxSkewMs: number;
   /** A window (virtual ms from the start) in which every store call fails before it lands. */
@@ -56,6 +60,11 @@ export interface ScenarioSpec {
   readonly faultRate: number;
   /** Whether containers keep completed records in memory (`localCache`). */
   readonly localCache: boolean;
+  /**
+   * Whether a caller turned away (409 in progress, 503, lease lost) sends its request again once, after the
+   * retry time it was given (or 1 s): the retries that meet a renewed lease, or take a key over. @default false
+   */
+  readonly retries?: boolean | undefined;
   readonly forced: readonly ForcedFault[];
 }
 
@@ -69,7 +78,7 @@ export interface ScenarioLimits {
 
 /**
  * A scenario drawn from `choices`: one to three keys, each behind one wrapper, two to eight requests
- * arriving within a few seconds, sometimes a second payload for a key, sometimes an outage. One scenario
+ * arriving within a few seconds, some with long work (renewed leases, deadlines in the middle of the work), sometimes a second payload for a key, sometimes an outage. One scenario
  * in three is contended: one key, its requests within half a second, faults and failing handlers more
  * often, where takeovers, fenced writers and retried settlements meet.
  */
@@ -89,7 +98,8 @@ export function generateScenario(choices: Choices, limits: ScenarioLimits): Scen
       payload: choices.chance(0.1) ? 'b' : 'a',
       behaviour: choices.chance(contended ? 0.6 : 0.4) ? choices.pick(behaviours) : 'ok',
       arrivalMs: choices.int(contended ? 500 : 4000),
-      timeoutMs: choices.pick([1500, 3000, 6000]),
+      timeoutMs: choices.pick([1500, 3000, 6000, 15_000]),
+      workMs: choices.chance(contended ? 0.6 : 0.3) ? choices.between(500, 14_000) : 0,
     };
   });
   const outageFrom = choices.int(6000);
@@ -97,10 +107,12 @@ export function generateScenario(choices: Choices, limits: ScenarioLimits): Scen
     requests,
     inFlightWaitMs: choices.pick([0, 500, 2000]),
     expiresAfterSeconds: choices.pick([60, 8, 3]),
+    leaseSliceMs: choices.chance(0.75) ? 5000 : 60_000,
     maxSkewMs: choices.pick([0, 100, 400]),
     outage: choices.chance(0.15) ? { fromMs: outageFrom, toMs: outageFrom + choices.between(50, 1500) } : undefined,
     faultRate: contended ? choices.pick([0.1, 0.2, 0.3]) : choices.pick([0.03, 0.1, 0.2]),
     localCache: choices.chance(0.5),
+    retries: choices.chance(0.5),
     forced: [],
   };
 }

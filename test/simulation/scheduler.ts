@@ -43,10 +43,15 @@ export class Scheduler {
     this.pending.push({ actor, label, at: undefined, perform });
   }
 
-  /** Runs `perform` once the virtual clock reaches `at` (ms). */
-  timer(actor: Actor | undefined, label: string, at: number, perform: () => Promise<void>): void {
+  /** Runs `perform` once the virtual clock reaches `at` (ms). Returns the cancel: the timer then never runs nor moves the clock. */
+  timer(actor: Actor | undefined, label: string, at: number, perform: () => Promise<void>): () => void {
     // Whole milliseconds, as Date.now and Lambda's remaining time are (a jittered sleep is not).
-    this.pending.push({ actor, label, at: Math.ceil(at), perform });
+    const step: Step = { actor, label, at: Math.ceil(at), perform };
+    this.pending.push(step);
+    return () => {
+      const index = this.pending.indexOf(step);
+      if (index >= 0) this.pending.splice(index, 1);
+    };
   }
 
   /** Notes an event in the trace, at the current virtual time. */

@@ -1,4 +1,5 @@
 import type { IdempotencyStore } from 'lambda-idempotency';
+import { LOCAL_STORE_METHODS, type RenewRequest } from './engine-adapter';
 import { CALL_INVARIANTS } from './invariants';
 import type { CallRecord, Invocation } from './model';
 import type { FaultKind } from './scenario';
@@ -17,16 +18,18 @@ const RANDOM_FAULTS: readonly FaultKind[] = ['crash', 'never-lands', 'answer-los
 const STEP_FAULTS: readonly FaultKind[] = ['crash', 'pause'];
 
 /**
- * The store as the engine sees it: every method call (today's and any a later store port adds, such as
- * `renew`) is a scheduling point, where the schedule may deliver it, lose it, lose its answer, retry it
- * as an SDK would, crash the caller or freeze it past its lease. Each call is checked against the
- * invariants with the record as it was before and after.
+ * The store as the engine sees it: every method call that goes to the store (today's, `renew` from the lease
+ * keeper among them, and any a later store port adds) is a scheduling point, where the schedule may deliver it,
+ * lose it, lose its answer, retry it as an SDK would, crash the caller or freeze it past its lease. Each call is
+ * checked against the invariants with the record as it was before and after. `idem.write`'s local check is no I/O:
+ * it is passed through.
  */
 export function schedulingStore(world: World, inner: IdempotencyStore, caller: () => Invocation | undefined): IdempotencyStore {
   return new Proxy(inner, {
     get(target, property) {
       const value = Reflect.get(target, property, target) as unknown;
       if (typeof value !== 'function' || typeof property !== 'string' || property === 'constructor') return value;
+      if (LOCAL_STORE_METHODS.has(property)) return (value as (...args: unknown[]) => unknown).bind(target);
       return (...args: unknown[]) => {
         const invocation = caller();
         return new Promise((resolve, reject) => {
@@ -46,9 +49,11 @@ export function schedulingStore(world: World, inner: IdempotencyStore, caller: (
 }
 
 /**
- * A scheduling point of `invocation` (a store call, a handler's downstream call): first Lambda's deadline,
- * then a fault chosen by the schedule (or forced by the scenario); `crash` stops the invocation for good,
- * `pause` freezes it until after its lease ended. `perform` does the rest with the fault that is left.
+ * A scheduling point of `invocation` (a store call, a handler's downstream call, a lease keeper's renewal): a
+ * frozen process first waits until it thaws; then Lambda's deadline, then a fault chosen by the schedule (or
+ * forced by the scenario); `crash` stops the invocation for good (its lease keeper with it: the process is gone),
+ * `pause` freezes the whole process (its keeper too) until after its lease ended. `perform` does the rest with
+ * the fault that is left.
  */
 export async function step(
   world: World,
@@ -57,6 +62,10 @@ export async function step(
   label: string,
   perform: (fault: FaultKind) => Promise<void>,
 ): Promise<void> {
+  if (invocation?.frozenUntil !== undefined && world.scheduler.now < invocation.frozenUntil) {
+    world.scheduler.timer(invocation, `${label} (thawed)`, invocation.frozenUntil, () => step(world, invocation, name, label, perform));
+    return;
+  }
   if (invocation && timedOut(world, invocation)) return;
   const fault = invocation ? chooseFault(world, invocation, name) : 'none';
   if (fault === 'crash') {
@@ -67,11 +76,36 @@ export async function step(
   if (fault === 'pause') {
     invocation!.paused = true;
     const wakeAt = pauseEnd(world, invocation!);
+    invocation!.frozenUntil = wakeAt;
     world.scheduler.note(`${label}: PAUSE until +${wakeAt - VIRTUAL_EPOCH_MS} ms`);
     world.scheduler.timer(invocation, `${label} (woken)`, wakeAt, () => perform('none'));
     return;
   }
   await perform(fault);
+}
+
+/**
+ * A timer of `invocation`'s process (a sleep, the lease keeper's wait): dropped if the process crashes, and held
+ * while it is frozen (a frozen process runs no timer: it fires once it thaws). Returns the cancel.
+ */
+export function processTimer(
+  world: World,
+  invocation: Invocation | undefined,
+  label: string,
+  at: number,
+  perform: () => Promise<void>,
+): () => void {
+  let cancel = () => {};
+  const fire = async (): Promise<void> => {
+    const frozenUntil = invocation?.frozenUntil;
+    if (frozenUntil !== undefined && world.scheduler.now < frozenUntil) {
+      cancel = world.scheduler.timer(invocation, `${label} (thawed)`, frozenUntil, fire);
+      return;
+    }
+    await perform();
+  };
+  cancel = world.scheduler.timer(invocation, label, at, fire);
+  return () => cancel();
 }
 
 /** Lambda stops an invocation at its deadline (a paused one has already outlived it). */
@@ -156,6 +190,7 @@ async function land(
     invocation,
     id: call.id,
     token: call.token,
+    args: call.args,
     before,
     after,
     answer: error ? undefined : answer,
@@ -179,6 +214,7 @@ function account(world: World, invocation: Invocation | undefined, call: CallRec
         id: after.id,
         owner: invocation,
         leaseExpiresAt: after.leaseExpiresAt,
+        writtenAt: after.createdAt,
         completed: false,
         released: false,
       });
@@ -189,6 +225,17 @@ function account(world: World, invocation: Invocation | undefined, call: CallRec
     }
   }
   const lease = token === undefined ? undefined : world.leases.get(token);
+  // A renewal that landed (whoever learned of it) moves the lease: from now on it is live until its new end.
+  if (
+    call.name === 'renew' &&
+    lease &&
+    after?.status === 'IN_PROGRESS' &&
+    after.leaseToken === token &&
+    after.leaseExpiresAt !== lease.leaseExpiresAt
+  ) {
+    lease.leaseExpiresAt = after.leaseExpiresAt;
+    lease.writtenAt = (call.args[0] as RenewRequest).now;
+  }
   if (call.name === 'release' && lease && call.before?.leaseToken === token && !after) lease.released = true;
   if (call.name === 'claim' && invocation && token && id && (delivered as { claimed?: boolean } | undefined)?.claimed) {
     invocation.claims.set(token, id);

@@ -61,7 +61,18 @@ export async function simulate(choices: Choices, target: StoreTarget, options: R
       container = newContainer(world, containers.length + 1, engineStore, target.namespace);
       containers.push(container);
     }
-    invoke(world, container, request, (invocation) => answered.push(invocation));
+    invoke(world, container, request, (invocation) => {
+      answered.push(invocation);
+      if (!world.probing && scenario.retries && request.index < scenario.requests.length) retry(invocation);
+    });
+  };
+  // A caller turned away tries once more after the time it was told (a new request index, so forced faults stay with the first).
+  let retries = 0;
+  const retry = ({ request, answer }: Invocation) => {
+    if (answer?.kind !== 'in-progress' && answer?.kind !== 'store-unavailable' && answer?.kind !== 'lease-lost') return;
+    const afterMs = 'retryAfterSeconds' in answer && answer.retryAfterSeconds ? answer.retryAfterSeconds * 1000 : 1000;
+    const again = { ...request, index: scenario.requests.length + 1000 + retries++, arrivalMs: scheduler.now + afterMs - VIRTUAL_EPOCH_MS };
+    scheduler.timer(undefined, `r${again.index} arrives (r${request.index} again)`, scheduler.now + afterMs, async () => start(again));
   };
   // Records change only when a write lands or the TTL sweep deletes one: only then are they read again.
   const records = new Map<string, IdempotencyRecord | undefined>();
