@@ -10,6 +10,7 @@ const DYNAMODB_OPERATIONS: Readonly<Record<string, DynamoDbOperation>> = {
   complete: 'UpdateItem',
   release: 'DeleteItem',
   completeWith: 'TransactWriteItems',
+  renew: 'UpdateItem',
 };
 
 /** What a call's own (unscheduled) failure is, in the schedule's terms: the call never landed. */
