@@ -22,7 +22,8 @@ export const EXPIRED_KEY_GRACE_MS = 60_000;
  * A duration, not an instant, so the server's own clock does not matter. Zero or less: Redis drops the key.
  */
 export function keyLifetimeMs(expiration: number, now: number): string {
-  return String((expiration + 1) * 1000 - now + EXPIRED_KEY_GRACE_MS);
+  // PEXPIRE takes whole milliseconds only; a clock reading fractions rounds up, never shortening the key.
+  return String(Math.ceil((expiration + 1) * 1000 - now + EXPIRED_KEY_GRACE_MS));
 }
 
 /** ARGV of the claim script. */

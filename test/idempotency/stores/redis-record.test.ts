@@ -22,6 +22,13 @@ describe('Redis record encoding (pure)', () => {
     expect(Number(keyLifetimeMs(1_764_000_000, 1_764_000_000_000 + 86_400_000))).toBeLessThan(0); // long expired: Redis drops it
   });
 
+  it('gives Redis a whole number of milliseconds when the clock reads fractions (PEXPIRE refuses anything else)', () => {
+    // A `now` option such as performance.timeOrigin + performance.now() reads fractional milliseconds.
+    const lifetime = keyLifetimeMs(1_764_000_100, 1_764_000_000_123.4);
+    expect(lifetime).toMatch(/^-?\d+$/);
+    expect(Number(lifetime)).toBe(100_877 + 60_000); // rounded up: the key never leaves before its record stops counting
+  });
+
   it('sends claim arguments in the order the script reads them, the fingerprint last and only when given', () => {
     const request = { id: 'id', leaseToken: 't', leaseExpiresAt: NOW + 30_000, expiration: 1_764_086_400, now: NOW };
     expect(claimArgs(request)).toEqual(['t', String(NOW + 30_000), '1764086400', String(1_764_086_401_000 - NOW + 60_000), String(NOW)]);
