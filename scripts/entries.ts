@@ -10,6 +10,9 @@ export const ENTRIES = {
   './cdk': 'cdk',
   './testing': 'testing',
   './redis': 'redis',
+  './codecs': 'codecs',
+  './encryption': 'encryption',
+  './kms': 'kms',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** Where the two builds go; each folder has a package.json naming its module format. */

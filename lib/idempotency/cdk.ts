@@ -4,5 +4,15 @@ export { IdempotencyTable } from '../cdk/idempotency-table';
 export type { IdempotencyTableProps } from '../cdk/idempotency-table';
 export { grantIdempotency } from '../cdk/idempotency-grant';
 export type { IdempotencyGrantOptions } from '../cdk/idempotency-grant';
+export type { ResultKeyGrantOptions } from '../cdk/result-key-grant';
 export type { MultiRegionProps } from '../cdk/multi-region';
-export { ATTRIBUTES, OPERATION_ENV, PARTITION_KEY, STORE_ACTIONS, TABLE_NAME_ENV, TTL_ATTRIBUTE } from './schema';
+export {
+  ATTRIBUTES,
+  OPERATION_ENV,
+  PARTITION_KEY,
+  STORE_ACTIONS,
+  TABLE_NAME_ENV,
+  TTL_ATTRIBUTE,
+  RESULT_KEY_ACTIONS,
+  KMS_ENCRYPTION_CONTEXT_KEY,
+} from './schema';

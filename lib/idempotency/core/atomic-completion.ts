@@ -9,6 +9,7 @@ import {
 import { expirationFrom } from './backoff';
 import { writeKind, writeTable, type BusinessWrite, type PendingWrite, type WriteOptions } from './business-write';
 import type { ClaimScope } from './claim-settlement';
+import { encodeWithCodec } from './codec-port';
 import { encodeForStore } from './result-codec';
 import type { EncodedResult } from './store';
 import { refusalResult } from './stored-refusal';
@@ -70,7 +71,22 @@ export async function commitAtomically(
   const { options, telemetry } = scope;
   const { store, now } = options;
   const fields = { idempotencyKey: id, writes: writes.length };
-  const encoded = encodeForStore(result, store.maxResultBytes, (error) =>
+  const coded = await encodeWithCodec(options.codec, result, { id });
+  if (!coded.ok) {
+    // The writes go only with the stored result: neither is written, the key is released, and the caller is told.
+    telemetry.record(MetricName.resultsNotStored, 'warn', 'The codec could not encode the result; nothing was written.', {
+      ...fields,
+      error: String(coded.error),
+    });
+    await settle.release('the codec could not encode the result');
+    const fault = new IdempotencyStoreError(
+      `Could not encode the result with the codec, so nothing was written: ${String(coded.error)}`,
+      coded.error,
+    );
+    scope.storeFault?.(fault);
+    throw fault;
+  }
+  const encoded = encodeForStore(coded.value, store.maxResultBytes, (error) =>
     telemetry.record(undefined, 'warn', 'The result is not JSON-serialisable, so it cannot be replayed.', {
       ...fields,
       error: String(error),

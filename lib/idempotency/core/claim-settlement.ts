@@ -8,6 +8,7 @@ import { expirationFrom, settleDeadline, SETTLE_RETRY_DELAYS_MS } from './backof
 import type { LocalCache } from './local-cache';
 import type { ResolvedEngineOptions } from './options';
 import type { Claim } from './outcome';
+import { encodeWithCodec } from './codec-port';
 import { encodeForStore } from './result-codec';
 import { downstreamKey } from './scoped-key';
 import { MetricName, type InvocationTelemetry } from './telemetry';
@@ -78,7 +79,16 @@ async function complete(
   const { options, telemetry } = scope;
   const { store, now } = options;
   const fields = { idempotencyKey: id };
-  const encoded = encodeForStore(result, store.maxResultBytes, (error) =>
+  const coded = await encodeWithCodec(options.codec, result, { id });
+  if (!coded.ok) {
+    // Nothing can be stored, so the key is freed at once (as for a result the adapter cannot read); the caller gets its result.
+    telemetry.record(MetricName.resultsNotStored, 'warn', 'The codec could not encode the result, so it is not stored.', {
+      ...fields,
+      error: String(coded.error),
+    });
+    return release(id, leaseToken, 'the codec could not encode the result', scope);
+  }
+  const encoded = encodeForStore(coded.value, store.maxResultBytes, (error) =>
     telemetry.record(undefined, 'warn', 'The result is not JSON-serialisable, so it cannot be replayed.', {
       ...fields,
       error: String(error),

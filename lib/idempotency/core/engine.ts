@@ -8,6 +8,8 @@ import { LocalCache } from './local-cache';
 import type { ResolvedEngineOptions } from './options';
 import type { BeginRequest, Begun, Execution, Outcome, Refusal, Replayed } from './outcome';
 import { isTakeover, type EncodedResult, type IdempotencyRecord } from './record';
+import { decodeWithCodec, isCodecStoreFault } from './codec-port';
+import { linkInvocation } from './invocation-link';
 import { decodeResult } from './result-codec';
 import { scopedId } from './scoped-key';
 import { storedRefusal } from './stored-refusal';
@@ -34,8 +36,8 @@ export class IdempotencyEngine {
   }
 
   /** One invocation: its telemetry, and the remaining time its leases and waits follow. Flush it once, when it ends. */
-  start(context?: InvocationClock): Invocation {
-    return new Invocation(this.options, this.cache, context);
+  start(context?: InvocationClock, telemetry?: InvocationTelemetry): Invocation {
+    return new Invocation(this.options, this.cache, context, telemetry);
   }
 
   /** Runs `work` in one invocation and flushes its telemetry once, whatever happens. */
@@ -62,8 +64,9 @@ export class Invocation {
     private readonly options: ResolvedEngineOptions,
     private readonly cache: LocalCache,
     private readonly context: InvocationClock | undefined,
+    telemetry?: InvocationTelemetry,
   ) {
-    this.telemetry = new InvocationTelemetry(options.logger, options.metrics, options.now);
+    this.telemetry = telemetry ?? new InvocationTelemetry(options.logger, options.metrics, options.now);
   }
 
   /** Whether `error` is a store fault this invocation raised, not one the handler threw (a nested idempotent call's). */
@@ -119,7 +122,7 @@ export class Invocation {
 
     const cached = this.cache.get(id, now());
     const known = cached && decide(cached, request.fingerprint, now());
-    if (known && known.kind !== 'claim' && known.kind !== 'wait') return this.answer<S>(known, { ...fields, source: 'local cache' });
+    if (known && known.kind !== 'claim' && known.kind !== 'wait') return await this.answer<S>(known, { ...fields, source: 'local cache' });
 
     let polls = 0;
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
@@ -150,14 +153,16 @@ export class Invocation {
           context: this.context,
           storeFault: (fault) => this.storeFaults.add(fault),
         };
-        return { kind: 'claimed', claim: heldClaim(id, leaseToken, request.fingerprint, scope) };
+        const held = heldClaim(id, leaseToken, request.fingerprint, scope);
+        linkInvocation(held.idem, { clock: this.context, telemetry: this.telemetry });
+        return { kind: 'claimed', claim: held };
       }
 
       let record: IdempotencyRecord | undefined = claim.existing;
       for (;;) {
         const decision = decide(record, request.fingerprint, now());
         if (decision.kind === 'claim') break;
-        if (decision.kind !== 'wait') return this.answer<S>(decision, { ...fields, source: 'store' });
+        if (decision.kind !== 'wait') return await this.answer<S>(decision, { ...fields, source: 'store' });
         const turnAway = (): Refusal => {
           this.telemetry.record(
             MetricName.inProgressRejections,
@@ -186,17 +191,25 @@ export class Invocation {
     return { kind: 'in-progress', retryAfterSeconds: 1 };
   }
 
-  private answer<S>(decision: Exclude<Decision, { kind: 'claim' | 'wait' }>, fields: Record<string, unknown>): Replayed<S> | Refusal {
+  private async answer<S>(
+    decision: Exclude<Decision, { kind: 'claim' | 'wait' }>,
+    fields: Record<string, unknown>,
+  ): Promise<Replayed<S> | Refusal> {
     switch (decision.kind) {
       case 'replay':
         this.cache.set(decision.record);
         this.telemetry.record(MetricName.replayed, 'info', 'Replayed the stored result.', fields);
         {
-          const result = decodeResult(decision.record.result as Exclude<EncodedResult, { encoding: 'omitted' }>);
+          const { record } = decision;
+          const result = await this.decoded(
+            decodeResult(record.result as Exclude<EncodedResult, { encoding: 'omitted' }>),
+            record.id,
+            fields,
+          );
           // A write's refusal stored as the key's answer: every retry gets the error the first caller got.
           const refusal = storedRefusal(result);
           if (refusal) throw refusal;
-          return { kind: 'replayed', result: result as S };
+          return { kind: 'replayed', result: result as S, createdAt: record.createdAt, expiresAt: record.expiration * 1000 };
         }
       case 'mismatch':
         this.telemetry.record(MetricName.payloadMismatches, 'warn', 'The key was reused with another payload; nothing runs.', fields);
@@ -204,6 +217,24 @@ export class Invocation {
       case 'unavailable':
         this.telemetry.record(undefined, 'warn', 'The key completed, but its result was not stored; it cannot be replayed.', fields);
         return { kind: 'unavailable' };
+    }
+  }
+
+  /** The codec's reading of a stored result: a key service outage is a store fault (503), anything else this record's (500). */
+  private async decoded(stored: unknown, id: string, fields: Record<string, unknown>): Promise<unknown> {
+    try {
+      return await decodeWithCodec(this.options.codec, stored, { id });
+    } catch (error) {
+      const transient = isCodecStoreFault(error);
+      if (transient) this.storeFaults.add(error);
+      const message = transient
+        ? 'The codec failed to reach its key service (read).'
+        : 'The stored result cannot be decoded; nothing runs again.';
+      this.telemetry.record(transient ? MetricName.storeErrors : MetricName.resultsUndecodable, 'error', message, {
+        ...fields,
+        error: String(error),
+      });
+      throw error;
     }
   }
 

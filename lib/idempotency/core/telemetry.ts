@@ -49,6 +49,8 @@ export const MetricName = {
   storeErrors: 'StoreErrors',
   /** Results completed without being stored (too large, or not JSON): duplicates cannot replay them. */
   resultsNotStored: 'ResultsNotStored',
+  /** Stored results the codec could not read back (a missing or wrong decryption key, a moved record): never re-run. */
+  resultsUndecodable: 'ResultsUndecodable',
 } as const;
 
 /** One of the metric names. */

@@ -17,6 +17,8 @@ import {
 import { IDEMPOTENCY_KEY_HEADER, readKeyHeader } from './idempotency-key-header';
 import { resolvePrincipal } from './principal';
 import { ProblemType, problemResponse, type HttpResponse } from './problem';
+import { DEFAULT_KEY_EXPIRY_HEADER, withKeyExpiry } from './key-expiry-header';
+import { undecodableProblem } from './undecodable-problem';
 import { writeProblem } from './write-problem';
 import { problemFor, type ProblemOutcome, type ProblemText } from './problem-for';
 import { requestFingerprint } from './request-fingerprint';
@@ -59,6 +61,13 @@ export interface IdempotentHttpOptions<TEvent extends ApiGatewayEvent = ApiGatew
    * @default 'tag:lambda-idempotency,2026:problems/'
    */
   readonly problemTypeBase?: string;
+  /**
+   * The response header that tells a replay's client when its key expires (an HTTP date, as `Expires` is written):
+   * a retry after it runs the request again. The name follows the IETF draft's "Idempotency Key Validity and
+   * Expiry" (draft-ietf-httpapi-idempotency-key-header). `false` leaves it out.
+   * @default 'Idempotency-Key-Expires'
+   */
+  readonly keyExpiryHeader?: string | false;
 }
 
 /** A handler behind API Gateway, with the idempotency context as third argument. */
@@ -69,7 +78,7 @@ export type IdempotentHttpHandler<TEvent extends ApiGatewayEvent, TResult extend
 ) => Promise<TResult>;
 
 /** The options `idempotentHttp` reads besides the engine's. */
-const HTTP_OPTION_KEYS = ['methods', 'missingKey', 'scope', 'isFinalStatus', 'replayedHeaders', 'problemTypeBase'];
+const HTTP_OPTION_KEYS = ['methods', 'missingKey', 'scope', 'isFinalStatus', 'replayedHeaders', 'problemTypeBase', 'keyExpiryHeader'];
 
 const PROBLEMS: Readonly<Record<ProblemOutcome['kind'], ProblemText>> = {
   'in-progress': {
@@ -158,11 +167,11 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
           toStored: (result) => storableResponse(normalizeResponse(result), settings.replayedHeaders),
         });
         if (outcome.kind === 'ran') return outcome.result;
-        if (outcome.kind === 'replayed') return replayResponse(outcome.result);
+        if (outcome.kind === 'replayed') return withKeyExpiry(replayResponse(outcome.result), settings.keyExpiryHeader, outcome.expiresAt);
         return answer(outcome);
       } catch (error) {
         if (invocation.isStoreFault(error)) return answer({ kind: 'store-unavailable' });
-        const refused = writeProblem(error, settings.problemTypeBase);
+        const refused = writeProblem(error, settings.problemTypeBase) ?? undecodableProblem(error, settings.problemTypeBase);
         if (refused) return refused;
         throw error; // the handler's own error, unchanged, whatever it is (a nested idempotent call's too)
       }
@@ -204,7 +213,12 @@ function resolveHttpOptions<TEvent extends ApiGatewayEvent>(options: IdempotentH
   }
   const problemTypeBase = options.problemTypeBase ?? DEFAULTS.problemTypeBase;
   assertUriPrefix('problemTypeBase', problemTypeBase);
+  const keyExpiryHeader = options.keyExpiryHeader ?? DEFAULT_KEY_EXPIRY_HEADER;
+  if (keyExpiryHeader !== false && (typeof keyExpiryHeader !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(keyExpiryHeader))) {
+    throw new TypeError(`Expected \`keyExpiryHeader\` to be a header name or false, got ${describe(keyExpiryHeader)}`);
+  }
   return {
+    keyExpiryHeader,
     methods: new Set(methods.map((method) => method.toUpperCase())),
     missingKey,
     scope: options.scope,

@@ -10,6 +10,7 @@ export const ProblemType = {
   scopeUnresolved: 'idempotency-scope-unresolved',
   writeConditionFailed: 'write-condition-failed',
   leaseLost: 'idempotency-lease-lost',
+  responseUndecodable: 'stored-response-undecodable',
 } as const;
 
 import { DEFAULTS } from '../core/defaults';
