@@ -49,7 +49,12 @@ export class KmsStandIn {
   /** The real SDK client for a stand-in (or a proxy in front of it) on `port` of 127.0.0.1, SDK retries off. */
   static Client = class extends KMSClient {
     constructor(port: number) {
-      super({ endpoint: `http://127.0.0.1:${port}`, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+      super({
+        endpoint: `http://127.0.0.1:${port}`,
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        maxAttempts: 1,
+      });
     }
   };
 
@@ -86,7 +91,8 @@ export class KmsStandIn {
       const arn = blob.subarray(1, 1 + blob[0]!).toString();
       const material = this.keys.get(arn);
       if (!material) return fail(400, 'InvalidCiphertextException', 'The ciphertext is invalid.');
-      if (body.KeyId !== undefined && this.resolve(body.KeyId as string) !== arn) return fail(400, 'IncorrectKeyException', 'The key ID in the request does not identify the key that encrypted the ciphertext.');
+      if (body.KeyId !== undefined && this.resolve(body.KeyId as string) !== arn)
+        return fail(400, 'IncorrectKeyException', 'The key ID in the request does not identify the key that encrypted the ciphertext.');
       const rest = blob.subarray(1 + blob[0]!);
       try {
         const decipher = createDecipheriv('aes-256-gcm', material, rest.subarray(0, 12)).setAAD(aad);

@@ -26,9 +26,9 @@ export const TYPED_FORMAT_VERSION = 1;
 export interface TypedValue<T = unknown> {
   /** The name stored with the value (`x:<name>`); keep it stable: stored records name it. */
   readonly name: string;
-  readonly is: (value: unknown) => value is T;
-  readonly encode: (value: T) => unknown;
-  readonly decode: (payload: unknown) => T;
+  is(value: unknown): value is T;
+  encode(value: T): unknown;
+  decode(payload: unknown): T;
 }
 
 /** Options of `typedCodec`. */

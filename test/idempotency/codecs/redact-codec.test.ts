@@ -17,14 +17,19 @@ describe('redactResults', () => {
 
   it('removes members, or replaces them with what a function makes of them (a card keeps its last four)', async () => {
     const result = { card: { number: '4242424242424242', token: 'tok_1' } };
-    expect(await redactResults({ paths: ['card.token'], remove: true }).encode(result, context)).toEqual({ card: { number: '4242424242424242' } });
+    expect(await redactResults({ paths: ['card.token'], remove: true }).encode(result, context)).toEqual({
+      card: { number: '4242424242424242' },
+    });
     const lastFour = redactResults({ paths: ['card.number'], replaceWith: (value: unknown) => `•••• ${String(value).slice(-4)}` });
     expect(await lastFour.encode(result, context)).toEqual({ card: { number: '•••• 4242', token: 'tok_1' } });
   });
 
   it('follows a path into a string that holds JSON, as an HTTP response body', async () => {
     const response = { statusCode: 201, body: JSON.stringify({ card: { number: '4242' } }) };
-    expect(await redactResults({ paths: ['body.card.number'] }).encode(response, context)).toEqual({ statusCode: 201, body: '{"card":{"number":"[REDACTED]"}}' });
+    expect(await redactResults({ paths: ['body.card.number'] }).encode(response, context)).toEqual({
+      statusCode: 201,
+      body: '{"card":{"number":"[REDACTED]"}}',
+    });
   });
 
   it('leaves what a path does not reach as it is', async () => {
@@ -43,7 +48,11 @@ describe('idempotentHttp with codec: redactResults', () => {
     const handler = idempotentHttp(
       async () => {
         runs++;
-        return { statusCode: 201, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: 'pay_1', card: { number: '4242424242424242' } }) };
+        return {
+          statusCode: 201,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ id: 'pay_1', card: { number: '4242424242424242' } }),
+        };
       },
       { store: new MemoryStore(), codec: redactResults({ paths: ['body.card.number'] }), logger: recordingLogger() },
     );

@@ -6,7 +6,8 @@ import { lambdaContext } from '../../support/lambda-context';
 import { recordingLogger } from '../../support/silent-logger';
 
 const context = { id: 'record-1' };
-const roundTrip = async (value: unknown, codec = typedCodec()) => codec.decode(JSON.parse(JSON.stringify(await codec.encode(value, context))), context);
+const roundTrip = async (value: unknown, codec = typedCodec()) =>
+  codec.decode(JSON.parse(JSON.stringify(await codec.encode(value, context))), context);
 
 class Money {
   constructor(
@@ -56,7 +57,10 @@ describe('typedCodec', () => {
 
   it('round-trips undefined itself, and keeps plain JSON plain inside its versioned envelope', async () => {
     expect(await roundTrip(undefined)).toBeUndefined();
-    expect(await typedCodec().encode({ a: [1, 'x', null, true] }, context)).toEqual({ $typed: TYPED_FORMAT_VERSION, value: { a: [1, 'x', null, true] } });
+    expect(await typedCodec().encode({ a: [1, 'x', null, true] }, context)).toEqual({
+      $typed: TYPED_FORMAT_VERSION,
+      value: { a: [1, 'x', null, true] },
+    });
   });
 
   it('keeps a plain object that has its own $t member apart from a tagged value', async () => {
@@ -65,7 +69,10 @@ describe('typedCodec', () => {
   });
 
   it('replays a record stored before the codec was configured as it was stored', async () => {
-    expect(await typedCodec().decode({ paid: true, at: '2026-12-05T08:00:00.000Z' }, context)).toEqual({ paid: true, at: '2026-12-05T08:00:00.000Z' });
+    expect(await typedCodec().decode({ paid: true, at: '2026-12-05T08:00:00.000Z' }, context)).toEqual({
+      paid: true,
+      at: '2026-12-05T08:00:00.000Z',
+    });
   });
 
   it('refuses a record of a later format version, naming both versions', async () => {
@@ -95,7 +102,13 @@ describe('typedCodec', () => {
   it('round-trips any JSON-like tree with Dates, BigInts, Maps and undefined (property, seeded)', async () => {
     const leaf = fc.oneof(fc.string(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.bigInt(), fc.date());
     const tree = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node')), fc.dictionary(fc.string(), tie('node')), fc.array(fc.tuple(fc.string(), tie('node'))).map((entries) => new Map(entries))),
+      node: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('node')),
+        fc.dictionary(fc.string(), tie('node')),
+        fc.array(fc.tuple(fc.string(), tie('node'))).map((entries) => new Map(entries)),
+      ),
     })).node;
     await fc.assert(
       fc.asyncProperty(tree, async (value) => {

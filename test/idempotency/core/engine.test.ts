@@ -118,7 +118,12 @@ describe('the engine on MemoryStore, with a virtual clock and sleep', () => {
     await engine.start().execute({ key: 'k', run: async () => 'first' });
     let calls = 0;
     store.claim = ((claim) => async (request: ClaimRequest) => (calls++, claim(request)))(store.claim.bind(store));
-    expect(await engine.start().execute({ key: 'k', run: async () => 'again' })).toEqual({ kind: 'replayed', result: 'first', createdAt: expect.any(Number), expiresAt: expect.any(Number) });
+    expect(await engine.start().execute({ key: 'k', run: async () => 'again' })).toEqual({
+      kind: 'replayed',
+      result: 'first',
+      createdAt: expect.any(Number),
+      expiresAt: expect.any(Number),
+    });
     expect(calls).toBe(0);
     time.advance(61_000);
     expect(await engine.start().execute({ key: 'k', run: async () => 'again' })).toEqual({ kind: 'ran', result: 'again' });

@@ -40,15 +40,24 @@ describe('encryptResults with a local key provider', () => {
     const envelope = await stored({ n: 1 }, 'id-1');
     const codec = encryptResults({ keyProvider: provider() });
     await expect(codec.decode(envelope, { id: 'id-2' })).rejects.toMatchObject({ code: ErrorCode.resultUndecodable });
-    await expect(encryptResults({ keyProvider: provider('k1', { k1: KEY_2 }) }).decode(envelope, { id: 'id-1' })).rejects.toThrow(/does not decrypt with key "k1"/);
-    await expect(encryptResults({ keyProvider: provider('k2', { k2: KEY_2 }) }).decode(envelope, { id: 'id-1' })).rejects.toThrow(/key "k1", which the key provider does not hold/);
-    const tampered = { ...envelope, ct: Buffer.from(Buffer.from(envelope.ct, 'base64').map((byte, i) => (i === 0 ? byte ^ 1 : byte))).toString('base64') };
+    await expect(encryptResults({ keyProvider: provider('k1', { k1: KEY_2 }) }).decode(envelope, { id: 'id-1' })).rejects.toThrow(
+      /does not decrypt with key "k1"/,
+    );
+    await expect(encryptResults({ keyProvider: provider('k2', { k2: KEY_2 }) }).decode(envelope, { id: 'id-1' })).rejects.toThrow(
+      /key "k1", which the key provider does not hold/,
+    );
+    const tampered = {
+      ...envelope,
+      ct: Buffer.from(Buffer.from(envelope.ct, 'base64').map((byte, i) => (i === 0 ? byte ^ 1 : byte))).toString('base64'),
+    };
     await expect(codec.decode(tampered, { id: 'id-1' })).rejects.toThrow(/altered, or moved/);
   });
 
   it('refuses a plaintext record unless readUnencrypted is on, and an envelope of another version', async () => {
     await expect(encryptResults({ keyProvider: provider() }).decode({ paid: true }, { id: 'id-1' })).rejects.toThrow(/not encrypted/);
-    expect(await encryptResults({ keyProvider: provider(), readUnencrypted: true }).decode({ paid: true }, { id: 'id-1' })).toEqual({ paid: true });
+    expect(await encryptResults({ keyProvider: provider(), readUnencrypted: true }).decode({ paid: true }, { id: 'id-1' })).toEqual({
+      paid: true,
+    });
     await expect(encryptResults({ keyProvider: provider() }).decode({ $encrypted: 2 }, { id: 'id-1' })).rejects.toThrow(/version 2/);
   });
 
@@ -61,8 +70,12 @@ describe('encryptResults with a local key provider', () => {
 
   it('refuses options without a key provider, and a local provider whose current key it does not hold or of the wrong size', () => {
     expect(() => encryptResults({} as never)).toThrow('Expected `keyProvider` to be a KeyProvider');
-    expect(() => localKeyProvider({ keys: { k1: KEY_1 }, currentKeyId: 'k9' })).toThrow('Expected `currentKeyId` to name one of `keys` (k1)');
-    expect(() => localKeyProvider({ keys: { k1: randomBytes(16) }, currentKeyId: 'k1' })).toThrow('Expected `keys.k1` to be 32 bytes, got 16');
+    expect(() => localKeyProvider({ keys: { k1: KEY_1 }, currentKeyId: 'k9' })).toThrow(
+      'Expected `currentKeyId` to name one of `keys` (k1)',
+    );
+    expect(() => localKeyProvider({ keys: { k1: randomBytes(16) }, currentKeyId: 'k1' })).toThrow(
+      'Expected `keys.k1` to be 32 bytes, got 16',
+    );
   });
 });
 
@@ -79,7 +92,12 @@ describe('a wrapper with an encrypting codec, when the codec fails', () => {
     const logger = recordingLogger();
     const store = new MemoryStore();
     let runs = 0;
-    const handler = idempotent(async () => ({ run: ++runs }), { store, key: () => 'k', codec: encryptResults({ keyProvider: failing }), logger });
+    const handler = idempotent(async () => ({ run: ++runs }), {
+      store,
+      key: () => 'k',
+      codec: encryptResults({ keyProvider: failing }),
+      logger,
+    });
     expect(await handler({}, lambdaContext())).toEqual({ run: 1 });
     expect(logger.warnings.map((w) => w.message)).toContain('The codec could not encode the result, so it is not stored.');
     expect(logger.warnings.find((w) => w.message.startsWith('The codec'))?.fields.error).toContain('no key today');
@@ -104,7 +122,10 @@ describe('a wrapper with an encrypting codec, when the codec fails', () => {
     for (let attempt = 0; attempt < 2; attempt++) {
       const answer = (await lost(request, lambdaContext())) as HttpResponse;
       expect(answer.statusCode).toBe(500);
-      expect(JSON.parse(answer.body!)).toMatchObject({ type: 'tag:lambda-idempotency,2026:problems/stored-response-undecodable', status: 500 });
+      expect(JSON.parse(answer.body!)).toMatchObject({
+        type: 'tag:lambda-idempotency,2026:problems/stored-response-undecodable',
+        status: 500,
+      });
     }
     expect(runs).toBe(1);
     expect(metricsOf(lines).at(-1)?.[MetricName.resultsUndecodable]).toBe(1);
@@ -114,13 +135,23 @@ describe('a wrapper with an encrypting codec, when the codec fails', () => {
     const store = new MemoryStore();
     let runs = 0;
     const wrap = (key: Uint8Array) =>
-      idempotent(async () => ++runs, { store, key: () => 'k', codec: encryptResults({ keyProvider: provider('k1', { k1: key }) }), logger: recordingLogger() });
+      idempotent(async () => ++runs, {
+        store,
+        key: () => 'k',
+        codec: encryptResults({ keyProvider: provider('k1', { k1: key }) }),
+        logger: recordingLogger(),
+      });
     await wrap(KEY_1)({}, lambdaContext());
-    await expect(wrap(KEY_2)({}, lambdaContext())).rejects.toMatchObject({ code: ErrorCode.resultUndecodable, name: 'IdempotencyResultUndecodableError' });
+    await expect(wrap(KEY_2)({}, lambdaContext())).rejects.toMatchObject({
+      code: ErrorCode.resultUndecodable,
+      name: 'IdempotencyResultUndecodableError',
+    });
     expect(runs).toBe(1);
   });
 
   it('refuses a codec without encode and decode, naming the option', () => {
-    expect(() => idempotent(async () => 1, { store: new MemoryStore(), codec: { encode: () => 1 } as never })).toThrow('Expected `codec` to be { encode(value, context), decode(stored, context) }');
+    expect(() => idempotent(async () => 1, { store: new MemoryStore(), codec: { encode: () => 1 } as never })).toThrow(
+      'Expected `codec` to be { encode(value, context), decode(stored, context) }',
+    );
   });
 });

@@ -31,8 +31,14 @@ afterAll(async () => {
 
 /** Key setups: the key provider before (`1`) and after (`2`) a rotation that keeps the old key for decryption. */
 const SETUPS: [string, (generation: 1 | 2) => KeyProvider][] = [
-  ['a local key provider', (generation) => localKeyProvider({ keys: generation === 1 ? { k1: LOCAL_KEYS.k1 } : LOCAL_KEYS, currentKeyId: `k${generation}` })],
-  ['KMS (a stand-in of its API on 127.0.0.1, the real SDK client)', (generation) => kmsKeyProvider({ keyId: `alias/results-${generation}`, client: kmsClient })],
+  [
+    'a local key provider',
+    (generation) => localKeyProvider({ keys: generation === 1 ? { k1: LOCAL_KEYS.k1 } : LOCAL_KEYS, currentKeyId: `k${generation}` }),
+  ],
+  [
+    'KMS (a stand-in of its API on 127.0.0.1, the real SDK client)',
+    (generation) => kmsKeyProvider({ keyId: `alias/results-${generation}`, client: kmsClient }),
+  ],
 ];
 
 describe.each(SETUPS)('encrypted results on DynamoDB Local, with %s', (_name, keyProvider) => {
@@ -43,11 +49,18 @@ describe.each(SETUPS)('encrypted results on DynamoDB Local, with %s', (_name, ke
     runs = 0;
   });
   const api = (generation: 1 | 2) =>
-    idempotentHttp(async () => ({ statusCode: 201, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ run: ++runs, card: MARKER }) }), {
-      store: new DynamoDbStore({ tableName, client }),
-      codec: encryptResults({ keyProvider: keyProvider(generation) }),
-      logger: recordingLogger(),
-    });
+    idempotentHttp(
+      async () => ({
+        statusCode: 201,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ run: ++runs, card: MARKER }),
+      }),
+      {
+        store: new DynamoDbStore({ tableName, client }),
+        codec: encryptResults({ keyProvider: keyProvider(generation) }),
+        logger: recordingLogger(),
+      },
+    );
   const post = (key: string) => httpEvent({ headers: [['Idempotency-Key', key]], body: '{}' });
   const call = async (handler: ReturnType<typeof api>, key: string) => (await handler(post(key), lambdaContext())) as HttpResponse;
 

@@ -15,7 +15,10 @@ function twice(options: Partial<IdempotentHttpOptions> = {}) {
     logger: recordingLogger(),
     ...options,
   });
-  return (async () => [(await handler(request, lambdaContext())) as HttpResponse, (await handler(request, lambdaContext())) as HttpResponse])();
+  return (async () => [
+    (await handler(request, lambdaContext())) as HttpResponse,
+    (await handler(request, lambdaContext())) as HttpResponse,
+  ])();
 }
 
 describe('idempotentHttp: the key expiry on replays', () => {

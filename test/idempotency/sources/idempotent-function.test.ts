@@ -58,12 +58,15 @@ describe('idempotentFunction', () => {
     ['an empty member', ['a', ''], "The key's member 1 is empty."],
     ['a member over the limit', ['a', 'b', 'x'.repeat(256)], "The key's member 2 is 256 characters long; at most 255 are allowed."],
     ['a number', 42, 'The key function must return a string or an array of strings, got number.'],
-  ])('refuses a key function that returns %s with IdempotencyKeyInvalidError naming the member, and runs nothing', async (_name, key, message) => {
-    let runs = 0;
-    const fn = idempotentFunction(async () => ++runs, { store: new MemoryStore(), key: () => key as never, logger: recordingLogger() });
-    await expect(fn()).rejects.toMatchObject({ code: ErrorCode.keyInvalid, message });
-    expect(runs).toBe(0);
-  });
+  ])(
+    'refuses a key function that returns %s with IdempotencyKeyInvalidError naming the member, and runs nothing',
+    async (_name, key, message) => {
+      let runs = 0;
+      const fn = idempotentFunction(async () => ++runs, { store: new MemoryStore(), key: () => key as never, logger: recordingLogger() });
+      await expect(fn()).rejects.toMatchObject({ code: ErrorCode.keyInvalid, message });
+      expect(runs).toBe(0);
+    },
+  );
 
   it('canonicalises composite keys: a string is a key of one member, and members never run into each other', () => {
     expect(functionKey('a')).toBe(functionKey(['a']));
@@ -80,7 +83,12 @@ describe('idempotentFunction', () => {
       leases.push(request.leaseExpiresAt - request.now);
       return claim(request);
     };
-    const fn = idempotentFunction(async (id: string) => id, { store, key: (id) => id, logger: recordingLogger(), leaseWithoutContextMs: 120_000 });
+    const fn = idempotentFunction(async (id: string) => id, {
+      store,
+      key: (id) => id,
+      logger: recordingLogger(),
+      leaseWithoutContextMs: 120_000,
+    });
     await fn('plain');
     await fn.within(lambdaContext(5_000))('in-lambda');
     expect(leases[0]).toBe(120_000);
@@ -91,7 +99,12 @@ describe('idempotentFunction', () => {
   it("shares the handler's invocation when given idem: one metrics line counts the handler's claim and the function's", async () => {
     const lines: string[] = [];
     const store = new MemoryStore();
-    const inner = idempotentFunction(async (sku: string) => `reserved ${sku}`, { store, operation: 'reserve', key: (sku) => sku, logger: recordingLogger() });
+    const inner = idempotentFunction(async (sku: string) => `reserved ${sku}`, {
+      store,
+      operation: 'reserve',
+      key: (sku) => sku,
+      logger: recordingLogger(),
+    });
     const handler = idempotent(async (event: { id: string }, _context, idem) => inner.within(idem)(event.id), {
       store,
       key: (event) => event.id,
