@@ -7,7 +7,7 @@ import { recordingLogger } from '../../support/silent-logger';
 const NOW = Date.UTC(2026, 11, 5, 8, 0, 0);
 const request = httpEvent({ headers: [['Idempotency-Key', 'k-1']], body: '{}' });
 
-function twice(options: Partial<IdempotentHttpOptions> = {}) {
+function twice(options: Partial<IdempotentHttpOptions> = {}): Promise<[HttpResponse, HttpResponse]> {
   const handler = idempotentHttp(async () => ({ statusCode: 201, body: '{}' }), {
     store: new MemoryStore(),
     now: () => NOW,
