@@ -3,12 +3,14 @@
  * path. An `idempotent` handler on `MemoryStore` (no network: what is left is the engine's and the codec's own work)
  * replays one stored result many times; `process.cpuUsage()` gives CPU microseconds per call. The result is a
  * payment-like object of about 1 KB with a Date and a nested list. KMS adds its own round trip per call (not measured here).
+ * Then the bundle size of a handler that imports each codec, beside one that does not.
  */
 import { randomBytes } from 'node:crypto';
 import { idempotent, type ResultCodec } from '../lib/idempotency';
 import { composeCodecs, redactResults, typedCodec } from '../lib/idempotency/codecs';
 import { encryptResults, localKeyProvider } from '../lib/idempotency/encryption';
 import { MemoryStore } from '../lib/idempotency/testing';
+import { bundleSize, HANDLERS } from './size';
 
 const RESULT = {
   id: 'pay_1',
@@ -59,6 +61,28 @@ async function main() {
   console.log('| codec | CPU µs per replay | CPU µs per stored result (first run) |');
   console.log('|---|---|---|');
   for (const { name, replays, stores } of handlers) console.log(`| ${name} | ${median(replays).toFixed(1)} | ${median(stores).toFixed(1)} |`);
+  console.log('\n| bundle | minified | gzip |\n|---|---|---|');
+  for (const [name, source] of Object.entries(BUNDLES)) {
+    const size = await bundleSize(source, `${__dirname}/..`);
+    console.log(`| ${name} | ${size.minified} B | ${size.gzip} B |`);
+  }
 }
+
+/** A user's handler that imports a codec, beside one that does not (`npm run size`'s first handler). */
+const BASE = HANDLERS['idempotent + DynamoDbStore'];
+const using = (imports: string, codec: string) => BASE.replace('export const handler', `${imports}\nexport const codec = ${codec};\nexport const handler`);
+const BUNDLES: Record<string, string> = {
+  '`idempotent` + `DynamoDbStore`': BASE,
+  '+ `typedCodec`': using("import { typedCodec } from 'lambda-idempotency/codecs';", 'typedCodec()'),
+  '+ `encryptResults` + `localKeyProvider`': using(
+    "import { encryptResults, localKeyProvider } from 'lambda-idempotency/encryption';",
+    "encryptResults({ keyProvider: localKeyProvider({ keys: { k: process.env.KEY }, currentKeyId: 'k' }) })",
+  ),
+  '+ `encryptResults` + `kmsKeyProvider` (KMS client external)': using(
+    "import { encryptResults } from 'lambda-idempotency/encryption';\nimport { kmsKeyProvider } from 'lambda-idempotency/kms';",
+    "encryptResults({ keyProvider: kmsKeyProvider({ keyId: 'alias/results' }) })",
+  ),
+  '+ `idempotentFunction`': using("import { idempotentFunction } from 'lambda-idempotency';", 'idempotentFunction'),
+};
 
 void main();
