@@ -71,18 +71,11 @@ export async function commitAtomically(
   const { options, telemetry } = scope;
   const { store, now } = options;
   const fields = { idempotencyKey: id, writes: writes.length };
-  const coded = await encodeWithCodec(options.codec, result, { id });
-  if (!coded.ok) {
-    // The writes go only with the stored result: neither is written, the key is released, and the caller is told.
-    telemetry.record(MetricName.resultsNotStored, 'warn', 'The codec could not encode the result; nothing was written.', {
-      ...fields,
-      error: String(coded.error),
-    });
-    await settle.release('the codec could not encode the result');
-    const fault = new IdempotencyStoreError(
-      `Could not encode the result with the codec, so nothing was written: ${String(coded.error)}`,
-      coded.error,
-    );
+  // The writes go only with a stored result: with a codec that fails, neither is written, and the caller is told.
+  const coded = await encodeWithCodec(options.codec, result, id, telemetry);
+  if (!coded) {
+    await settle.release('the codec failed');
+    const fault = new IdempotencyStoreError('The codec could not encode the result; nothing was written.', undefined);
     scope.storeFault?.(fault);
     throw fault;
   }

@@ -79,15 +79,9 @@ async function complete(
   const { options, telemetry } = scope;
   const { store, now } = options;
   const fields = { idempotencyKey: id };
-  const coded = await encodeWithCodec(options.codec, result, { id });
-  if (!coded.ok) {
-    // Nothing can be stored, so the key is freed at once (as for a result the adapter cannot read); the caller gets its result.
-    telemetry.record(MetricName.resultsNotStored, 'warn', 'The codec could not encode the result, so it is not stored.', {
-      ...fields,
-      error: String(coded.error),
-    });
-    return release(id, leaseToken, 'the codec could not encode the result', scope);
-  }
+  // A codec that fails stores nothing, so the key is freed at once; the caller still gets its result.
+  const coded = await encodeWithCodec(options.codec, result, id, telemetry);
+  if (!coded) return release(id, leaseToken, 'the codec failed', scope);
   const encoded = encodeForStore(coded.value, store.maxResultBytes, (error) =>
     telemetry.record(undefined, 'warn', 'The result is not JSON-serialisable, so it cannot be replayed.', {
       ...fields,

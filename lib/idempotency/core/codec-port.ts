@@ -1,4 +1,5 @@
 import { ErrorCode, hasErrorCode, IdempotencyResultUndecodableError, type IdempotencyStoreError } from '../errors';
+import { MetricName, type InvocationTelemetry } from './telemetry';
 import { describe } from './validate';
 
 /** What a codec knows of the record it encodes or decodes. */
@@ -19,38 +20,64 @@ export interface ResultCodec {
   decode(stored: unknown, context: ResultCodecContext): unknown;
 }
 
-/** A codec's encoding of a result, or why there is none (the engine then stores nothing and releases the key). */
-export type CodecEncoding = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+/** A codec's encoding of a result, or `undefined` when it failed (logged): nothing is stored, and the key is released. */
+export type CodecEncoding = { readonly value: unknown } | undefined;
 
-/** Applies `codec` to a result about to be stored; never throws: a failure is a value the engine reports. */
-export async function encodeWithCodec(codec: ResultCodec | undefined, value: unknown, context: ResultCodecContext): Promise<CodecEncoding> {
-  if (!codec) return { ok: true, value };
+/** Applies `codec` to a result about to be stored. Never throws: a failure is logged, counted and answered `undefined`. */
+export async function encodeWithCodec(
+  codec: ResultCodec | undefined,
+  value: unknown,
+  id: string,
+  telemetry: InvocationTelemetry,
+): Promise<CodecEncoding> {
+  if (!codec) return { value };
   try {
-    return { ok: true, value: await codec.encode(value, context) };
+    return { value: await codec.encode(value, { id }) };
   } catch (error) {
-    return { ok: false, error };
+    telemetry.record(MetricName.resultsNotStored, 'warn', 'The codec could not encode the result, so it is not stored.', {
+      idempotencyKey: id,
+      error: String(error),
+    });
+    return undefined;
   }
 }
 
 /**
- * Applies `codec` to a stored result. A store fault the codec raises (a key service that is down:
- * `IdempotencyStoreError`) is rethrown as it is, so adapters answer it as a transient fault (503, retried);
- * anything else is this record's fault, `IdempotencyResultUndecodableError`, never a reason to run again.
+ * Applies `codec` to a stored result, logged and counted when it fails. A key service that cannot be reached
+ * (`IdempotencyStoreError`) is rethrown as it is, through `storeFault`, so adapters answer it as a transient fault
+ * (503, retried); anything else is this record's fault, `IdempotencyResultUndecodableError` (500), never a reason to run again.
  */
-export async function decodeWithCodec(codec: ResultCodec | undefined, stored: unknown, context: ResultCodecContext): Promise<unknown> {
+export async function decodeWithCodec(
+  codec: ResultCodec | undefined,
+  stored: unknown,
+  id: string,
+  telemetry: InvocationTelemetry,
+  storeFault: (fault: IdempotencyStoreError) => void,
+): Promise<unknown> {
   if (!codec) return stored;
   try {
-    return await codec.decode(stored, context);
+    return await codec.decode(stored, { id });
   } catch (error) {
-    if (hasErrorCode(error, ErrorCode.storeFailure) || hasErrorCode(error, ErrorCode.resultUndecodable)) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new IdempotencyResultUndecodableError(`The stored result cannot be decoded: ${message}`, error);
+    const transient = hasErrorCode(error, ErrorCode.storeFailure);
+    const fault =
+      transient || hasErrorCode(error, ErrorCode.resultUndecodable)
+        ? error
+        : new IdempotencyResultUndecodableError(
+            `The stored result cannot be decoded: ${error instanceof Error ? error.message : String(error)}`,
+            error,
+          );
+    if (transient) storeFault(fault as IdempotencyStoreError);
+    telemetry.record(
+      transient ? MetricName.storeErrors : MetricName.resultsUndecodable,
+      'error',
+      'The codec could not decode the stored result.',
+      {
+        idempotencyKey: id,
+        error: String(fault),
+      },
+    );
+    throw fault;
   }
-}
-
-/** Whether `error` (from `decodeWithCodec`) is a transient store fault rather than this record's own. */
-export function isCodecStoreFault(error: unknown): error is IdempotencyStoreError {
-  return hasErrorCode(error, ErrorCode.storeFailure);
 }
 
 /** Throws a `TypeError` naming `codec` unless `value` is absent or has `encode` and `decode` methods. */

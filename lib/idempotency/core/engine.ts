@@ -8,7 +8,7 @@ import { LocalCache } from './local-cache';
 import type { ResolvedEngineOptions } from './options';
 import type { BeginRequest, Begun, Execution, Outcome, Refusal, Replayed } from './outcome';
 import { isTakeover, type EncodedResult, type IdempotencyRecord } from './record';
-import { decodeWithCodec, isCodecStoreFault } from './codec-port';
+import { decodeWithCodec } from './codec-port';
 import { linkInvocation } from './invocation-link';
 import { decodeResult } from './result-codec';
 import { scopedId } from './scoped-key';
@@ -201,10 +201,9 @@ export class Invocation {
         this.telemetry.record(MetricName.replayed, 'info', 'Replayed the stored result.', fields);
         {
           const { record } = decision;
-          const result = await this.decoded(
-            decodeResult(record.result as Exclude<EncodedResult, { encoding: 'omitted' }>),
-            record.id,
-            fields,
+          const stored = decodeResult(record.result as Exclude<EncodedResult, { encoding: 'omitted' }>);
+          const result = await decodeWithCodec(this.options.codec, stored, record.id, this.telemetry, (fault) =>
+            this.storeFaults.add(fault),
           );
           // A write's refusal stored as the key's answer: every retry gets the error the first caller got.
           const refusal = storedRefusal(result);
@@ -217,24 +216,6 @@ export class Invocation {
       case 'unavailable':
         this.telemetry.record(undefined, 'warn', 'The key completed, but its result was not stored; it cannot be replayed.', fields);
         return { kind: 'unavailable' };
-    }
-  }
-
-  /** The codec's reading of a stored result: a key service outage is a store fault (503), anything else this record's (500). */
-  private async decoded(stored: unknown, id: string, fields: Record<string, unknown>): Promise<unknown> {
-    try {
-      return await decodeWithCodec(this.options.codec, stored, { id });
-    } catch (error) {
-      const transient = isCodecStoreFault(error);
-      if (transient) this.storeFaults.add(error);
-      const message = transient
-        ? 'The codec failed to reach its key service (read).'
-        : 'The stored result cannot be decoded; nothing runs again.';
-      this.telemetry.record(transient ? MetricName.storeErrors : MetricName.resultsUndecodable, 'error', message, {
-        ...fields,
-        error: String(error),
-      });
-      throw error;
     }
   }
 
