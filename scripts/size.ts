@@ -40,8 +40,12 @@ export const BUDGET: Readonly<Record<HandlerName, { readonly minified: number; r
   // layouts, unknown-option refusals with a suggestion, and atomic completion, whose transaction code DynamoDbStore
   // carries whether or not a handler calls idem.write: about 9 KB, the first thing to make opt-in).
   // Raised once more, by 0.4 KB, for the default fingerprint that keeps one event from replaying another's result.
-  'idempotent + DynamoDbStore': { minified: 36_000, gzip: 12_450 },
-  'idempotentHttp + DynamoDbStore': { minified: 47_000, gzip: 16_300 },
+  // Raised by 1.6 KB / 2.4 KB (0.45 / 0.72 KB gzip) for issue 24's seam, which every handler carries: the `codec`
+  // option applied where results are stored and replayed (its failures logged and classified), `idem` linked to its
+  // invocation for idempotentFunction, and, for HTTP, the Idempotency-Key-Expires header and the 500 for an
+  // unreadable record. The codecs, encryption, KMS and idempotentFunction themselves are on entries a bundler drops.
+  'idempotent + DynamoDbStore': { minified: 37_650, gzip: 12_900 },
+  'idempotentHttp + DynamoDbStore': { minified: 49_400, gzip: 17_050 },
 };
 
 /** How far the same code may differ in size when esbuild reaches it by another path (identifier names). */

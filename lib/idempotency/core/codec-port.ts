@@ -85,8 +85,6 @@ export function assertCodec(value: unknown): asserts value is ResultCodec | unde
   if (value === undefined) return;
   const codec = value as Partial<ResultCodec> | null;
   if (typeof codec !== 'object' || codec === null || typeof codec.encode !== 'function' || typeof codec.decode !== 'function') {
-    throw new TypeError(
-      `Expected \`codec\` to be { encode(value, context), decode(stored, context) } (typedCodec(), encryptResults(…)…), got ${describe(value)}`,
-    );
+    throw new TypeError(`Expected \`codec\` to be { encode, decode }, got ${describe(value)}`);
   }
 }

@@ -151,7 +151,7 @@ describe('a wrapper with an encrypting codec, when the codec fails', () => {
 
   it('refuses a codec without encode and decode, naming the option', () => {
     expect(() => idempotent(async () => 1, { store: new MemoryStore(), codec: { encode: () => 1 } as never })).toThrow(
-      'Expected `codec` to be { encode(value, context), decode(stored, context) }',
+      'Expected `codec` to be { encode, decode }, got an object',
     );
   });
 });
