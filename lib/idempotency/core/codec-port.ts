@@ -52,7 +52,7 @@ export async function decodeWithCodec(
   stored: unknown,
   id: string,
   telemetry: InvocationTelemetry,
-  storeFault: (fault: IdempotencyStoreError) => void,
+  storeFault: (what: string, error: unknown) => IdempotencyStoreError,
 ): Promise<unknown> {
   if (!codec) return stored;
   try {
@@ -66,7 +66,6 @@ export async function decodeWithCodec(
             `The stored result cannot be decoded: ${error instanceof Error ? error.message : String(error)}`,
             error,
           );
-    if (transient) storeFault(fault as IdempotencyStoreError);
     telemetry.record(
       transient ? MetricName.storeErrors : MetricName.resultsUndecodable,
       'error',
@@ -76,7 +75,7 @@ export async function decodeWithCodec(
         error: String(fault),
       },
     );
-    throw fault;
+    throw transient ? storeFault('decode the stored result', error) : fault;
   }
 }
 

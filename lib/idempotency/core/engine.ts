@@ -1,21 +1,10 @@
 import { IdempotencyStoreError } from '../errors';
-import { expirationFrom, pollDelayMs } from './backoff';
-import { heldClaim, newLeaseToken, type ClaimScope } from './claim-settlement';
-import { decide, type Decision } from './decide';
-import { assertValidKey } from './key-rules';
-import { leaseDurationMs, remainingTimeMs, retryAfterSeconds, waitBudgetMs, type InvocationClock } from './lease';
+import { claimOrAnswer, type Claimant } from './claim/claim-or-answer';
+import type { InvocationClock } from './lease';
 import { LocalCache } from './local-cache';
 import type { ResolvedEngineOptions } from './options';
-import type { BeginRequest, Begun, Execution, Outcome, Refusal, Replayed } from './outcome';
-import { isTakeover, type EncodedResult, type IdempotencyRecord } from './record';
-import { decodeWithCodec } from './codec-port';
-import { linkInvocation } from './invocation-link';
-import { decodeResult } from './result-codec';
-import { scopedId } from './scoped-key';
-import { storedRefusal } from './stored-refusal';
-import { InvocationTelemetry, MetricName } from './telemetry';
-
-const MAX_CLAIM_ATTEMPTS = 8;
+import type { BeginRequest, Begun, Execution, Outcome } from './outcome';
+import { InvocationTelemetry } from './telemetry';
 
 /** The core: claim -> decide -> run -> complete | release. Knows no event source and no database. */
 export class IdempotencyEngine {
@@ -59,6 +48,7 @@ export class Invocation {
   /** Counts and logs what happens in this invocation. */
   readonly telemetry: InvocationTelemetry;
   private readonly storeFaults = new WeakSet<object>();
+  private readonly claimant: Claimant;
 
   constructor(
     private readonly options: ResolvedEngineOptions,
@@ -67,6 +57,7 @@ export class Invocation {
     telemetry?: InvocationTelemetry,
   ) {
     this.telemetry = telemetry ?? new InvocationTelemetry(options.logger, options.metrics, options.now);
+    this.claimant = { options, cache, telemetry: this.telemetry, context, storeFault: this.storeFault, guard: this.guard };
   }
 
   /** Whether `error` is a store fault this invocation raised, not one the handler threw (a nested idempotent call's). */
@@ -88,7 +79,7 @@ export class Invocation {
     try {
       result = await execution.run(claim.idem);
     } catch (error) {
-      this.telemetry.record(MetricName.handlerErrors, 'debug', 'The handler threw.', { idempotencyKey: claim.idem.key });
+      this.telemetry.event('handlerThrew', { idempotencyKey: claim.idem.key });
       await claim.release('the handler threw');
       throw error;
     }
@@ -105,148 +96,36 @@ export class Invocation {
       throw error;
     }
     // The handler's own writes go only with a final result, in one transaction with it; a release drops them.
-    if (stored.final && claim.writes().length > 0) await claim.commit(stored.value);
-    else if (stored.final) await claim.complete(stored.value);
-    else await claim.release('the result is not final');
-    return { kind: 'ran', result };
+    if (!stored.final) await claim.release('the result is not final');
+    const settled = stored.final ? await claim.complete(stored.value) : undefined;
+    return settled && settled.kind !== 'completed' ? settled : { kind: 'ran', result };
   }
 
   /** Claims the key, or answers from what holds it: a replay, a refusal, or (after the bounded wait) in progress. */
-  async begin<S>(request: BeginRequest): Promise<Begun<S>> {
-    const { store, now } = this.options;
-    assertValidKey(request.key); // adapters check first to answer in their own terms; this guards the rest
-    const id = scopedId(request.operation ?? this.options.operation, request.scope, request.key);
-    const fields = { idempotencyKey: id };
-    const remaining = remainingTimeMs(this.context);
-    const waitUntil = now() + waitBudgetMs(remaining, this.options);
-
-    const cached = this.cache.get(id, now());
-    const known = cached && decide(cached, request.fingerprint, now());
-    if (known && known.kind !== 'claim' && known.kind !== 'wait') return await this.answer<S>(known, { ...fields, source: 'local cache' });
-
-    let polls = 0;
-    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
-      const leaseToken = newLeaseToken();
-      const claimedAt = now();
-      const claim = await this.guard(fields, 'claim', () =>
-        store.claim({
-          id,
-          leaseToken,
-          leaseExpiresAt: claimedAt + leaseDurationMs(remaining, this.options),
-          expiration: expirationFrom(claimedAt, this.options.expiresAfterSeconds),
-          fingerprint: request.fingerprint,
-          now: claimedAt,
-        }),
-      );
-      if (claim.claimed) {
-        this.telemetry.record(MetricName.claimed, 'debug', 'Claimed the key.', fields);
-        if (isTakeover(claim.replaced, leaseToken, claimedAt)) {
-          this.telemetry.record(MetricName.leaseTakeovers, 'warn', 'Took the key over from an invocation whose lease ended.', {
-            ...fields,
-            leaseEndedAt: new Date(claim.replaced.leaseExpiresAt).toISOString(),
-          });
-        }
-        const scope: ClaimScope = {
-          options: this.options,
-          cache: this.cache,
-          telemetry: this.telemetry,
-          context: this.context,
-          storeFault: (fault) => this.storeFaults.add(fault),
-        };
-        const held = heldClaim(id, leaseToken, request.fingerprint, scope);
-        linkInvocation(held.idem, { clock: this.context, telemetry: this.telemetry });
-        return { kind: 'claimed', claim: held };
-      }
-
-      let record: IdempotencyRecord | undefined = claim.existing;
-      for (;;) {
-        const decision = decide(record, request.fingerprint, now());
-        if (decision.kind === 'claim') break;
-        if (decision.kind !== 'wait') return await this.answer<S>(decision, { ...fields, source: 'store' });
-        const turnAway = (): Refusal => {
-          this.telemetry.record(
-            MetricName.inProgressRejections,
-            'info',
-            'The key is still in progress; the duplicate is turned away.',
-            fields,
-          );
-          return { kind: 'in-progress', retryAfterSeconds: retryAfterSeconds(decision.leaseExpiresAt, now()) };
-        };
-        const left = waitUntil - now();
-        if (left <= 0) return turnAway();
-        if (polls === 0) this.telemetry.record(MetricName.inFlightWaits, 'info', 'The key is in progress; waiting for its result.', fields);
-        await this.options.sleep(pollDelayMs(polls++, left, this.options.random));
-        // The read is bounded by the wait too: a GetItem stuck in SDK retries must not hold the duplicate past it.
-        const signal = AbortSignal.timeout(Math.max(1, waitUntil - now()));
-        try {
-          record = await this.guard(fields, 'read', () => untilAborted(store.get(id, { signal }), signal), signal);
-        } catch (error) {
-          if (signal.aborted) return turnAway();
-          throw error;
-        }
-      }
-    }
-    // Keys claimed and released over and over by others: rare enough to hand back to the caller.
-    this.telemetry.record(MetricName.inProgressRejections, 'info', 'The key keeps changing hands; the duplicate is turned away.', fields);
-    return { kind: 'in-progress', retryAfterSeconds: 1 };
+  begin<S>(request: BeginRequest): Promise<Begun<S>> {
+    return claimOrAnswer<S>(this.claimant, request);
   }
 
-  private async answer<S>(
-    decision: Exclude<Decision, { kind: 'claim' | 'wait' }>,
-    fields: Record<string, unknown>,
-  ): Promise<Replayed<S> | Refusal> {
-    switch (decision.kind) {
-      case 'replay':
-        this.cache.set(decision.record);
-        this.telemetry.record(MetricName.replayed, 'info', 'Replayed the stored result.', fields);
-        {
-          const { record } = decision;
-          const stored = decodeResult(record.result as Exclude<EncodedResult, { encoding: 'omitted' }>);
-          const result = await decodeWithCodec(this.options.codec, stored, record.id, this.telemetry, (fault) =>
-            this.storeFaults.add(fault),
-          );
-          // A write's refusal stored as the key's answer: every retry gets the error the first caller got.
-          const refusal = storedRefusal(result);
-          if (refusal) throw refusal;
-          return { kind: 'replayed', result: result as S, createdAt: record.createdAt, expiresAt: record.expiration * 1000 };
-        }
-      case 'mismatch':
-        this.telemetry.record(MetricName.payloadMismatches, 'warn', 'The key was reused with another payload; nothing runs.', fields);
-        return { kind: 'mismatch' };
-      case 'unavailable':
-        this.telemetry.record(undefined, 'warn', 'The key completed, but its result was not stored; it cannot be replayed.', fields);
-        return { kind: 'unavailable' };
-    }
-  }
-
-  private async guard<T>(
+  /** A claim or a read, its failure recorded and wrapped as this invocation's store fault, in one place. */
+  private readonly guard = async <T>(
     fields: Record<string, unknown>,
     step: 'claim' | 'read',
     call: () => Promise<T>,
     signal?: AbortSignal,
-  ): Promise<T> {
+  ): Promise<T> => {
     try {
       return await call();
     } catch (error) {
       if (signal?.aborted) throw error; // the caller's own bound, not a store fault
-      const message = error instanceof Error ? error.message : String(error);
-      this.telemetry.record(MetricName.storeErrors, 'error', `The store failed (${step}).`, { ...fields, error: message });
-      const fault = new IdempotencyStoreError(
-        `Could not ${step === 'claim' ? 'claim the idempotency key' : 'read the idempotency record'}: ${message}`,
-        error,
-      );
-      this.storeFaults.add(fault);
-      throw fault;
+      this.telemetry.event('storeFailed', { ...fields, step, error: error instanceof Error ? error.message : String(error) });
+      throw this.storeFault(step === 'claim' ? 'claim the idempotency key' : 'read the idempotency record', error);
     }
-  }
-}
+  };
 
-/** `promise`, or a rejection as soon as `signal` aborts: a store that ignores the signal cannot hold the caller. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+  /** `error` wrapped as this invocation's store fault: "Could not <what>: …", with the store's error as `cause`. */
+  private readonly storeFault = (what: string, error: unknown): IdempotencyStoreError => {
+    const fault = new IdempotencyStoreError(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`, error);
+    this.storeFaults.add(fault);
+    return fault;
+  };
 }

@@ -3,7 +3,7 @@
  * reports expected outcomes (lost a race, fenced off) as results; it throws only on faults.
  */
 
-import type { AtomicCompletionResult, PendingWrite } from './business-write';
+import type { AtomicCompletionResult, BusinessWrite, PendingWrite, WriteOptions } from './business-write';
 import type { EncodedResult, IdempotencyRecord } from './record';
 
 export type { AtomicCompletionResult, BusinessWrite, PendingWrite, WriteConditionFailure } from './business-write';
@@ -79,4 +79,10 @@ export interface IdempotencyStore {
    * Throws `IdempotencyWriteInvalidError` for writes it cannot send (its limits); other throws are faults.
    */
   completeWith?(request: CompleteRequest, writes: readonly PendingWrite[]): Promise<AtomicCompletionResult>;
+  /**
+   * Optional, with `completeWith`: one `idem.write` for record `id`, after the writes `collected` so far, checked
+   * (its shape, its rule, the store's limits: count, size, one action per item) and named, or an
+   * `IdempotencyWriteInvalidError`, so the handler learns of the write that crosses a limit before its other side effects.
+   */
+  collectWrite?(id: string, collected: readonly PendingWrite[], action: BusinessWrite, options?: WriteOptions): PendingWrite;
 }

@@ -1,3 +1,8 @@
+import { MetricName } from './metric-name';
+import { eventMessage, TELEMETRY_EVENTS, type TelemetryEvent } from './telemetry-events';
+
+export { MetricName };
+
 /**
  * Receives a structured log line at each decision (claimed, replayed, waited, taken over, fenced off,
  * store errors), with the hashed key as `idempotencyKey`, never the raw key or the payload.
@@ -27,35 +32,6 @@ export const consoleLogger: IdempotencyLogger = {
   error: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })),
 };
 
-/** The metrics each invocation reports (CloudWatch Embedded Metric Format), and what a team alarms on. */
-export const MetricName = {
-  /** Keys claimed: the handler ran. */
-  claimed: 'Claimed',
-  /** Duplicates answered with the stored result (from DynamoDB or the local cache). */
-  replayed: 'Replayed',
-  /** Duplicates that found the key in flight and waited for it. */
-  inFlightWaits: 'InFlightWaits',
-  /** Duplicates turned away because the key stayed in flight (HTTP 409, SQS redelivery). */
-  inProgressRejections: 'InProgressRejections',
-  /** A key reused with another payload (HTTP 422): usually a client bug. */
-  payloadMismatches: 'PayloadMismatches',
-  /** Keys taken over from an invocation whose lease ended: it crashed, timed out or ran too long. */
-  leaseTakeovers: 'LeaseTakeovers',
-  /** Late invocations whose completion or release was refused because their lease was taken over. */
-  fencingRejections: 'FencingRejections',
-  /** Handlers that threw (their keys are released for a retry), whatever the adapter answers. */
-  handlerErrors: 'HandlerErrors',
-  /** Calls to the store that failed (after the SDK's retries). */
-  storeErrors: 'StoreErrors',
-  /** Results completed without being stored (too large, or not JSON): duplicates cannot replay them. */
-  resultsNotStored: 'ResultsNotStored',
-  /** Stored results the codec could not read back (a missing or wrong decryption key, a moved record): never re-run. */
-  resultsUndecodable: 'ResultsUndecodable',
-} as const;
-
-/** One of the metric names. */
-export type MetricName = (typeof MetricName)[keyof typeof MetricName];
-
 /** Where the metrics of an invocation go. */
 export interface MetricsSettings {
   readonly namespace: string;
@@ -84,6 +60,13 @@ export class InvocationTelemetry {
     if (metric) this.counts.set(metric, (this.counts.get(metric) ?? 0) + 1);
     const log = this.logger[level] ?? (level === 'error' ? this.logger.warn : undefined);
     log?.call(this.logger, message, fields);
+  }
+
+  /** Records one of the engine's decisions (`TELEMETRY_EVENTS`): its metric, its level, its words. */
+  event(event: TelemetryEvent, fields: Record<string, unknown>): void {
+    const [metric, level] = TELEMETRY_EVENTS[event];
+    const { step: _step, then: _then, ...rest } = fields;
+    this.record(metric, level, eventMessage(event, fields), rest);
   }
 
   /** How often `metric` was counted so far. */

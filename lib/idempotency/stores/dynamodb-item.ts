@@ -85,7 +85,7 @@ export function completeInput(
   };
   let set = '#status = :completed, #expiration = :expiration, #resultEncoding = :encoding';
   const remove = ['#leaseExpiresAt'];
-  if (request.result.encoding === 'json') {
+  if (request.result.encoding === 'json' || request.result.encoding === 'write-refused') {
     values[':result'] = { S: request.result.data };
     set += ', #result = :result';
   } else if (request.result.encoding === 'json-gzip') {
@@ -146,7 +146,7 @@ export function recordFromItem(item: Item | undefined, layout: TableLayout = DEF
 function resultFromItem(item: Item, A: TableLayout['attributes']): EncodedResult {
   const encoding = item[A.resultEncoding]?.S;
   const stored = item[A.result];
-  if (encoding === 'json' && stored?.S !== undefined) return { encoding, data: stored.S };
+  if ((encoding === 'json' || encoding === 'write-refused') && stored?.S !== undefined) return { encoding, data: stored.S };
   if (encoding === 'json-gzip' && stored?.B !== undefined) return { encoding, data: stored.B };
   if (encoding === 'undefined') return { encoding };
   return { encoding: 'omitted' };

@@ -8,7 +8,9 @@ import {
   type IdempotencyStore,
   type StoreCallOptions,
 } from '../core/store';
-import type { AtomicCompletionResult, PendingWrite } from '../core/store';
+import type { AtomicCompletionResult, BusinessWrite, PendingWrite } from '../core/store';
+import type { WriteOptions } from '../core/business-write';
+import { pendingWrite } from './pending-write';
 import { DYNAMODB_MAX_RESULT_BYTES } from './dynamodb-item';
 import type { Doc } from './memory-expression';
 import { MemoryTables, type MemoryTableKeys } from './memory-tables';
@@ -54,6 +56,13 @@ export class MemoryStore implements IdempotencyStore {
     if (failures.length > 0) return { completed: false, reason: 'condition-failed', failures };
     await this.complete(request);
     return { completed: true };
+  }
+
+  /** One `idem.write`, checked as `completeWith` will check it: see `IdempotencyStore.collectWrite`. */
+  collectWrite(_id: string, collected: readonly PendingWrite[], action: BusinessWrite, options?: WriteOptions): PendingWrite {
+    const write = pendingWrite(collected, action, options);
+    this.tables.check([...collected, write]);
+    return write;
   }
 
   /** The items `idem.write` left in `table` (document form). */
