@@ -105,6 +105,29 @@ describe('a wrapper with an encrypting codec, when the codec fails', () => {
     expect(await handler({}, lambdaContext())).toEqual({ run: 2 }); // released, so the retry runs: nothing was stored to replay
   });
 
+  it("with the handler's own writes (idem.write), writes nothing, frees the key and throws a store fault when encoding fails", async () => {
+    const failing: KeyProvider = {
+      generateDataKey: async () => {
+        throw new Error('no key today');
+      },
+      decryptDataKey: async () => randomBytes(32),
+    };
+    const store = new MemoryStore({ tables: { accounts: ['pk'] } });
+    let runs = 0;
+    const handler = idempotent(
+      async (_event: unknown, _context, idem) => {
+        runs++;
+        idem.write({ Put: { TableName: 'accounts', Item: { pk: 'alice', balance: 1 } } });
+        return { opened: true };
+      },
+      { store, key: () => 'k', codec: encryptResults({ keyProvider: failing }), logger: recordingLogger() },
+    );
+    await expect(handler({}, lambdaContext())).rejects.toMatchObject({ code: ErrorCode.storeFailure });
+    expect(store.items('accounts')).toEqual([]);
+    expect(await store.get(scopedId('default', undefined, 'k'))).toBeUndefined();
+    expect(runs).toBe(1);
+  });
+
   it('answers a record that does not decrypt with a 500 problem of a stable type, counted, and never runs the handler again', async () => {
     const store = new MemoryStore();
     const lines: string[] = [];
