@@ -48,13 +48,17 @@ export const BUDGET: Readonly<Record<HandlerName, { readonly minified: number; r
   // carries whether or not a handler calls idem.write: about 9 KB, the first thing to make opt-in).
   // Lowered for 0.3.0 to 31,440 / 11,096 and 42,017 / 14,905: atomic completion became a capability the handler
   // imports (`lambda-idempotency/dynamodb-transactions`), whose bundle is the third row (47,492 / 16,581).
-  // Raised by 1.5 KB / 2.3 KB (0.42 / 0.66 KB gzip) for issue 24's seam, which every handler carries: the `codec`
+  // Raised on purpose by 4.3 KB / 1.3 KB for lease renewal (the keeper, its plan and options, the store's renew,
+  // idem.signal): every handler carries it, since any handler may outlive its slice. Measured 35,777 / 12,346,
+  // 46,583 / 16,229 and 52,062 / 17,905. Issue 26's targets (20 KB and 26 KB) are not met: see docs/benchmark.md.
+  // Raised by 1.5 KB / 2.3 KB (0.43 / 0.70 KB gzip) for issue 24's seam, which every handler carries: the `codec`
   // option applied where results are stored and replayed (its failures logged and classified), `idem` linked to its
   // invocation for idempotentFunction, and, for HTTP, the Idempotency-Key-Expires header and the 500 for an
-  // unreadable record. The codecs, encryption, KMS and idempotentFunction themselves are on entries a bundler drops.
-  'idempotent + DynamoDbStore': { minified: 33_000, gzip: 11_550 },
-  'idempotentHttp + DynamoDbStore': { minified: 44_400, gzip: 15_600 },
-  'idempotentHttp + DynamoDbStore + dynamoDbTransactions': { minified: 49_850, gzip: 17_300 },
+  // unreadable record. Measured 37,298 / 12,772, 48,898 / 16,921 and 54,380 / 18,602. The codecs, encryption, KMS
+  // and idempotentFunction themselves are on entries a bundler drops.
+  'idempotent + DynamoDbStore': { minified: 37_350, gzip: 12_800 },
+  'idempotentHttp + DynamoDbStore': { minified: 48_950, gzip: 16_950 },
+  'idempotentHttp + DynamoDbStore + dynamoDbTransactions': { minified: 54_450, gzip: 18_650 },
 };
 
 /** How far the same code may differ in size when esbuild reaches it by another path (identifier names). */

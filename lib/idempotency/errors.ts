@@ -131,11 +131,10 @@ export class IdempotencyWriteInvalidError extends IdempotencyError {
  * this invocation was written, the new owner's record and data stand. A retry gets the new owner's answer.
  */
 export class IdempotencyLeaseLostError extends IdempotencyError {
-  constructor() {
-    super(
-      ErrorCode.leaseLost,
-      "The lease on this idempotency key was taken over by another invocation before the writes were committed; nothing was written, and the other invocation's result stands.",
-    );
+  constructor(
+    message = "The lease on this idempotency key was taken over by another invocation before the writes were committed; nothing was written, and the other invocation's result stands.",
+  ) {
+    super(ErrorCode.leaseLost, message);
   }
 }
 

@@ -10,6 +10,9 @@ export const DEFAULTS = Object.freeze({
   leaseMarginMs: 1_000,
   maxLeaseMs: 901_000,
   leaseWithoutContextMs: 60_000,
+  /** Renewed at half (30 s): every handler behind API Gateway's 29 s timeout pays no renewal; a crash frees its key within a minute. */
+  leaseSliceMs: 60_000,
+  leaseRenewalPoint: 0.5,
   inFlightWaitMs: 5_000,
   localCacheEntries: 1_000,
   metricsNamespace: 'Idempotency',

@@ -85,6 +85,8 @@ export function keylessIdempotencyContext(): IdempotencyContext {
   const keys = new Map<string, string>();
   return {
     key: undefined,
+    signal: new AbortController().signal,
+    leaseLost: false,
     downstreamKey: (name) => keys.get(name) ?? keys.set(name, randomUUID()).get(name)!,
     write: () => {
       throw new IdempotencyWriteInvalidError(

@@ -20,6 +20,10 @@ export const MetricName = {
   storeErrors: 'StoreErrors',
   /** Results completed without being stored (too large, or not JSON): duplicates cannot replay them. */
   resultsNotStored: 'ResultsNotStored',
+  /** Leases renewed while a handler ran past its renewal point (`leaseSliceMs × leaseRenewalPoint`). */
+  leaseRenewals: 'LeaseRenewals',
+  /** Claims lost while their handler ran (a renewal refused, or the store unreachable until the lease's end): `idem.signal` aborted. */
+  leasesLost: 'LeasesLost',
   /** Stored results the codec could not read back (a missing or wrong decryption key, a moved record): never re-run. */
   resultsUndecodable: 'ResultsUndecodable',
 } as const;

@@ -14,6 +14,15 @@ export interface IdempotencyContext {
    */
   downstreamKey(name: string): string;
   /**
+   * Aborts, with an `IdempotencyLeaseLostError` as its reason, when this invocation's claim is lost while the
+   * handler runs (another invocation took the key over after a renewal did not land) or may be (the store did
+   * not answer renewals until the lease's end). Pass it to your own calls, or check it before a side effect:
+   * `idem.signal.throwIfAborted()`. Never aborts for a request without a key.
+   */
+  readonly signal: AbortSignal;
+  /** Whether the claim is lost (or may be): `signal.aborted`. */
+  readonly leaseLost: boolean;
+  /**
    * Adds one of the handler's own DynamoDB writes (`{ Put | Update | Delete | ConditionCheck }`, the shape of one
    * `TransactItems` element) to commit together with the result, in one transaction: all of them and the
    * stored result, or none. Nothing is written until the handler returns a final result. Throws

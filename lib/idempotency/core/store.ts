@@ -5,6 +5,9 @@
 
 import type { AtomicCompletionResult, BusinessWrite, PendingWrite, WriteOptions } from './business-write';
 import type { EncodedResult, IdempotencyRecord } from './record';
+import type { RenewRequest, RenewResult } from './renewal';
+
+export type { RenewRequest, RenewResult } from './renewal';
 
 export type { AtomicCompletionResult, BusinessWrite, PendingWrite, WriteConditionFailure } from './business-write';
 
@@ -72,6 +75,11 @@ export interface IdempotencyStore {
    * the record holds another lease token.
    */
   release(id: string, leaseToken: string): Promise<{ readonly released: boolean }>;
+  /**
+   * Moves the caller's in-progress lease forward (see `RenewRequest`), so a handler that runs long is not taken
+   * over. Every store of this package has it; a store without it keeps one lease per claim (`maxLeaseMs`).
+   */
+  renew?(request: RenewRequest): Promise<RenewResult>;
   /**
    * Optional: completes the record and commits the handler's `writes` in one atomic write, all or nothing,
    * fenced like `complete` (a retry by the same lease token that already landed counts as completed).

@@ -32,6 +32,15 @@ export const TELEMETRY_EVENTS = {
     'Committing the writes with the result failed; the record stays in progress until its lease ends.',
   ],
   releaseFailed: [MetricName.storeErrors, 'error', 'Releasing the key failed; it frees itself when the lease ends.'],
+  // Logged once at info (a handler that outlives its renewal point is worth knowing about), then at debug.
+  firstRenewal: [MetricName.leaseRenewals, 'info', 'The handler runs past its renewal point; its lease is renewed while it runs.'],
+  renewed: [MetricName.leaseRenewals, 'debug', 'Renewed the lease.'],
+  leaseTakenOver: [MetricName.leasesLost, 'warn', 'The lease was taken over while the handler ran; its result will not be stored.'],
+  renewalsUnanswered: [
+    MetricName.leasesLost,
+    'error',
+    'The store did not answer lease renewals until the lease was about to end; the claim may be lost.',
+  ],
 } as const satisfies Record<string, readonly [MetricName | undefined, Level, string]>;
 
 /** The name of one engine decision. */

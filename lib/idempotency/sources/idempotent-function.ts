@@ -59,8 +59,8 @@ const FUNCTION_OPTION_KEYS: readonly string[] = Object.freeze(['key', 'fingerpri
 
 /**
  * Makes any async function idempotent, keyed by its arguments: concurrent and repeated calls with one key run it
- * once and get its result. It needs no Lambda: in a plain Node process the lease is `leaseWithoutContextMs` (60 s),
- * so set that above the function's longest run, or a duplicate may take the key over from a slow first call.
+ * once and get its result. It needs no Lambda: in a plain Node process a call holds its key for one lease slice
+ * (`leaseSliceMs`, 60 s by default), renewed while it runs on a store that renews.
  * Refusals throw as `idempotent`'s do (`IdempotencyInProgressError`, `IdempotencyPayloadMismatchError`, …).
  */
 export function idempotentFunction<TArgs extends readonly unknown[], TResult>(

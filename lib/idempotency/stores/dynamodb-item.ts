@@ -5,7 +5,7 @@ import type {
   PutItemCommandInput,
   UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import type { ClaimRequest, CompleteRequest, EncodedResult, IdempotencyRecord } from '../core/store';
+import type { ClaimRequest, CompleteRequest, EncodedResult, IdempotencyRecord, RenewRequest } from '../core/store';
 import { DEFAULT_TABLE_LAYOUT, idFromPartitionValue, keyValues, type TableLayout } from '../table-layout';
 
 /**
@@ -120,6 +120,29 @@ export function releaseInput(
     ConditionExpression: 'attribute_not_exists(#id) OR #leaseToken = :mine',
     ExpressionAttributeNames: names(layout, 'id', 'leaseToken'),
     ExpressionAttributeValues: { ':mine': { S: leaseToken } },
+  };
+}
+
+/**
+ * Renew: move the caller's own lease forward, fenced like completion and only while the record is in progress
+ * (a completed or taken-over record is never touched). `leaseExpiresAt < :lease` keeps a lease from moving back:
+ * a late duplicate of an earlier renewal fails the condition, and the store then reads its own token and a lease
+ * at or past the asked end as renewed. The expiration moves with it, so a record outlives any live handler.
+ */
+export function renewInput(tableName: string, request: RenewRequest, layout: TableLayout = DEFAULT_TABLE_LAYOUT): UpdateItemCommandInput {
+  return {
+    TableName: tableName,
+    Key: keyOf(layout, request.id),
+    UpdateExpression: 'SET #leaseExpiresAt = :lease, #expiration = :expiration',
+    ConditionExpression: '#status = :inProgress AND #leaseToken = :mine AND #leaseExpiresAt < :lease',
+    ExpressionAttributeNames: names(layout, 'leaseExpiresAt', 'expiration', 'status', 'leaseToken'),
+    ExpressionAttributeValues: {
+      ':lease': { N: String(request.leaseExpiresAt) },
+      ':expiration': { N: String(request.expiration) },
+      ':inProgress': { S: 'IN_PROGRESS' },
+      ':mine': { S: request.leaseToken },
+    },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
 }
 

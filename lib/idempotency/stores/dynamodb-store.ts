@@ -16,10 +16,13 @@ import {
   type CompleteRequest,
   type IdempotencyRecord,
   type IdempotencyStore,
+  type RenewRequest,
+  type RenewResult,
   type StoreCallOptions,
 } from '../core/store';
+import { renewalFound } from '../core/renewal';
 import { DEFAULT_TABLE_LAYOUT, resolveTableLayout, TABLE_LAYOUT_OPTIONS, type TableLayout, type TableLayoutOptions } from '../table-layout';
-import { claimInput, completeInput, DYNAMODB_MAX_RESULT_BYTES, getInput, recordFromItem, releaseInput } from './dynamodb-item';
+import { claimInput, completeInput, DYNAMODB_MAX_RESULT_BYTES, getInput, recordFromItem, releaseInput, renewInput } from './dynamodb-item';
 
 /**
  * Options of `DynamoDbStore`. Without the layout options, the table is one of its own: partition key `id`
@@ -103,6 +106,17 @@ export class DynamoDbStore implements IdempotencyStore {
 
   async release(id: string, leaseToken: string): Promise<{ released: boolean }> {
     return { released: await this.sendFenced(new DeleteItemCommand(releaseInput(this.tableName, id, leaseToken, this.layout))) };
+  }
+
+  /** One fenced `UpdateItem` (see `renewInput`); a refusal names the record that holds the key. */
+  async renew(request: RenewRequest): Promise<RenewResult> {
+    try {
+      await this.client.send(new UpdateItemCommand(renewInput(this.tableName, request, this.layout)));
+      return { renewed: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return renewalFound(recordFromItem(error.Item, this.layout) ?? (await this.get(request.id)), request);
+    }
   }
 
   /** True if the write landed; false if the fence (lease token) turned it away. */

@@ -8,8 +8,9 @@ import {
   type IdempotencyStore,
   type StoreCallOptions,
 } from '../core/store';
-import type { AtomicCompletionResult, BusinessWrite, PendingWrite } from '../core/store';
+import type { AtomicCompletionResult, BusinessWrite, PendingWrite, RenewRequest, RenewResult } from '../core/store';
 import type { WriteOptions } from '../core/business-write';
+import { renewalFound } from '../core/renewal';
 import { pendingWrite } from './pending-write';
 import { DYNAMODB_MAX_RESULT_BYTES } from './dynamodb-item';
 import type { Doc } from './memory-expression';
@@ -111,6 +112,18 @@ export class MemoryStore implements IdempotencyStore {
     if (existing && existing.leaseToken !== leaseToken) return { released: false };
     this.records.delete(id);
     return { released: true };
+  }
+
+  async renew(request: RenewRequest): Promise<RenewResult> {
+    const existing = this.records.get(request.id);
+    if (
+      existing?.status !== 'IN_PROGRESS' ||
+      existing.leaseToken !== request.leaseToken ||
+      existing.leaseExpiresAt >= request.leaseExpiresAt
+    )
+      return renewalFound(existing, request);
+    this.records.set(request.id, { ...existing, leaseExpiresAt: request.leaseExpiresAt, expiration: request.expiration });
+    return { renewed: true };
   }
 
   /** How many records are held (expired ones included, as in DynamoDB before its TTL sweep). */

@@ -1,10 +1,20 @@
 import { assertKnownOptions } from '../core/validate';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ClaimRequest, ClaimResult, CompleteRequest, IdempotencyRecord, IdempotencyStore, StoreCallOptions } from '../core/store';
+import type {
+  ClaimRequest,
+  ClaimResult,
+  CompleteRequest,
+  IdempotencyRecord,
+  IdempotencyStore,
+  RenewRequest,
+  RenewResult,
+  StoreCallOptions,
+} from '../core/store';
 import { redisCommands, type RedisClientLike, type RedisCommands } from './redis-client';
 import { isConnectionFailure, isNoScript } from './redis-errors';
 import { claimArgs, claimResultFromReply, completeArgs, recordFromFields } from './redis-record';
-import { CLAIM, COMPLETE, RELEASE, type RedisScript } from './redis-scripts';
+import { renewArgs, renewResultFromReply } from './redis-renewal';
+import { CLAIM, COMPLETE, RELEASE, RENEW, type RedisScript } from './redis-scripts';
 
 /** The default `maxResultBytes`: large enough for any API response worth replaying, small enough not to stall a single-threaded server. */
 export const REDIS_MAX_RESULT_BYTES = 1024 * 1024;
@@ -92,6 +102,10 @@ export class RedisStore implements IdempotencyStore {
 
   async release(id: string, leaseToken: string): Promise<{ released: boolean }> {
     return { released: Number(await this.run(RELEASE, id, [leaseToken])) === 1 };
+  }
+
+  async renew(request: RenewRequest): Promise<RenewResult> {
+    return renewResultFromReply(request.id, await this.run(RENEW, request.id, renewArgs(request)));
   }
 
   /**

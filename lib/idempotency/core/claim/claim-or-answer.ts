@@ -1,7 +1,9 @@
-import { expirationFrom, pollDelayMs } from '../backoff';
+import { pollDelayMs, recordExpiration } from '../backoff';
 import { decide, type Decision } from '../decide';
 import { assertValidKey } from '../key-rules';
-import { leaseDurationMs, remainingTimeMs, retryAfterSeconds, waitBudgetMs } from '../lease';
+import { remainingTimeMs, retryAfterSeconds, waitBudgetMs } from '../lease';
+import { keepLease } from '../lease-keeper';
+import { leaseFor } from '../lease-plan';
 import type { BeginRequest, Begun, Refusal, Replayed } from '../outcome';
 import { isTakeover, type IdempotencyRecord } from '../record';
 import { decodeWithCodec } from '../codec-port';
@@ -25,7 +27,7 @@ export async function claimOrAnswer<S>(claimant: Claimant, request: BeginRequest
   const { options, cache, telemetry, context, guard } = claimant;
   const { store, now } = options;
   assertValidKey(request.key); // adapters check first to answer in their own terms; this guards the rest
-  const id = scopedId(request.operation ?? options.operation, request.scope, request.key);
+  const id = scopedId(request.operation ?? options.operation, request.scope, request.key, context?.tenantId);
   const fields = { idempotencyKey: id };
   const remaining = remainingTimeMs(context);
   const waitUntil = now() + waitBudgetMs(remaining, options);
@@ -39,12 +41,14 @@ export async function claimOrAnswer<S>(claimant: Claimant, request: BeginRequest
   for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
     const leaseToken = newLeaseToken();
     const claimedAt = now();
+    // The remaining time as of this attempt: after a wait, the lease must still end with the invocation.
+    const lease = leaseFor(remainingTimeMs(context), options);
     const claim = await guard(fields, 'claim', () =>
       store.claim({
         id,
         leaseToken,
-        leaseExpiresAt: claimedAt + leaseDurationMs(remaining, options),
-        expiration: expirationFrom(claimedAt, options.expiresAfterSeconds),
+        leaseExpiresAt: claimedAt + lease.ms,
+        expiration: recordExpiration(claimedAt, claimedAt + lease.ms, options.expiresAfterSeconds),
         fingerprint: request.fingerprint,
         now: claimedAt,
       }),
@@ -53,7 +57,8 @@ export async function claimOrAnswer<S>(claimant: Claimant, request: BeginRequest
       telemetry.event('claimed', fields);
       if (isTakeover(claim.replaced, leaseToken, claimedAt))
         telemetry.event('takenOver', { ...fields, leaseEndedAt: new Date(claim.replaced.leaseExpiresAt).toISOString() });
-      const held = heldClaim(id, leaseToken, request.fingerprint, claimant);
+      const keeper = keepLease(options, telemetry, { id, leaseToken, claimedAt, lease }, context);
+      const held = heldClaim(id, leaseToken, request.fingerprint, claimant, keeper);
       linkInvocation(held.idem, { clock: context, telemetry });
       return { kind: 'claimed', claim: held };
     }

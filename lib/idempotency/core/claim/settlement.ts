@@ -8,6 +8,7 @@ import type { ResolvedEngineOptions } from '../options';
 import type { Claim, Settled } from '../outcome';
 import { encodeWithCodec } from '../codec-port';
 import { encodeForStore } from '../result-codec';
+import type { LeaseKeeper } from '../lease-keeper';
 import { downstreamKey } from '../scoped-key';
 import type { CompleteRequest } from '../store';
 import type { InvocationTelemetry } from '../telemetry';
@@ -35,7 +36,13 @@ const COMPLETED: Settled = Object.freeze({ kind: 'completed' });
  * release is logged and counted, never thrown: its caller gets its answer. A commit's fault is thrown, since the
  * handler's writes may or may not have landed.
  */
-export function heldClaim(id: string, leaseToken: string, fingerprint: string | undefined, holder: ClaimHolder): Claim {
+export function heldClaim(
+  id: string,
+  leaseToken: string,
+  fingerprint: string | undefined,
+  holder: ClaimHolder,
+  keeper: LeaseKeeper,
+): Claim {
   const { options, telemetry, cache } = holder;
   const { store, now } = options;
   const fields = { idempotencyKey: id };
@@ -44,6 +51,7 @@ export function heldClaim(id: string, leaseToken: string, fingerprint: string | 
   const once = (what: string) => {
     if (settled) throw new Error(`The claim was already settled; cannot ${what} it again.`);
     settled = true;
+    keeper.stop();
   };
   const remember = (request: CompleteRequest, createdAt: number) => {
     if (request.result.encoding !== 'omitted') cache.set({ ...request, status: 'COMPLETED', fingerprint, createdAt });
@@ -104,7 +112,15 @@ export function heldClaim(id: string, leaseToken: string, fingerprint: string | 
   };
 
   return {
-    idem: { key: id, downstreamKey: (name) => downstreamKey(id, name), write: writeCollector(id, store, writes, () => settled) },
+    idem: {
+      key: id,
+      downstreamKey: (name) => downstreamKey(id, name),
+      write: writeCollector(id, store, writes, () => settled),
+      signal: keeper.signal,
+      get leaseLost() {
+        return keeper.signal.aborted;
+      },
+    },
     writes: () => writes,
     complete: async (result) => {
       once('complete');
