@@ -11,6 +11,9 @@ export const ENTRIES = {
   './cdk': 'cdk/index',
   './testing': 'idempotency/testing',
   './redis': 'idempotency/redis',
+  './codecs': 'idempotency/codecs',
+  './encryption': 'idempotency/encryption',
+  './kms': 'idempotency/kms',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** Where the two builds go; each folder has a package.json naming its module format. */

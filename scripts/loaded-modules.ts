@@ -43,6 +43,10 @@ export const LOAD_RULES: Readonly<Record<string, LoadRule>> = {
     allowedFiles: [/^dist\/(esm|cjs)\/idempotency\/(schema|table-layout|core\/validate)\.js$/, /^dist\/(esm|cjs)\/cdk\/[^/]+\.js$/],
   },
   './testing': { forbiddenPackages: ['@aws-sdk/', '@smithy/', 'aws-cdk-lib', 'constructs'] },
+  './codecs': { forbiddenPackages: ['@aws-sdk/', '@smithy/', 'aws-cdk-lib', 'constructs'] },
+  './encryption': { forbiddenPackages: ['@aws-sdk/', '@smithy/', 'aws-cdk-lib', 'constructs'] },
+  // The KMS client is an optional peer, loaded on the provider's first call: importing the entry loads none of it.
+  './kms': { forbiddenPackages: ['@aws-sdk/', '@smithy/', 'aws-cdk-lib', 'constructs'] },
 };
 
 /** What breaks `rule` in `loaded`, one sentence each; empty when nothing does. */

@@ -4,9 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { assertKnownOptions } from '../idempotency/core/validate';
 import { STORE_ACTIONS } from '../idempotency/schema';
 import { resolveTableLayout, TABLE_LAYOUT_OPTIONS, type TableLayout, type TableLayoutOptions } from '../idempotency/table-layout';
+import { grantResultKey, type ResultKeyGrantOptions } from './result-key-grant';
 
-/** Options of {@link grantIdempotency}: the same layout the function's `DynamoDbStore` is given. */
-export type IdempotencyGrantOptions = TableLayoutOptions;
+/** Options of {@link grantIdempotency}: the same layout the function's `DynamoDbStore` is given, and the results' KMS key if any. */
+export type IdempotencyGrantOptions = TableLayoutOptions & ResultKeyGrantOptions;
+
+/** The options `grantIdempotency` accepts: the table layout's, and the key encrypted results use. */
+export const GRANT_OPTION_KEYS: readonly string[] = Object.freeze([...TABLE_LAYOUT_OPTIONS, 'resultEncryptionKey']);
 
 /**
  * Lets `grantee` keep idempotency records in a table it shares with business items (a single-table design),
@@ -14,13 +18,13 @@ export type IdempotencyGrantOptions = TableLayoutOptions;
  * partition key values that start with the layout's prefix (`dynamodb:LeadingKeys`, the text before `{id}`
  * in `partitionKeyValue`). Pick a prefix no business item uses (`IDEMPOTENCY#`): through this grant the
  * function can neither read nor write any item outside it. A customer-managed key, if the table has one,
- * is granted for encrypt and decrypt, as the table's own grants do.
+ * is granted for encrypt and decrypt, as the table's own grants do; `resultEncryptionKey`, for `kmsKeyProvider`.
  *
  * For a table of its own, `IdempotencyTable.grant(fn)` is simpler: there the whole table is the records'.
  */
 export function grantIdempotency(table: dynamodb.ITable, grantee: iam.IGrantable, options: IdempotencyGrantOptions): iam.Grant {
   // A misspelt option would silently grant the default layout: refused as the store refuses it.
-  assertKnownOptions(options, TABLE_LAYOUT_OPTIONS, 'grantIdempotency');
+  assertKnownOptions(options, GRANT_OPTION_KEYS, 'grantIdempotency');
   const layout = resolveTableLayout(options);
   const fail = (message: string): never => {
     throw new Error(`${table.node.path}: grantIdempotency: ${message}`);
@@ -40,6 +44,7 @@ export function grantIdempotency(table: dynamodb.ITable, grantee: iam.IGrantable
   assertTableFits(table, layout, fail);
 
   table.encryptionKey?.grantEncryptDecrypt(grantee);
+  if (options.resultEncryptionKey) grantResultKey(options.resultEncryptionKey, grantee);
   return iam.Grant.addToPrincipal({
     grantee,
     actions: [...STORE_ACTIONS],

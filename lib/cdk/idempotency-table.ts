@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { PARTITION_KEY, STORE_ACTIONS, TABLE_NAME_ENV, TTL_ATTRIBUTE } from '../idempotency/schema';
+import { grantResultKey, type ResultKeyGrantOptions } from './result-key-grant';
 import { refuseEventualReplicasAtSynth, validateMultiRegion, type MultiRegionProps } from './multi-region';
 import { validateTableProps } from './table-props';
 
@@ -107,8 +108,10 @@ export class IdempotencyTable extends Construct {
    * Lets `grantee` (a function's role, an imported function, a container task…) use this table as its
    * idempotency store: exactly the four item actions the store sends (`STORE_ACTIONS`) on this table's
    * ARN, nothing on indexes, no Scan or Query. Hand the function the table's name with `addTableNameTo`.
+   * With `resultEncryptionKey`, also `kms:GenerateDataKey` and `kms:Decrypt` on that key (encrypted results).
    */
-  public grant(grantee: iam.IGrantable): iam.Grant {
+  public grant(grantee: iam.IGrantable, options: ResultKeyGrantOptions = {}): iam.Grant {
+    if (options.resultEncryptionKey) grantResultKey(options.resultEncryptionKey, grantee);
     return iam.Grant.addToPrincipal({
       grantee,
       actions: [...STORE_ACTIONS],

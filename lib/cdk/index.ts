@@ -4,5 +4,15 @@ export { IdempotencyTable } from './idempotency-table';
 export type { IdempotencyTableProps } from './idempotency-table';
 export { grantIdempotency } from './idempotency-grant';
 export type { IdempotencyGrantOptions } from './idempotency-grant';
+export type { ResultKeyGrantOptions } from './result-key-grant';
 export type { MultiRegionProps } from './multi-region';
-export { ATTRIBUTES, OPERATION_ENV, PARTITION_KEY, STORE_ACTIONS, TABLE_NAME_ENV, TTL_ATTRIBUTE } from '../idempotency/schema';
+export {
+  ATTRIBUTES,
+  KMS_ENCRYPTION_CONTEXT_KEY,
+  OPERATION_ENV,
+  PARTITION_KEY,
+  RESULT_KEY_ACTIONS,
+  STORE_ACTIONS,
+  TABLE_NAME_ENV,
+  TTL_ATTRIBUTE,
+} from '../idempotency/schema';

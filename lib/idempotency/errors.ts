@@ -28,6 +28,7 @@ export const ErrorCode = {
   writeConditionFailed: 'IDEMPOTENCY_WRITE_CONDITION_FAILED',
   writeInvalid: 'IDEMPOTENCY_WRITE_INVALID',
   leaseLost: 'IDEMPOTENCY_LEASE_LOST',
+  resultUndecodable: 'IDEMPOTENCY_RESULT_UNDECODABLE',
 } as const;
 
 /** One of the stable error codes. */
@@ -134,6 +135,18 @@ export class IdempotencyLeaseLostError extends IdempotencyError {
     message = "The lease on this idempotency key was taken over by another invocation before the writes were committed; nothing was written, and the other invocation's result stands.",
   ) {
     super(ErrorCode.leaseLost, message);
+  }
+}
+
+/**
+ * The key completed and its result is stored, but the result codec cannot read it back: a missing or wrong
+ * decryption key, a record moved to another id, a tampered or unknown format. Nothing runs again (that would
+ * repeat the side effect); the request fails until the codec can read the record or the record expires.
+ * `cause` holds the codec's error.
+ */
+export class IdempotencyResultUndecodableError extends IdempotencyError {
+  constructor(message: string, cause?: unknown) {
+    super(ErrorCode.resultUndecodable, message, { cause });
   }
 }
 

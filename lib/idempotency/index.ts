@@ -1,6 +1,9 @@
 // The package's root entry, `lambda-idempotency`: wrappers, errors and types. It loads no AWS SDK
 // (stores live in their own entries: `lambda-idempotency/dynamodb`, `lambda-idempotency/testing`).
 export { idempotent } from './sources/idempotent';
+export { idempotentFunction } from './sources/idempotent-function';
+export type { FunctionCallOutcome, IdempotentFunction, IdempotentFunctionOptions } from './sources/idempotent-function';
+export type { ResultCodec, ResultCodecContext } from './core/codec-port';
 export type { IdempotentHandler, IdempotentOptions } from './sources/idempotent';
 export type { MissingKeyPolicy } from './core/event-key';
 export type { IdempotencyContext } from './core/outcome';
@@ -30,6 +33,7 @@ export {
   IdempotencyWriteConditionError,
   IdempotencyWriteInvalidError,
   IdempotencyLeaseLostError,
+  IdempotencyResultUndecodableError,
 } from './errors';
 export type { IdempotencyErrorCode } from './errors';
 export { idempotentHttp } from './http/idempotent-http';

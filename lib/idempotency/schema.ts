@@ -44,3 +44,12 @@ export const OPERATION_ENV = 'IDEMPOTENCY_OPERATION';
  * claim (PutItem), wait for / re-read a record (GetItem), complete (UpdateItem), release (DeleteItem).
  */
 export const STORE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+
+/**
+ * The KMS actions `kmsKeyProvider` sends: a data key per stored result (GenerateDataKey), its decryption per
+ * replay (Decrypt). The CDK grants give exactly these on the given key.
+ */
+export const RESULT_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'] as const;
+
+/** The KMS encryption context key under which `kmsKeyProvider` binds each data key to its record id. */
+export const KMS_ENCRYPTION_CONTEXT_KEY = 'lambda-idempotency:record';

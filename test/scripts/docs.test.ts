@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { MetricName } from '../../lib/idempotency/core/metric-name';
 import { acceptedOptions } from '../support/accepted-options';
 import { githubSlug, headingAnchors, optionTables, relativeLinks } from '../support/markdown';
 
@@ -53,6 +54,11 @@ describe('the documentation', () => {
       ];
     });
     expect(differences).toEqual([]);
+  });
+
+  it('docs/observability.md lists every metric an invocation emits, and no other', () => {
+    const listed = [...read('docs/observability.md').matchAll(/^\| `(\w+)` \|/gm)].map(([, name]) => name);
+    expect([...listed].sort()).toEqual(Object.values(MetricName).sort());
   });
 });
 

@@ -1,12 +1,13 @@
+import { GRANT_OPTION_KEYS } from '../../lib/cdk/idempotency-grant';
 import type { IdempotencyTableProps } from '../../lib/cdk/idempotency-table';
 import { ENGINE_OPTION_KEYS } from '../../lib/idempotency/core/options';
 import { HTTP_OPTION_KEYS } from '../../lib/idempotency/http/idempotent-http';
 import { EVENT_OPTION_KEYS } from '../../lib/idempotency/core/event-options';
+import { FUNCTION_OPTION_KEYS } from '../../lib/idempotency/sources/idempotent-function';
 import { SQS_OPTION_KEYS } from '../../lib/idempotency/sources/idempotent-sqs';
 import { KNOWN_OPTIONS as DYNAMODB_STORE_OPTIONS } from '../../lib/idempotency/stores/dynamodb-store';
 import type { MemoryStoreOptions } from '../../lib/idempotency/stores/memory-store';
 import { OPTION_NAMES as REDIS_STORE_OPTIONS } from '../../lib/idempotency/stores/redis-store';
-import { TABLE_LAYOUT_OPTIONS } from '../../lib/idempotency/table-layout';
 import type { DynamoDbLocalOptions } from '../../lib/idempotency/testing/dynamodb-local';
 import { WEBHOOK_OPTION_KEYS } from '../../lib/idempotency/webhook/webhook-options';
 
@@ -32,6 +33,7 @@ export function acceptedOptions(): ReadonlyMap<string, readonly string[]> {
     ['idempotentSqs', SQS_OPTION_KEYS],
     ['idempotentWebhook', WEBHOOK_OPTION_KEYS],
     ['idempotentMiddleware', EVENT_OPTION_KEYS],
+    ['idempotentFunction', FUNCTION_OPTION_KEYS],
     ['DynamoDbStore', [...DYNAMODB_STORE_OPTIONS]],
     ['RedisStore', [...REDIS_STORE_OPTIONS]],
     ['MemoryStore', keysOf<MemoryStoreOptions>({ maxResultBytes: true, tables: true })],
@@ -49,7 +51,7 @@ export function acceptedOptions(): ReadonlyMap<string, readonly string[]> {
         timeToLive: true,
       }),
     ],
-    ['grantIdempotency', TABLE_LAYOUT_OPTIONS],
+    ['grantIdempotency', GRANT_OPTION_KEYS],
     ['startDynamoDbLocal', keysOf<DynamoDbLocalOptions>({ port: true, dbPath: true, timeoutMs: true, java: true })],
   ]);
 }

@@ -25,8 +25,8 @@ export class IdempotencyEngine {
   }
 
   /** One invocation: its telemetry, and the remaining time its leases and waits follow. Flush it once, when it ends. */
-  start(context?: InvocationClock): Invocation {
-    return new Invocation(this.options, this.cache, context);
+  start(context?: InvocationClock, telemetry?: InvocationTelemetry): Invocation {
+    return new Invocation(this.options, this.cache, context, telemetry);
   }
 
   /** Runs `work` in one invocation and flushes its telemetry once, whatever happens. */
@@ -54,8 +54,9 @@ export class Invocation {
     private readonly options: ResolvedEngineOptions,
     private readonly cache: LocalCache,
     private readonly context: InvocationClock | undefined,
+    telemetry?: InvocationTelemetry,
   ) {
-    this.telemetry = new InvocationTelemetry(options.logger, options.metrics, options.now);
+    this.telemetry = telemetry ?? new InvocationTelemetry(options.logger, options.metrics, options.now);
     this.claimant = { options, cache, telemetry: this.telemetry, context, storeFault: this.storeFault, guard: this.guard };
   }
 

@@ -24,6 +24,8 @@ export const MetricName = {
   leaseRenewals: 'LeaseRenewals',
   /** Claims lost while their handler ran (a renewal refused, or the store unreachable until the lease's end): `idem.signal` aborted. */
   leasesLost: 'LeasesLost',
+  /** Stored results the codec could not read back (a missing or wrong decryption key, a moved record): never re-run. */
+  resultsUndecodable: 'ResultsUndecodable',
 } as const;
 
 /** One of the metric names. */

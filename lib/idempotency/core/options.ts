@@ -1,3 +1,4 @@
+import { assertCodec, type ResultCodec } from './codec-port';
 import { DEFAULTS } from './defaults';
 import { LEASE_OPTION_KEYS, resolveLeaseOptions, type LeaseOptions, type ResolvedLeaseOptions } from './lease-options';
 import type { IdempotencyStore } from './store';
@@ -63,6 +64,13 @@ export interface EngineOptions extends LeaseOptions {
    * @default on inside Lambda (`AWS_LAMBDA_FUNCTION_NAME` set), off elsewhere
    */
   readonly metrics?: boolean | MetricsOptions;
+  /**
+   * Encodes results before they are stored and decodes them on replay: `typedCodec()` (Dates, Maps, BigInts…),
+   * `redactResults(…)`, `encryptResults(…)`, or several in a row with `composeCodecs`. Records written without
+   * it stay readable: a codec passes through values that are not its own format.
+   * @default none: results are stored as JSON
+   */
+  readonly codec?: ResultCodec;
   /** The clock, in epoch ms. For tests. @default Date.now */
   readonly now?: () => number;
   /** How the engine pauses between polls and write retries. For tests. @default a timer */
@@ -83,6 +91,7 @@ export const ENGINE_OPTION_KEYS: readonly string[] = Object.freeze([
   'localCache',
   'logger',
   'metrics',
+  'codec',
   'now',
   'sleep',
   'random',
@@ -90,8 +99,9 @@ export const ENGINE_OPTION_KEYS: readonly string[] = Object.freeze([
 ]);
 
 /** `EngineOptions` with every default applied. */
-export type ResolvedEngineOptions = Required<Omit<EngineOptions, 'localCache' | 'metrics' | keyof LeaseOptions>> &
+export type ResolvedEngineOptions = Required<Omit<EngineOptions, 'localCache' | 'metrics' | 'codec' | keyof LeaseOptions>> &
   ResolvedLeaseOptions & {
+    readonly codec: ResultCodec | undefined;
     readonly localCacheEntries: number;
     readonly metrics: MetricsSettings | undefined;
   };
@@ -130,6 +140,7 @@ export function resolveEngineOptions(
     logger: options.logger ?? consoleLogger,
     // The metrics' service is the function's name unless an operation is named: a dimension may change with a deploy, a key may not.
     metrics: resolveMetrics(options.metrics, options.operation ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? operation),
+    codec: options.codec,
     now: options.now ?? Date.now,
     sleep: options.sleep ?? timerSleep,
     random: options.random ?? Math.random,
@@ -139,6 +150,7 @@ export function resolveEngineOptions(
   assertInteger('maxLeaseMs', resolved.maxLeaseMs, 1);
   assertInteger('leaseWithoutContextMs', resolved.leaseWithoutContextMs, 1);
   assertInteger('inFlightWaitMs', resolved.inFlightWaitMs, 0);
+  assertCodec(resolved.codec);
   assertFunction('now', resolved.now, false);
   assertFunction('sleep', resolved.sleep, false);
   assertFunction('random', resolved.random, false);

@@ -84,6 +84,10 @@ export type Refusal =
 export interface Replayed<S> {
   readonly kind: 'replayed';
   readonly result: S;
+  /** When the first request claimed the key, epoch ms: the replay's age is `now - createdAt`. */
+  readonly createdAt: number;
+  /** When the key expires, epoch ms: after it, the same key runs again. */
+  readonly expiresAt: number;
 }
 
 /** What `begin` found: the key is this invocation's to run, or it is answered from what holds it. */

@@ -18,6 +18,8 @@ import {
 import { IDEMPOTENCY_KEY_HEADER, readKeyHeader } from './idempotency-key-header';
 import { resolvePrincipal } from './principal';
 import { ProblemType, problemResponse, type HttpResponse } from './problem';
+import { DEFAULT_KEY_EXPIRY_HEADER, withKeyExpiry } from './key-expiry-header';
+import { undecodableProblem } from './undecodable-problem';
 import { problemFor, WRITE_REFUSAL_PROBLEMS, type ProblemOutcome, type ProblemText } from './problem-for';
 import { requestFingerprint } from './request-fingerprint';
 
@@ -59,6 +61,13 @@ export interface IdempotentHttpOptions<TEvent extends ApiGatewayEvent = ApiGatew
    * @default 'tag:lambda-idempotency,2026:problems/'
    */
   readonly problemTypeBase?: string;
+  /**
+   * The response header that tells a replay's client when its key expires (an HTTP date, as `Expires` is written):
+   * a retry after it runs the request again. The name follows the IETF draft's "Idempotency Key Validity and
+   * Expiry" (draft-ietf-httpapi-idempotency-key-header). `false` leaves it out.
+   * @default 'Idempotency-Key-Expires'
+   */
+  readonly keyExpiryHeader?: string | false;
 }
 
 /** A handler behind API Gateway, with the idempotency context as third argument. */
@@ -76,6 +85,7 @@ export const HTTP_OPTION_KEYS: readonly string[] = [
   'isFinalStatus',
   'replayedHeaders',
   'problemTypeBase',
+  'keyExpiryHeader',
 ];
 
 const PROBLEMS: Readonly<Record<ProblemOutcome['kind'], ProblemText>> = {
@@ -166,10 +176,12 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
           toStored: (result) => storableResponse(normalizeResponse(result), settings.replayedHeaders),
         });
         if (outcome.kind === 'ran') return outcome.result;
-        if (outcome.kind === 'replayed') return replayResponse(outcome.result);
+        if (outcome.kind === 'replayed') return withKeyExpiry(replayResponse(outcome.result), settings.keyExpiryHeader, outcome.expiresAt);
         return answer(outcome);
       } catch (error) {
         if (invocation.isStoreFault(error)) return answer({ kind: 'store-unavailable' });
+        const undecodable = undecodableProblem(error, settings.problemTypeBase);
+        if (undecodable) return undecodable;
         throw error; // the handler's own error, unchanged, whatever it is (a nested idempotent call's too)
       }
     });
@@ -210,7 +222,12 @@ function resolveHttpOptions<TEvent extends ApiGatewayEvent>(options: IdempotentH
   }
   const problemTypeBase = options.problemTypeBase ?? HTTP_DEFAULTS.problemTypeBase;
   assertUriPrefix('problemTypeBase', problemTypeBase);
+  const keyExpiryHeader = options.keyExpiryHeader ?? DEFAULT_KEY_EXPIRY_HEADER;
+  if (keyExpiryHeader !== false && (typeof keyExpiryHeader !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(keyExpiryHeader))) {
+    throw new TypeError(`Expected \`keyExpiryHeader\` to be a header name or false, got ${describe(keyExpiryHeader)}`);
+  }
   return {
+    keyExpiryHeader,
     methods: new Set(methods.map((method) => method.toUpperCase())),
     missingKey,
     scope: options.scope,

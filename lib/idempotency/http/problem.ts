@@ -11,6 +11,7 @@ export const ProblemType = {
   scopeUnresolved: 'idempotency-scope-unresolved',
   writeConditionFailed: 'write-condition-failed',
   leaseLost: 'idempotency-lease-lost',
+  responseUndecodable: 'stored-response-undecodable',
 } as const;
 
 /** The default base of problem `type` URIs: a tag URI (RFC 4151), stable and never dereferenced. */

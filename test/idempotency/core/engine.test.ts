@@ -48,7 +48,7 @@ describe('the engine on MemoryStore, with a virtual clock and sleep', () => {
       return realGet(id, options);
     };
     const outcome = await engine.start(contextUntil(time, 30_000)).execute({ key: 'k', run: async () => 'never' });
-    expect(outcome).toEqual({ kind: 'replayed', result: { paid: true } });
+    expect(outcome).toEqual({ kind: 'replayed', result: { paid: true }, createdAt: 1_800_000_000_000, expiresAt: 1_800_086_400_000 });
     expect(time.sleeps).toEqual([40, 80, 160, 320]);
   });
 
@@ -118,7 +118,12 @@ describe('the engine on MemoryStore, with a virtual clock and sleep', () => {
     await engine.start().execute({ key: 'k', run: async () => 'first' });
     let calls = 0;
     store.claim = ((claim) => async (request: ClaimRequest) => (calls++, claim(request)))(store.claim.bind(store));
-    expect(await engine.start().execute({ key: 'k', run: async () => 'again' })).toEqual({ kind: 'replayed', result: 'first' });
+    expect(await engine.start().execute({ key: 'k', run: async () => 'again' })).toEqual({
+      kind: 'replayed',
+      result: 'first',
+      createdAt: expect.any(Number),
+      expiresAt: expect.any(Number),
+    });
     expect(calls).toBe(0);
     time.advance(61_000);
     expect(await engine.start().execute({ key: 'k', run: async () => 'again' })).toEqual({ kind: 'ran', result: 'again' });

@@ -78,7 +78,12 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
     expect(header(first, 'Idempotent-Replayed')).toBeUndefined();
     expect(second).toEqual({
       statusCode: 201,
-      headers: { 'Content-Type': 'application/json', Location: '/payments/pay_1', 'Idempotent-Replayed': 'true' },
+      headers: {
+        'Content-Type': 'application/json',
+        Location: '/payments/pay_1',
+        'Idempotent-Replayed': 'true',
+        'Idempotency-Key-Expires': expect.any(String),
+      },
       body: '{"id":"pay_1"}',
     });
   });
@@ -94,7 +99,11 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
     const wrapped = wrap(handler);
     await wrapped(post('k'), lambdaContext());
     const replay = (await wrapped(post('k'), lambdaContext())) as HttpResponse;
-    expect(replay).toEqual({ statusCode: 200, headers: { ETag: '"v1"', 'Idempotent-Replayed': 'true' }, body: 'ok' });
+    expect(replay).toEqual({
+      statusCode: 200,
+      headers: { ETag: '"v1"', 'Idempotent-Replayed': 'true', 'Idempotency-Key-Expires': expect.any(String) },
+      body: 'ok',
+    });
   });
 
   it('replays a base64 body with isBase64Encoded', async () => {
@@ -258,7 +267,10 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
     const handler = countingHandler(() => ({ statusCode: 503, body: 'down' }));
     const wrapped = wrap(handler, { isFinalStatus: () => true });
     await wrapped(post('k'), lambdaContext());
-    expect(await wrapped(post('k'), lambdaContext())).toMatchObject({ statusCode: 503, headers: { 'Idempotent-Replayed': 'true' } });
+    expect(await wrapped(post('k'), lambdaContext())).toMatchObject({
+      statusCode: 503,
+      headers: { 'Idempotent-Replayed': 'true', 'Idempotency-Key-Expires': expect.any(String) },
+    });
   });
 
   it('frees the key when the response cannot be read (isFinalStatus throws), so a retry runs', async () => {
@@ -319,7 +331,7 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
     await expect(wrapped(post('k'), lambdaContext())).resolves.toMatchObject({
       statusCode: 201,
       body: 'first',
-      headers: { 'Idempotent-Replayed': 'true' },
+      headers: { 'Idempotent-Replayed': 'true', 'Idempotency-Key-Expires': expect.any(String) },
     });
     await first;
   });
@@ -329,7 +341,7 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
     expect(await wrapped(post('k'), lambdaContext())).toEqual({ ok: true });
     expect(await wrapped(post('k'), lambdaContext())).toEqual({
       statusCode: 200,
-      headers: { 'Content-Type': 'application/json', 'Idempotent-Replayed': 'true' },
+      headers: { 'Content-Type': 'application/json', 'Idempotent-Replayed': 'true', 'Idempotency-Key-Expires': expect.any(String) },
       body: '{"ok":true}',
     });
   });

@@ -6,6 +6,8 @@ import { keepLease } from '../lease-keeper';
 import { leaseFor } from '../lease-plan';
 import type { BeginRequest, Begun, Refusal, Replayed } from '../outcome';
 import { isTakeover, type IdempotencyRecord } from '../record';
+import { decodeWithCodec } from '../codec-port';
+import { linkInvocation } from '../invocation-link';
 import { decodeResult } from '../result-codec';
 import { scopedId } from '../scoped-key';
 import { heldClaim, newLeaseToken, type ClaimHolder } from './settlement';
@@ -32,7 +34,8 @@ export async function claimOrAnswer<S>(claimant: Claimant, request: BeginRequest
 
   const cached = cache.get(id, now());
   const known = cached && decide(cached, request.fingerprint, now());
-  if (known && known.kind !== 'claim' && known.kind !== 'wait') return answer<S>(claimant, known, { ...fields, source: 'local cache' });
+  if (known && known.kind !== 'claim' && known.kind !== 'wait')
+    return await answer<S>(claimant, known, { ...fields, source: 'local cache' });
 
   let polls = 0;
   for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
@@ -55,14 +58,16 @@ export async function claimOrAnswer<S>(claimant: Claimant, request: BeginRequest
       if (isTakeover(claim.replaced, leaseToken, claimedAt))
         telemetry.event('takenOver', { ...fields, leaseEndedAt: new Date(claim.replaced.leaseExpiresAt).toISOString() });
       const keeper = keepLease(options, telemetry, { id, leaseToken, claimedAt, lease }, context);
-      return { kind: 'claimed', claim: heldClaim(id, leaseToken, request.fingerprint, claimant, keeper) };
+      const held = heldClaim(id, leaseToken, request.fingerprint, claimant, keeper);
+      linkInvocation(held.idem, { clock: context, telemetry });
+      return { kind: 'claimed', claim: held };
     }
 
     let record: IdempotencyRecord | undefined = claim.existing;
     for (;;) {
       const decision = decide(record, request.fingerprint, now());
       if (decision.kind === 'claim') break;
-      if (decision.kind !== 'wait') return answer<S>(claimant, decision, { ...fields, source: 'store' });
+      if (decision.kind !== 'wait') return await answer<S>(claimant, decision, { ...fields, source: 'store' });
       const turnAway = (): Refusal => {
         telemetry.event('turnedAway', fields);
         return { kind: 'in-progress', retryAfterSeconds: retryAfterSeconds(decision.leaseExpiresAt, now()) };
@@ -87,17 +92,20 @@ export async function claimOrAnswer<S>(claimant: Claimant, request: BeginRequest
 }
 
 /** The answer from a record that holds the key: the stored result replayed, or a refusal. */
-function answer<S>(
-  { cache, telemetry }: Claimant,
+async function answer<S>(
+  { cache, telemetry, options, storeFault }: Claimant,
   decision: Exclude<Decision, { kind: 'claim' | 'wait' }>,
   fields: Record<string, unknown>,
-): Replayed<S> | Refusal {
+): Promise<Replayed<S> | Refusal> {
   if (decision.kind === 'replay' || decision.kind === 'write-refused') {
     cache.set(decision.record);
     telemetry.event('replayed', fields);
     // A write's refusal stored as the key's answer: every retry gets the answer the first caller got.
     if (decision.kind === 'write-refused') return { kind: 'write-refused', failures: decision.failures };
-    return { kind: 'replayed', result: decodeResult(decision.record.result as Parameters<typeof decodeResult>[0]) as S };
+    const { record } = decision;
+    const stored = decodeResult(record.result as Parameters<typeof decodeResult>[0]);
+    const result = await decodeWithCodec(options.codec, stored, record.id, telemetry, storeFault);
+    return { kind: 'replayed', result: result as S, createdAt: record.createdAt, expiresAt: record.expiration * 1000 };
   }
   telemetry.event(decision.kind, fields);
   return { kind: decision.kind };

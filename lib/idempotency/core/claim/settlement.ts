@@ -6,6 +6,7 @@ import { remainingTimeMs, type InvocationClock } from '../lease';
 import type { LocalCache } from '../local-cache';
 import type { ResolvedEngineOptions } from '../options';
 import type { Claim, Settled } from '../outcome';
+import { encodeWithCodec } from '../codec-port';
 import { encodeForStore } from '../result-codec';
 import type { LeaseKeeper } from '../lease-keeper';
 import { downstreamKey } from '../scoped-key';
@@ -123,7 +124,15 @@ export function heldClaim(
     writes: () => writes,
     complete: async (result) => {
       once('complete');
-      const encoded = encodeForStore(result, store.maxResultBytes, (error) =>
+      // A codec that fails stores nothing, so the key is freed at once and the caller gets its result; with the
+      // handler's writes, neither is written, and the caller is told (the writes go only with a stored result).
+      const coded = await encodeWithCodec(options.codec, result, id, telemetry);
+      if (!coded) {
+        await send({ send: 'release', reason: 'the codec failed' });
+        if (writes.length > 0) throw holder.storeFault('encode the result with the codec (nothing was written)', undefined);
+        return COMPLETED;
+      }
+      const encoded = encodeForStore(coded.value, store.maxResultBytes, (error) =>
         telemetry.event('notSerialisable', { ...fields, error: String(error) }),
       );
       return send(completionVerdict(id, leaseToken, encoded, expirationFrom(now(), options.expiresAfterSeconds), writes));
