@@ -10,6 +10,8 @@ export const ENTRIES = {
   './cdk': 'cdk',
   './testing': 'testing',
   './redis': 'redis',
+  './dispatcher': 'dispatcher',
+  './durable': 'durable',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** Where the two builds go; each folder has a package.json naming its module format. */

@@ -38,9 +38,12 @@ export const LOAD_RULES: Readonly<Record<string, LoadRule>> = {
   './cdk': {
     forbiddenPackages: ['@aws-sdk/', '@smithy/'],
     // schema.ts and table-layout.ts are import-free descriptions of the table, shared by the store and the grant.
-    allowedFiles: [/^dist\/(esm|cjs)\/idempotency\/(cdk|schema|table-layout)\.js$/, /^dist\/(esm|cjs)\/cdk\/[^/]+\.js$/],
+    allowedFiles: [/^dist\/(esm|cjs)\/idempotency\/(cdk|schema|table-layout|durable\/dispatcher-settings)\.js$/, /^dist\/(esm|cjs)\/cdk\/[^/]+\.js$/],
   },
   './testing': { forbiddenPackages: ['@aws-sdk/', '@smithy/', 'aws-cdk-lib', 'constructs'] },
+  // The durable wrapper reads the SDK's types only: a durable function brings the SDK, the package loads none of it.
+  './durable': { forbiddenPackages: ['@aws-sdk/', '@smithy/', '@aws/durable-execution-sdk-js', 'aws-cdk-lib', 'constructs'] },
+  './dispatcher': { forbiddenPackages: ['@aws-sdk/client-dynamodb', 'aws-cdk-lib', 'constructs'] },
 };
 
 /** What breaks `rule` in `loaded`, one sentence each; empty when nothing does. */

@@ -10,6 +10,7 @@ import type { ResolvedEngineOptions } from './options';
 import type { Claim } from './outcome';
 import { encodeForStore } from './result-codec';
 import { downstreamKey } from './scoped-key';
+import { stepRunner } from './steps/step-runner';
 import { MetricName, type InvocationTelemetry } from './telemetry';
 
 /** What a held claim needs from the invocation that made it. */
@@ -48,7 +49,12 @@ export function heldClaim(id: string, leaseToken: string, fingerprint: string | 
       scope.cache.set({ id, status: 'COMPLETED', expiration, leaseToken, fingerprint, result: encoded, createdAt: scope.options.now() });
   };
   return {
-    idem: { key: id, downstreamKey: (name) => downstreamKey(id, name), write: writeCollector(scope, writes, () => settled) },
+    idem: {
+      key: id,
+      downstreamKey: (name) => downstreamKey(id, name),
+      write: writeCollector(scope, writes, () => settled),
+      step: stepRunner(id, fingerprint, { ...scope.options, storeFault: scope.storeFault }),
+    },
     writes: () => writes,
     commit,
     // An adapter that only knows `complete` (middy's `after`) must not drop the handler's writes.

@@ -6,6 +6,7 @@ import { assertValidKey } from './key-rules';
 import type { IdempotencyContext } from './outcome';
 import { fingerprintOf } from './scoped-key';
 import { assertFunction, assertOneOf } from './validate';
+import { uniqueStepNames, type StepFunction } from './steps/step-runner';
 
 /** What to do with an event that has no key. */
 export type MissingKeyPolicy = 'reject' | 'run-without-idempotency';
@@ -81,6 +82,15 @@ export const DEFAULT_EVENT_KEY: EventKeyDefaults<unknown, Context | undefined> =
 });
 
 /** The `idem` of a call that runs without a key: downstream keys are random, so nothing is deduplicated, as documented. */
+/** Steps that only run: names unique, nothing stored. */
+export function plainSteps(): StepFunction {
+  const checkName = uniqueStepNames();
+  return (name, fn) => {
+    checkName(name);
+    return fn();
+  };
+}
+
 export function keylessIdempotencyContext(): IdempotencyContext {
   const keys = new Map<string, string>();
   return {
@@ -91,5 +101,7 @@ export function keylessIdempotencyContext(): IdempotencyContext {
         'idem.write needs an idempotency key: this request runs without idempotency, so there is no result to commit its writes with.',
       );
     },
+    // Without a key there is nothing to store a step under: each step simply runs (names are still checked).
+    step: plainSteps(),
   };
 }

@@ -1,6 +1,7 @@
 /** What the engine and its adapters say to each other: requests in, outcomes out. */
 
 import type { BusinessWrite, PendingWrite, WriteOptions } from './business-write';
+import type { StepFunction } from './steps/step-runner';
 
 export type { BusinessWrite, ConditionFailureRule, WriteConditionFailure, WriteOptions } from './business-write';
 
@@ -20,6 +21,13 @@ export interface IdempotencyContext {
    * `IdempotencyWriteInvalidError` at once on a store that cannot (no `completeWith`) or a request without a key.
    */
   write(action: BusinessWrite, options?: WriteOptions): void;
+  /**
+   * A recovery point: runs `fn` once for this request and `name`, stores its result beside the request's record, and
+   * returns the stored result to every later run (after a crash, a timeout, a lost lease or a released error), so only
+   * the steps that had not finished run again. Names are unique within a request; results follow the rules of stored
+   * results (JSON, the store's size). Inside a durable execution it is the SDK's own `context.step`.
+   */
+  step: StepFunction;
 }
 
 /** A request to claim a key. */

@@ -5,6 +5,9 @@
 
 import type { AtomicCompletionResult, PendingWrite } from './business-write';
 import type { EncodedResult, IdempotencyRecord } from './record';
+import type { StepGetRequest, StepPutRequest, StepPutResult } from './steps/step-record';
+
+export type { StepGetRequest, StepPutRequest, StepPutResult } from './steps/step-record';
 
 export type { AtomicCompletionResult, BusinessWrite, PendingWrite, WriteConditionFailure } from './business-write';
 
@@ -79,4 +82,8 @@ export interface IdempotencyStore {
    * Throws `IdempotencyWriteInvalidError` for writes it cannot send (its limits); other throws are faults.
    */
   completeWith?(request: CompleteRequest, writes: readonly PendingWrite[]): Promise<AtomicCompletionResult>;
+  /** Optional: a step's stored result (`idem.step`), or `undefined`. A store without it cannot take `idem.step`. */
+  getStep?(request: StepGetRequest): Promise<EncodedResult | undefined>;
+  /** Optional: stores a completed step's result unless one is stored (see `StepPutRequest`). */
+  putStep?(request: StepPutRequest): Promise<StepPutResult>;
 }

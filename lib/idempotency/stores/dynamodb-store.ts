@@ -20,6 +20,8 @@ import {
 } from '../core/store';
 import { resolveTableLayout, TABLE_LAYOUT_OPTIONS, type TableLayout, type TableLayoutOptions } from '../table-layout';
 import { claimInput, completeInput, DYNAMODB_MAX_RESULT_BYTES, getInput, recordFromItem, releaseInput } from './dynamodb-item';
+import { getStep, putStep } from './dynamodb-step';
+import type { EncodedResult, StepGetRequest, StepPutRequest, StepPutResult } from '../core/store';
 
 /**
  * Options of `DynamoDbStore`. Without the layout options, the table is one of its own: partition key `id`
@@ -102,6 +104,16 @@ export class DynamoDbStore implements IdempotencyStore {
   }
 
   /** True if the write landed; false if the fence (lease token) turned it away. */
+  /** A step's stored result (`idem.step`): one strongly consistent GetItem. */
+  getStep(request: StepGetRequest): Promise<EncodedResult | undefined> {
+    return getStep(this.client, this.tableName, this.layout, request);
+  }
+
+  /** Stores a step's result unless one is stored: one conditional PutItem beside the record, in its key space. */
+  putStep(request: StepPutRequest): Promise<StepPutResult> {
+    return putStep(this.client, this.tableName, this.layout, request);
+  }
+
   private async sendFenced(command: UpdateItemCommand | DeleteItemCommand): Promise<boolean> {
     try {
       await this.client.send(command as UpdateItemCommand);

@@ -41,7 +41,12 @@ export function createPaymentWithoutIdempotency(config: {
       return problemResponse({ type: `${PROBLEMS}unauthorized`, title: 'Unauthorized', status: 401, detail: 'Send a bearer token.' });
     // Without the toolkit, the handler's writes are simply sent after it ran: nothing ties them to a stored answer.
     const writes: BusinessWrite[] = [];
-    const idem: IdempotencyContext = { key: undefined, downstreamKey: () => randomUUID(), write: (action) => void writes.push(action) };
+    const idem: IdempotencyContext = {
+      key: undefined,
+      downstreamKey: () => randomUUID(),
+      write: (action) => void writes.push(action),
+      step: (_name, fn) => fn(),
+    };
     const body = event.body == null ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
     const response = await createPayment({ owner, body, idem }, deps);
     if (writes.length > 0)

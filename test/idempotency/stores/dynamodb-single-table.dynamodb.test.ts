@@ -7,7 +7,7 @@ import { scanAll, testClient } from '../../support/dynamodb';
 import { lambdaContext } from '../../support/lambda-context';
 import { recordingLogger } from '../../support/silent-logger';
 import { enableTimeToLive, freshApplicationTable } from '../../support/single-table';
-import { describeStoreContract } from '../../support/store-contract';
+import { describeStepContract, describeStoreContract } from '../../support/store-contract';
 
 const client = testClient();
 afterAll(() => client.destroy());
@@ -125,6 +125,10 @@ describe('a single table with pk/sk, TTL on `ttl`, prefixed attributes, holding 
 
 describe('a table with a partition key alone, named PK, TTL on expiresAt, no prefix', () => {
   describeStoreContract('DynamoDbStore on a PK-only table (PK = IDEM#<id>#v1)', async () => {
+    const tableName = await freshApplicationTable(client, { partitionKey: 'PK', ttlAttribute: 'expiresAt' }, { ttl: false });
+    return new DynamoDbStore({ tableName, client, partitionKey: 'PK', partitionKeyValue: 'IDEM#{id}#v1', ttlAttribute: 'expiresAt' });
+  });
+  describeStepContract('DynamoDbStore on a PK-only table (PK = IDEM#<id>#v1)', async () => {
     const tableName = await freshApplicationTable(client, { partitionKey: 'PK', ttlAttribute: 'expiresAt' }, { ttl: false });
     return new DynamoDbStore({ tableName, client, partitionKey: 'PK', partitionKeyValue: 'IDEM#{id}#v1', ttlAttribute: 'expiresAt' });
   });

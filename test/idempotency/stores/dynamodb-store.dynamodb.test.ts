@@ -1,11 +1,16 @@
 import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
 import { freshIdempotencyTable, testClient } from '../../support/dynamodb';
-import { describeStoreContract } from '../../support/store-contract';
+import { describeStepContract, describeStoreContract } from '../../support/store-contract';
 
 const client = testClient();
 afterAll(() => client.destroy());
 
 describeStoreContract(
+  'DynamoDbStore on DynamoDB Local',
+  async () => new DynamoDbStore({ tableName: await freshIdempotencyTable(client), client }),
+);
+
+describeStepContract(
   'DynamoDbStore on DynamoDB Local',
   async () => new DynamoDbStore({ tableName: await freshIdempotencyTable(client), client }),
 );
