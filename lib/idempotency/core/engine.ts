@@ -6,7 +6,7 @@ import { assertValidKey } from './key-rules';
 import { leaseDurationMs, remainingTimeMs, retryAfterSeconds, waitBudgetMs, type InvocationClock } from './lease';
 import { LocalCache } from './local-cache';
 import type { ResolvedEngineOptions } from './options';
-import type { BeginRequest, Begun, Execution, Outcome, Refusal, Replayed } from './outcome';
+import type { BeginRequest, Begun, Claim, Execution, Outcome, Refusal, Replayed } from './outcome';
 import { isTakeover, type EncodedResult, type IdempotencyRecord } from './record';
 import { decodeResult } from './result-codec';
 import { scopedId } from './scoped-key';
@@ -108,6 +108,21 @@ export class Invocation {
     return { kind: 'ran', result };
   }
 
+  /**
+   * A claim held by its lease token, to settle in this invocation: the one `begin` just made, or one an earlier
+   * invocation of the same owner made (a durable execution's claim, settled by the invocation that finishes it).
+   */
+  held(id: string, leaseToken: string, fingerprint: string | undefined): Claim {
+    const scope: ClaimScope = {
+      options: this.options,
+      cache: this.cache,
+      telemetry: this.telemetry,
+      context: this.context,
+      storeFault: (fault) => this.storeFaults.add(fault),
+    };
+    return heldClaim(id, leaseToken, fingerprint, scope);
+  }
+
   /** Claims the key, or answers from what holds it: a replay, a refusal, or (after the bounded wait) in progress. */
   async begin<S>(request: BeginRequest): Promise<Begun<S>> {
     const { store, now } = this.options;
@@ -123,13 +138,13 @@ export class Invocation {
 
     let polls = 0;
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
-      const leaseToken = newLeaseToken();
+      const leaseToken = request.leaseToken ?? newLeaseToken();
       const claimedAt = now();
       const claim = await this.guard(fields, 'claim', () =>
         store.claim({
           id,
           leaseToken,
-          leaseExpiresAt: claimedAt + leaseDurationMs(remaining, this.options),
+          leaseExpiresAt: request.leaseExpiresAt ?? claimedAt + leaseDurationMs(remaining, this.options),
           expiration: expirationFrom(claimedAt, this.options.expiresAfterSeconds),
           fingerprint: request.fingerprint,
           now: claimedAt,
@@ -143,14 +158,7 @@ export class Invocation {
             leaseEndedAt: new Date(claim.replaced.leaseExpiresAt).toISOString(),
           });
         }
-        const scope: ClaimScope = {
-          options: this.options,
-          cache: this.cache,
-          telemetry: this.telemetry,
-          context: this.context,
-          storeFault: (fault) => this.storeFaults.add(fault),
-        };
-        return { kind: 'claimed', claim: heldClaim(id, leaseToken, request.fingerprint, scope) };
+        return { kind: 'claimed', claim: this.held(id, leaseToken, request.fingerprint) };
       }
 
       let record: IdempotencyRecord | undefined = claim.existing;

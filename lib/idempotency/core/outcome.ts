@@ -40,6 +40,13 @@ export interface BeginRequest {
   readonly scope?: string | undefined;
   /** The hashed request payload, if any. */
   readonly fingerprint?: string | undefined;
+  /**
+   * The claim's lease token, when its owner is not this invocation but something that outlives it (a durable
+   * execution, whose every replay must recognise its own claim). @default a fresh random token
+   */
+  readonly leaseToken?: string | undefined;
+  /** When the claim's lease ends, epoch ms (a durable execution's: its timeout). @default from the invocation's remaining time */
+  readonly leaseExpiresAt?: number | undefined;
 }
 
 /** A key this invocation holds: run the handler, then complete or release it exactly once. */

@@ -6,6 +6,7 @@ import { noteKeySpace } from '../core/shared-key-space';
 import type { IdempotencyContext } from '../core/outcome';
 import { refusalError } from '../core/refusal-error';
 import { assertFunction } from '../core/validate';
+import { isDurableContext } from '../durable/durable-context';
 
 /** Options of `idempotent`. */
 export interface IdempotentOptions<TEvent> extends EngineOptions {
@@ -56,6 +57,12 @@ export function idempotent<TEvent, TResult>(
   const readKey = eventKeyReader(options, DEFAULT_EVENT_KEY);
 
   return async (event, context) => {
+    // Inside withDurableExecution every replay is a new invocation: this wrapper would take the execution's own replay for a duplicate.
+    if (isDurableContext(context)) {
+      throw new TypeError(
+        "This handler runs inside withDurableExecution: use `idempotent` from 'lambda-idempotency/durable', whose claim belongs to the execution.",
+      );
+    }
     const request = readKey(event, context);
     if (!request) return handler(event, context, keylessIdempotencyContext());
     return engine.invoke(context, async (invocation) => {
