@@ -16,13 +16,19 @@ export interface LambdaStandIn {
   readonly started: readonly { readonly functionName: string; readonly name: string | undefined; readonly payload: string }[];
   /** Invoke requests received, duplicates included. */
   readonly requests: number;
+  /** Resolves once every execution started so far has ended (see `onStart`). */
+  settled(): Promise<unknown[]>;
   /** Answers the next `count` requests with a 500 ServiceException, as a failing service would. */
   failNext(count: number): void;
   stop(): Promise<void>;
 }
 
-/** Starts the stand-in on a free loopback port. */
-export async function startLambdaStandIn(): Promise<LambdaStandIn> {
+/** What the stand-in runs for each execution it starts (an asynchronous invocation: the caller does not wait for it). */
+export type ExecutionRunner = (payload: unknown, name: string | undefined) => Promise<unknown>;
+
+/** Starts the stand-in on a free loopback port; `onStart` runs each new execution (a durable function in AWS's local runner). */
+export async function startLambdaStandIn(onStart?: ExecutionRunner): Promise<LambdaStandIn> {
+  const running: Promise<unknown>[] = [];
   const executions = new Map<string, string>();
   const started: { functionName: string; name: string | undefined; payload: string }[] = [];
   let requests = 0;
@@ -59,6 +65,7 @@ export async function startLambdaStandIn(): Promise<LambdaStandIn> {
     } else {
       if (name !== undefined) executions.set(key, payload);
       started.push({ functionName, name, payload });
+      if (onStart) running.push(onStart(JSON.parse(payload), name));
     }
     answer(res, 202, {
       'x-amz-durable-execution-arn': `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}/durable-execution/${name}/run`,
@@ -82,6 +89,7 @@ export async function startLambdaStandIn(): Promise<LambdaStandIn> {
     get requests() {
       return requests;
     },
+    settled: () => Promise.all(running),
     failNext: (count) => {
       failures = count;
     },
