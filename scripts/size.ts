@@ -39,8 +39,9 @@ export const BUDGET: Readonly<Record<HandlerName, { readonly minified: number; r
   // RFC 8785 fingerprints that survive hostile bodies, identity pools / mTLS / fail-closed principals, single-table
   // layouts, unknown-option refusals with a suggestion, and atomic completion, whose transaction code DynamoDbStore
   // carries whether or not a handler calls idem.write: about 9 KB, the first thing to make opt-in).
-  'idempotent + DynamoDbStore': { minified: 35_600, gzip: 12_300 },
-  'idempotentHttp + DynamoDbStore': { minified: 46_900, gzip: 16_300 },
+  // Raised once more, by 0.4 KB, for the default fingerprint that keeps one event from replaying another's result.
+  'idempotent + DynamoDbStore': { minified: 36_000, gzip: 12_450 },
+  'idempotentHttp + DynamoDbStore': { minified: 47_000, gzip: 16_300 },
 };
 
 /** How far the same code may differ in size when esbuild reaches it by another path (identifier names). */

@@ -47,7 +47,7 @@ export interface MultiRegionProps {
 export function validateMultiRegion(scope: IConstruct, props: MultiRegionProps): void {
   const strong = props.multiRegionConsistency === dynamodb.MultiRegionConsistency.STRONG;
   if (strong) return;
-  if ((props.replicas?.length ?? 0) > 0) throw new Error(`${scope.node.path}: ${eventualReplicas('`replicas`')}`);
+  if ((props.replicas?.length ?? 0) > 0) throw new Error(`${scope.node.path}: ${eventualReplicas('`replicas` need')}`);
   if (props.witnessRegion !== undefined) {
     throw new Error(`${scope.node.path}: \`witnessRegion\` is only for \`multiRegionConsistency: MultiRegionConsistency.STRONG\`.`);
   }
@@ -64,14 +64,15 @@ export function refuseEventualReplicasAtSynth(table: dynamodb.TableV2): void {
       const stack = Stack.of(table);
       const replicas = (stack.resolve(resource.replicas) as unknown[] | undefined) ?? [];
       const strong = stack.resolve(resource.multiRegionConsistency) === dynamodb.MultiRegionConsistency.STRONG;
-      return replicas.length > 1 && !strong ? [eventualReplicas('a replica (added with `addReplica`)')] : [];
+      return replicas.length > 1 && !strong ? [eventualReplicas('a replica (added with `addReplica`) needs')] : [];
     },
   });
 }
 
-function eventualReplicas(what: string): string {
+/** The refusal after its subject, which brings its own verb: "`replicas` need", "a replica … needs". */
+function eventualReplicas(subjectAndVerb: string): string {
   return (
-    `${what} need \`multiRegionConsistency: MultiRegionConsistency.STRONG\`. With eventual consistency (the default) a conditional ` +
+    `${subjectAndVerb} \`multiRegionConsistency: MultiRegionConsistency.STRONG\`. With eventual consistency (the default) a conditional ` +
     "claim sees only its own Region's replica: a retry that reaches another Region within the replication lag (usually under " +
     'a second, longer in an outage) claims the same key again, and the handler runs twice. Choose STRONG (three Regions of one ' +
     'Region set: two replicas, or one and a `witnessRegion`), or keep the table in one Region.'

@@ -1,5 +1,10 @@
 import { SmokeRefusal } from './refusal';
 
+/** No region in the environment, the shared config or `--region`: its own class, so a first run can say more. */
+export class NoAwsRegion extends SmokeRefusal {
+  override readonly name = 'NoAwsRegion';
+}
+
 /** What an AWS SDK v3 client resolves from its config: the region and credentials chains. */
 export interface ResolvesAwsConfig {
   readonly config: { region(): Promise<string>; credentials(): Promise<unknown> };
@@ -30,12 +35,12 @@ export async function requireAwsEnvironment(client: ResolvesAwsConfig): Promise<
   try {
     region = await client.config.region();
   } catch {
-    throw new SmokeRefusal(
+    throw new NoAwsRegion(
       'No AWS region is set.',
       'Set one: export AWS_REGION=eu-west-1 (or a region in your AWS profile), or pass --region <region>.',
     );
   }
-  if (!region) throw new SmokeRefusal('No AWS region is set.', 'Set one: export AWS_REGION=eu-west-1, or pass --region <region>.');
+  if (!region) throw new NoAwsRegion('No AWS region is set.', 'Set one: export AWS_REGION=eu-west-1, or pass --region <region>.');
   try {
     await client.config.credentials();
   } catch (error) {

@@ -2,6 +2,8 @@
 export interface SmokeCaller {
   /** The user name, as the report shows it (tokens and passwords are never printed). */
   readonly name: string;
+  /** What the report says the caller is and holds, after the name: `a throwaway Cognito user, signed in: …`. */
+  readonly holds: string;
   /** Sent as `Authorization: Bearer …` on every call the caller makes. */
   readonly accessToken: string;
   /** A token of the same user that the API must refuse, where the identity provider issues one. */

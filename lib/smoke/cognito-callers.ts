@@ -50,7 +50,13 @@ export function cognitoCallers(options: CognitoCallersOptions): CallerSource {
       );
       if (!tokens?.AccessToken)
         throw new Error(`Cognito answered ${ChallengeName ? `the challenge ${ChallengeName}` : 'no tokens'} for ${username}`);
-      return { name: username, accessToken: tokens.AccessToken, idToken: tokens.IdToken };
+      const held = tokens.IdToken ? 'an access token and an ID token' : 'an access token';
+      return {
+        name: username,
+        holds: `a throwaway Cognito user, signed in: ${held}`,
+        accessToken: tokens.AccessToken,
+        idToken: tokens.IdToken,
+      };
     },
     async cleanUp() {
       const deleted: string[] = [];

@@ -8,11 +8,11 @@ import type { CallerSource } from './callers';
  */
 export function localCallers(random: (bytes: number) => string = (bytes) => randomBytes(bytes).toString('hex')): CallerSource {
   return {
-    description: "the local stand-in's bearer tokens (locally the token is the principal)",
+    description: "made-up names sent as bearer tokens: the local stand-in takes the token as the caller's name (no AWS)",
     noIdTokenReason: 'the local stand-in checks no JWT; against AWS, the JWT authorizer must refuse a Cognito ID token',
     async signIn(label) {
       const name = `smoke-${label}-${random(6)}`;
-      return { name, accessToken: name };
+      return { name, holds: 'a made-up name sent as the bearer token (nothing signs in locally)', accessToken: name };
     },
     async cleanUp() {
       return [];

@@ -20,23 +20,44 @@ export const LOCAL_API_URL = 'http://localhost:3000/';
 /** What `npm run smoke -- --help` prints. */
 export const SMOKE_USAGE = `Usage: npm run smoke -- [<api-url>] [options]
 
-Checks a deployed payment API end to end: a throwaway Cognito user pays twice with one
-Idempotency-Key (201, then the same body replayed), an ID token and no token are refused,
-a second user with the same key gets a payment of their own. The users are deleted afterwards.
+Checks a deployed payment API end to end, in 8 checks: no token is refused (GET, POST), a
+throwaway Cognito user pays twice with one Idempotency-Key (201, then the same body replayed),
+an ID token is refused, a second user with the same key gets a payment of their own, and each
+lists exactly one payment. The users are deleted afterwards. Right after npm start, check the
+local API instead: npm run smoke -- http://localhost:3000 (the ID-token check is N/A there).
 
   <api-url>              the API's invoke URL (default: the stack's ApiUrl output)
   --stack <name>         read ApiUrl, UserPoolId and UserPoolClientId from this stack (default ${DEFAULT_STACK_NAME})
   --user-pool-id <id>    with --client-id and <api-url>: use these, read no stack
   --client-id <id>
   --region <region>      default: the region in <api-url>, else AWS_REGION or your profile's
-  --local                the local API (npm start): the bearer token is the principal, no AWS;
-                         the default for a localhost URL (${LOCAL_API_URL} when none is given)
+  --local                the local API (npm start): made-up names as bearer tokens, no AWS;
+                         the default for a localhost URL, with or without http:// (${LOCAL_API_URL}
+                         when none is given)
   --timeout <seconds>    how long one request may take (default 15)
   -h, --help
 
-Exit code: 0 every check passed, 1 a check failed (or a user could not be deleted), 2 refused to start.`;
+Exit code: 0 no check failed, 1 a check failed or did not run (a caller could not sign in) or a user
+could not be deleted, 2 refused to start.`;
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** `127.0.0.1:3000`, `localhost:3000/`, `[::1]:3000`: a loopback address written without a scheme. */
+const LOOPBACK_WITHOUT_SCHEME = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?(?:\/\S*)?$/i;
+/** `api.example.com/prod`: a host (and path) that only lacks its scheme; anything else is left to fail as "not a URL". */
+const HOST_WITHOUT_SCHEME = /^[a-z\d-]+(?:\.[a-z\d-]+)+(?::\d+)?(?:\/\S*)?$/i;
+
+/**
+ * Adds `http://` to a loopback address written without a scheme: the local API (`npm start`) serves
+ * plain HTTP there and nothing leaves the machine, so the scheme is not a guess. Any other host is
+ * refused with the https:// form to write: guessing http would send a token in clear, guessing https may be wrong.
+ */
+function withScheme(url: string | undefined): string | undefined {
+  if (url === undefined || /^[a-z][a-z\d+.-]*:\/\//i.test(url)) return url;
+  if (LOOPBACK_WITHOUT_SCHEME.test(url)) return `http://${url}`;
+  if (HOST_WITHOUT_SCHEME.test(url))
+    throw new SmokeRefusal(`${JSON.stringify(url)} has no scheme.`, `Write it in full: npm run smoke -- https://${url}`);
+  return url;
+}
 
 function isLoopback(url: string): boolean {
   try {
@@ -71,7 +92,7 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeArgs {
   if (values.help) return { help: true };
   if (positionals.length > 1)
     throw new SmokeRefusal(`Expected at most one API URL, got ${positionals.length}: ${positionals.join(' ')}`, SMOKE_USAGE);
-  const apiUrl = positionals[0];
+  const apiUrl = withScheme(positionals[0]);
   const timeoutMs = parseTimeout(values.timeout);
   const userPoolId = values['user-pool-id'];
   const clientId = values['client-id'];

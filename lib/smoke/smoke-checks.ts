@@ -12,7 +12,6 @@ import {
   isTokenRefused,
   isUnauthorized,
   listsOnly,
-  pass,
   paymentId,
   type Verdict,
 } from './verdicts';
@@ -28,11 +27,19 @@ export interface SmokeRunOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * How many checks a run reports, always: each is a numbered step with one verdict (PASS, FAIL, N/A
+ * where it cannot be made, SKIP when a caller it needs could not sign in). Signing in is not a check.
+ */
+export const SMOKE_CHECKS = 8;
+
 /** How the run went. `cleanupFailures` lists callers left behind (each line says how to delete it). */
 export interface SmokeSummary {
   readonly passed: number;
   readonly failed: number;
   readonly notApplicable: number;
+  /** Checks skipped because a caller they need could not sign in. */
+  readonly notRun: number;
   readonly cleanedUp: readonly string[];
   readonly cleanupFailures: readonly string[];
 }
@@ -50,7 +57,7 @@ const PAYMENT = { amount: 1000, currency: 'EUR', source: 'tok_visa' } as const;
 export async function runSmokeChecks(options: SmokeRunOptions): Promise<SmokeSummary> {
   const { api, callers, out, signal } = options;
   const newKey = options.newKey ?? randomUUID;
-  const report = new StepReport(out);
+  const report = new StepReport(out, SMOKE_CHECKS);
   out.line(`Smoke test of ${api.baseUrl}`);
   out.line(`Callers: ${callers.description}`);
 
@@ -79,11 +86,31 @@ export async function runSmokeChecks(options: SmokeRunOptions): Promise<SmokeSum
     for (const line of cleanupFailures) out.line(`Cleanup FAILED: ${line}`);
   }
 
-  const total = report.passed + report.failed;
-  const na = report.notApplicable ? ` (${report.notApplicable} not applicable here)` : '';
-  if (report.failed === 0) out.line(`Result: all ${total} checks passed${na}.`);
-  else out.line(`Result: ${report.failed} of ${total} checks FAILED${na}.`);
-  return { passed: report.passed, failed: report.failed, notApplicable: report.notApplicable, cleanedUp, cleanupFailures };
+  out.line(resultLine(report));
+  const { passed, failed, notApplicable, notRun } = report;
+  return { passed, failed, notApplicable, notRun, cleanedUp, cleanupFailures };
+}
+
+/** `Result: all 8 checks passed.`, `Result: 7 of 8 checks passed, 1 not applicable here.`, `Result: 2 of 8 checks FAILED, …` */
+function resultLine({ passed, failed, notApplicable, notRun }: StepReport): string {
+  const others = [notApplicable && `${notApplicable} not applicable here`, notRun && `${notRun} not run`].filter(Boolean);
+  const tail = others.length ? `, ${others.join(', ')}.` : '.';
+  if (failed > 0) return `Result: ${failed} of ${SMOKE_CHECKS} checks FAILED${tail}`;
+  if (passed === SMOKE_CHECKS) return `Result: all ${SMOKE_CHECKS} checks passed.`;
+  return `Result: ${passed} of ${SMOKE_CHECKS} checks passed${tail}`;
+}
+
+/** The titles of checks 2 to 8, with the callers' names (A and B when a caller could not sign in). */
+function titles(a: string, b: string, key: string) {
+  return {
+    postWithoutToken: 'Without a token, POST /payments is refused and charges nothing',
+    pays: `${a} pays with Idempotency-Key ${key}`,
+    again: `${a} sends the same request again: the first answer, replayed`,
+    idToken: `${a} pays with an ID token instead: refused`,
+    otherPays: `${b} pays with the same Idempotency-Key: a payment of their own`,
+    otherLists: `${b} lists their payments: exactly their own one`,
+    lists: `${a} lists their payments: exactly one (the replay, the ID token and ${b} added none)`,
+  };
 }
 
 async function checksWithCallers(
@@ -112,18 +139,25 @@ async function checksWithCallers(
     if (response) report.verdict(verdict(response));
     return response;
   }
+  /** Makes a caller: a line between the checks, not a check of the API (a failure skips the checks that need it). */
   async function signIn(label: string): Promise<SmokeCaller | undefined> {
     signal?.throwIfAborted();
-    report.begin(`Sign in a throwaway caller (${label.toUpperCase()})`);
+    const who = `Caller ${label.toUpperCase()}`;
     try {
       const caller = await callers.signIn(label);
-      report.verdict(pass(`signed in as ${caller.name}: an access token${caller.idToken ? ' and an ID token' : ''}`));
+      report.note(`${who}: ${caller.name}, ${caller.holds}`);
       return caller;
     } catch (error) {
-      report.verdict(fail(`could not sign in: ${(error as Error).name}: ${(error as Error).message}`));
+      report.note(`${who} could not sign in: ${(error as Error).name}: ${(error as Error).message}`);
       return undefined;
     }
   }
+  const skip = (checks: readonly string[], reason: string) => {
+    for (const title of checks) {
+      report.begin(title);
+      report.skipped(reason);
+    }
+  };
   const asCaller = (caller: SmokeCaller) => ({ token: caller.accessToken, tokenLabel: `access token of ${caller.name}` });
   const pay = (caller: SmokeCaller, key: string): SmokeRequest => ({
     method: 'POST',
@@ -134,24 +168,25 @@ async function checksWithCallers(
   });
   const list = (caller: SmokeCaller): SmokeRequest => ({ method: 'GET', path: 'payments', ...asCaller(caller) });
 
+  const key = newKey();
   const a = await signIn('a');
   if (!a) {
-    report.detail('stopping: every other check needs a signed-in caller');
+    skip(Object.values(titles('A', 'B', key)), 'caller A could not sign in');
     return;
   }
-  const key = newKey();
+  let title = titles(a.name, 'B', key);
 
-  report.begin('Without a token, POST /payments is refused and charges nothing');
+  report.begin(title.postWithoutToken);
   await check({ method: 'POST', path: 'payments', idempotencyKey: key, body: PAYMENT }, isUnauthorized);
 
-  report.begin(`${a.name} pays with Idempotency-Key ${key}`);
+  report.begin(title.pays);
   const first = await check(pay(a, key), isCreated);
   const aPayment = first ? paymentId(first) : undefined;
 
-  report.begin(`${a.name} sends the same request again: the first answer, replayed`);
+  report.begin(title.again);
   await check(pay(a, key), (second) => (first ? isReplayOf(second, first) : fail('no first answer to compare with')));
 
-  report.begin(`${a.name} pays with an ID token instead: refused`);
+  report.begin(title.idToken);
   if (a.idToken) {
     await check({ ...pay(a, newKey()), token: a.idToken, tokenLabel: `ID token of ${a.name}` }, isTokenRefused);
   } else {
@@ -160,12 +195,15 @@ async function checksWithCallers(
 
   const b = await signIn('b');
   if (b) {
-    report.begin(`${b.name} pays with the same Idempotency-Key: a payment of their own`);
+    title = titles(a.name, b.name, key);
+    report.begin(title.otherPays);
     const theirs = await check(pay(b, key), (response) => isSeparatePayment(response, aPayment));
-    report.begin(`${b.name} lists their payments: exactly their own one`);
+    report.begin(title.otherLists);
     await check(list(b), (response) => listsOnly(response, theirs ? paymentId(theirs) : undefined));
+  } else {
+    skip([title.otherPays, title.otherLists], 'caller B could not sign in');
   }
 
-  report.begin(`${a.name} lists their payments: exactly one (the replay, the ID token and ${b?.name ?? 'B'} added none)`);
+  report.begin(title.lists);
   await check(list(a), (response) => listsOnly(response, aPayment));
 }

@@ -4,9 +4,11 @@ import { apiClient, normalizeBaseUrl } from './api-client';
 import { regionOfApiUrl, regionOfUserPool, requireAwsEnvironment } from './aws-environment';
 import type { CallerSource } from './callers';
 import { cognitoCallers } from './cognito-callers';
+import { firstRunRefusal } from './first-run';
 import { localCallers } from './local-callers';
 import type { SmokeOutput } from './output';
 import { EXIT, SmokeRefusal } from './refusal';
+import { DEFAULT_STACK_NAME } from '../infra/app-context';
 import { SMOKE_USAGE, parseSmokeArgs, type SmokeTarget } from './smoke-args';
 import { runSmokeChecks } from './smoke-checks';
 import { readStackOutputs, targetFromOutputs } from './stack-outputs';
@@ -35,14 +37,16 @@ export async function runSmokeCli(argv: readonly string[], deps: SmokeCliDeps): 
       out.line(SMOKE_USAGE);
       return EXIT.passed;
     }
-    const { apiUrl, callers } = await resolveTarget(args.target, deps, clients);
+    const { apiUrl, callers } = await resolveTarget(args.target, deps, clients).catch((error: unknown) => {
+      throw nothingGiven(args.target) && error instanceof SmokeRefusal ? firstRunRefusal(error, DEFAULT_STACK_NAME) : error;
+    });
     const summary = await runSmokeChecks({
       api: apiClient(apiUrl, { timeoutMs: args.timeoutMs, signal: deps.signal }),
       callers,
       out,
       signal: deps.signal,
     });
-    return summary.failed > 0 || summary.cleanupFailures.length > 0 ? EXIT.failed : EXIT.passed;
+    return summary.failed > 0 || summary.notRun > 0 || summary.cleanupFailures.length > 0 ? EXIT.failed : EXIT.passed;
   } catch (error) {
     if (error instanceof SmokeRefusal) {
       out.line(`Refused: ${error.message}`);
@@ -57,6 +61,11 @@ export async function runSmokeCli(argv: readonly string[], deps: SmokeCliDeps): 
   } finally {
     for (const client of clients) client.destroy();
   }
+}
+
+/** Plain `npm run smoke`: no URL, no region, the default stack. */
+function nothingGiven(target: SmokeTarget): boolean {
+  return target.mode === 'stack' && target.apiUrl === undefined && target.region === undefined && target.stackName === DEFAULT_STACK_NAME;
 }
 
 async function resolveTarget(

@@ -31,22 +31,37 @@ export function describeResponse(response: SmokeResponse): string {
 /** Numbers the steps and counts the verdicts as they are printed. */
 export class StepReport {
   private step = 0;
+  /** Numbers are right-aligned to the widest one, so every title and detail line starts in one column. */
+  private readonly width: number;
   passed = 0;
   failed = 0;
   notApplicable = 0;
+  notRun = 0;
 
-  constructor(private readonly out: SmokeOutput) {}
+  constructor(
+    private readonly out: SmokeOutput,
+    /** How many steps there will be: the widest number. */
+    total: number,
+  ) {
+    this.width = String(total).length;
+  }
 
   /** Starts a step: a blank line, then `N. title`. */
   begin(title: string): void {
     this.step += 1;
     this.out.line();
-    this.out.line(`${this.step}. ${title}`);
+    this.out.line(`${String(this.step).padStart(this.width)}. ${title}`);
   }
 
-  /** An indented detail line of the current step. */
+  /** An unnumbered line between steps (who the callers are): a blank line, then the text. */
+  note(text: string): void {
+    this.out.line();
+    this.out.line(text);
+  }
+
+  /** An indented detail line of the current step, in the column of the titles' text. */
   detail(text: string): void {
-    this.out.line(`   ${text}`);
+    this.out.line(`${' '.repeat(this.width + 2)}${text}`);
   }
 
   /** What was sent and what came back, one line each. */
@@ -61,6 +76,12 @@ export class StepReport {
     else this.failed += 1;
     this.detail(`${verdict.pass ? 'PASS' : 'FAIL'}  ${verdict.reason}`);
     return verdict.pass;
+  }
+
+  /** A check that did not run because something it needs failed first (counted, never as passed). */
+  skipped(reason: string): void {
+    this.notRun += 1;
+    this.detail(`SKIP  not run: ${reason}`);
   }
 
   /** A check that cannot be made here, and why (never counted as passed). */

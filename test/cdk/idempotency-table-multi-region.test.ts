@@ -46,7 +46,7 @@ describe('IdempotencyTable across Regions', () => {
       const { stack, table } = tableIn();
       table.table.addReplica({ region: 'us-east-2' });
       expect(() => Template.fromStack(stack)).toThrow(
-        /a replica \(added with `addReplica`\) need `multiRegionConsistency: MultiRegionConsistency.STRONG`/,
+        /a replica \(added with `addReplica`\) needs `multiRegionConsistency: MultiRegionConsistency.STRONG`/,
       );
     });
   });

@@ -27,6 +27,8 @@ const verdicts = (text: string) =>
     .split('\n')
     .filter((line) => /^ {3}(PASS|FAIL|N\/A) /.test(line))
     .map((line) => line.trim().split(/\s+/)[0]);
+/** The numbers of the steps, in order. */
+const steps = (text: string) => [...text.matchAll(/^ *(\d+)\. /gm)].map((match) => match[1]);
 
 describe('npm run smoke against the local API', () => {
   it('passes every check with the local callers; the ledger holds one charge per caller', async () => {
@@ -35,9 +37,11 @@ describe('npm run smoke against the local API', () => {
 
     const code = await runSmokeCli([api.url], { out });
 
-    expect(out.text()).toContain('Result: all 9 checks passed (1 not applicable here).');
+    // One number everywhere: 8 numbered checks, 8 verdicts, and the result counts the same 8.
+    expect(out.text()).toContain('Result: 7 of 8 checks passed, 1 not applicable here.');
     expect(code).toBe(EXIT.passed);
-    expect(verdicts(out.text())).toEqual(['PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'N/A', 'PASS', 'PASS', 'PASS', 'PASS']);
+    expect(verdicts(out.text())).toEqual(['PASS', 'PASS', 'PASS', 'PASS', 'N/A', 'PASS', 'PASS', 'PASS']);
+    expect(steps(out.text())).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
     // A paid twice with one key, B once with the same key: two charges, not three.
     expect((await charges(dynamodb, api.ledgerTable)).length - before).toBe(2);
   });
@@ -52,6 +56,12 @@ describe('npm run smoke against the local API', () => {
     expect(text).toMatch(/← 201 {2}idempotent-replayed: true {2}location: \/payments\/pay_\w+ {2}\{"id":"pay_\w+"/);
     expect(text).toContain('N/A   the local stand-in checks no JWT');
     expect(text).toContain('Cleanup: nothing to delete');
+    // Nothing signs in locally, and the report does not say so.
+    expect(text).not.toMatch(/signed in/i);
+    expect(text).toMatch(/^Caller A: smoke-a-[0-9a-f]{12}, a made-up name sent as the bearer token \(nothing signs in locally\)$/m);
+    // Every detail line sits under its step's title, in one column.
+    const details = text.split('\n').filter((line) => /^ +(→|←|PASS|FAIL|N\/A)/.test(line));
+    expect(new Set(details.map((line) => line.length - line.trimStart().length))).toEqual(new Set([3]));
   });
 
   describe('with Cognito callers (a fake Cognito and CloudFormation on loopback, the local API behind them)', () => {
@@ -96,9 +106,10 @@ describe('npm run smoke against the local API', () => {
 
       // The stand-in takes any bearer token, so it accepts the ID token: the one regression this check
       // exists for (routes without the access-token scope). Everything else passes, and the users are gone.
-      expect(verdicts(out.text())).toEqual(['PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'FAIL', 'PASS', 'PASS', 'PASS', 'PASS']);
+      expect(verdicts(out.text())).toEqual(['PASS', 'PASS', 'PASS', 'PASS', 'FAIL', 'PASS', 'PASS', 'PASS']);
       expect(out.text()).toContain('FAIL  the API accepted an ID token (201)');
-      expect(out.text()).toContain('Result: 1 of 10 checks FAILED.');
+      expect(out.text()).toContain('Result: 1 of 8 checks FAILED.');
+      expect(out.text()).toMatch(/^Caller A: smoke-a-[0-9a-f]{12}, a throwaway Cognito user, signed in: an access token and an ID token$/m);
       expect(code).toBe(EXIT.failed);
     });
 

@@ -103,6 +103,34 @@ describe('npm run smoke refuses to start', () => {
     expect(cognitoCalls()).toEqual([]);
   });
 
+  it('on a first run with nothing configured, saying how to check the local API instead of asking for a region', async () => {
+    // What the SDK does when no region is set anywhere: its region provider rejects.
+    const unset = () => Promise.reject(new Error('Region is missing'));
+    const cloudFormation = () => ({ config: { region: unset, credentials: unset }, destroy: () => undefined }) as never;
+    const out = bufferedOutput();
+    expect(await runSmokeCli([], { out, cloudFormation })).toBe(EXIT.refused);
+    expect(out.text()).toContain(
+      'Refused: Nothing to check: no API URL was given, and no AWS region is set to find the PaymentApi stack in.',
+    );
+    expect(out.text().split('\n')[1]).toBe('For the local API (npm start): npm run smoke -- http://localhost:3000');
+    expect(out.text()).toContain('For the deployed PaymentApi stack: export AWS_REGION=eu-west-1');
+    expect(out.text()).not.toContain('No AWS region is set.');
+  });
+
+  it('names the local API too when AWS is set up but there is no PaymentApi stack', async () => {
+    const out = bufferedOutput();
+    expect(await runSmokeCli([], { out, ...(await withAws()) })).toBe(EXIT.refused);
+    expect(out.text()).toContain('Refused: No stack PaymentApi in eu-west-1.');
+    expect(out.text()).toContain('For the local API (npm start): npm run smoke -- http://localhost:3000');
+  });
+
+  it('on a remote URL without a scheme, saying to write https://', async () => {
+    const out = bufferedOutput();
+    expect(await runSmokeCli(['abc.execute-api.eu-west-1.amazonaws.com'], { out })).toBe(EXIT.refused);
+    expect(out.text()).toContain('Refused: "abc.execute-api.eu-west-1.amazonaws.com" has no scheme.');
+    expect(out.text()).toContain('npm run smoke -- https://abc.execute-api.eu-west-1.amazonaws.com');
+  });
+
   it.each([
     [['a', 'b'], 'Expected at most one API URL, got 2: a b'],
     [['--user-pool-id', 'eu-west-1_x'], '--user-pool-id and --client-id go together.'],
@@ -111,6 +139,7 @@ describe('npm run smoke refuses to start', () => {
     [['--timeout', '0'], 'Expected --timeout to be seconds from 0 to 300, got "0"'],
     [['not a url', '--local'], '"not a url" is not a URL'],
     [['ftp://example.test/', '--local'], 'ftp://example.test/ is not an http(s) URL'],
+    [['api.example.com/prod'], '"api.example.com/prod" has no scheme'],
   ])('on bad arguments %j', async (argv, message) => {
     const out = bufferedOutput();
     const deps = await withAws();

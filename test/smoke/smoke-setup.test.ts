@@ -2,7 +2,8 @@ import { normalizeBaseUrl } from '../../lib/smoke/api-client';
 import { regionOfApiUrl, regionOfUserPool, requireAwsEnvironment } from '../../lib/smoke/aws-environment';
 import { strongPassword } from '../../lib/smoke/password';
 import { parseSmokeArgs } from '../../lib/smoke/smoke-args';
-import { describeRequest, describeResponse } from '../../lib/smoke/step-report';
+import { bufferedOutput } from '../../lib/smoke/output';
+import { StepReport, describeRequest, describeResponse } from '../../lib/smoke/step-report';
 
 describe('smoke arguments', () => {
   it.each([
@@ -19,6 +20,10 @@ describe('smoke arguments', () => {
     [['--local'], { mode: 'local', apiUrl: 'http://localhost:3000/' }],
     [['http://localhost:4000'], { mode: 'local', apiUrl: 'http://localhost:4000' }],
     [['http://127.0.0.1:4000/'], { mode: 'local', apiUrl: 'http://127.0.0.1:4000/' }],
+    // Loopback without a scheme is the local API, plain HTTP: the one place where the scheme is not a guess.
+    [['127.0.0.1:3000'], { mode: 'local', apiUrl: 'http://127.0.0.1:3000' }],
+    [['localhost:3000/'], { mode: 'local', apiUrl: 'http://localhost:3000/' }],
+    [['[::1]:3000'], { mode: 'local', apiUrl: 'http://[::1]:3000' }],
     // A loopback URL with Cognito options: Cognito callers in front of a local API (a tunnel, a test).
     [['http://127.0.0.1:4000/', '--stack', 'PaymentApi'], { mode: 'stack', stackName: 'PaymentApi', apiUrl: 'http://127.0.0.1:4000/' }],
   ])('%j checks %j', (argv, target) => {
@@ -28,6 +33,23 @@ describe('smoke arguments', () => {
   it('takes --timeout in seconds, and -h for help', () => {
     expect(parseSmokeArgs(['--local', '--timeout', '2.5'])).toMatchObject({ timeoutMs: 2500 });
     expect(parseSmokeArgs(['-h'])).toEqual({ help: true });
+  });
+});
+
+describe('the step report', () => {
+  it('puts every detail line in one column under the titles, also past step 9', () => {
+    const out = bufferedOutput();
+    const report = new StepReport(out, 12);
+    for (let n = 1; n <= 12; n++) {
+      report.begin(`step ${n}`);
+      report.detail('→ GET /payments');
+    }
+    const titles = out.lines.filter((line) => /^ *\d+\. /.test(line));
+    const details = out.lines.filter((line) => line.includes('→'));
+    expect(titles[0]).toBe(' 1. step 1');
+    expect(titles[11]).toBe('12. step 12');
+    expect(new Set(titles.map((line) => line.indexOf('step')))).toEqual(new Set([4]));
+    expect(new Set(details.map((line) => line.indexOf('→')))).toEqual(new Set([4]));
   });
 });
 

@@ -154,71 +154,105 @@ async function refreshLedger() {
       return item;
     }),
   );
+  // The ledger is the caller's, so it adds up every demonstration: it says so, and whose it is.
   const count = charged(payments).length;
-  $('ledger-summary').textContent = `${count} ${count === 1 ? 'charge' : 'charges'} · total ${totals(payments)}`;
+  $('ledger-summary').textContent =
+    `All charges to ${principal} so far, every demonstration: ${count} ${count === 1 ? 'charge' : 'charges'} · total ${totals(payments)}`;
   return payments;
 }
 
+/** What HTTP said: `201 Created, replayed`. */
 function describe(result) {
-  if (!result.answered) return `no answer after ${result.attempts} attempts`;
+  if (!result.answered) return 'no answer';
   const replayed = result.replayed === 'true' ? ', replayed' : '';
   return `${result.status} ${STATUS_TEXT[result.status] ?? ''}${replayed}`;
 }
 
-/** The new payments of a run: the ledger after it, less the ledger before it. */
+const attempts = (n) => `${n} ${n === 1 ? 'attempt' : 'attempts'}`;
+const timesCharged = (n) => (n === 0 ? 'not charged' : n === 1 ? 'charged once' : n === 2 ? 'charged twice' : `charged ${n} times`);
+/** What happened to the card, the story's point, said before any status code. */
+const card = (fresh) => `the card was ${timesCharged(fresh.length)}${fresh.length === 0 ? '' : ` (${totals(fresh)})`}`;
+
+/** Runs a scenario and returns what it returned with the charges it made: the ledger after it, less the ledger before it. */
 async function chargedDuring(run) {
   const before = new Set((await ledger()).map((p) => p.id));
-  await run();
+  const value = await run();
   const fresh = charged(await refreshLedger()).filter((p) => !before.has(p.id));
-  return `${fresh.length} ${fresh.length === 1 ? 'charge' : 'charges'}: ${totals(fresh)} for one $100 ticket`;
+  return { value, fresh };
+}
+
+/** Arms the flicker when the switch is on: while on, every payment loses its first answer. */
+async function flickerIfOn() {
+  if ($('flicker').checked) await armFlicker();
 }
 
 const scenarios = {
   async pay() {
     $('timeline').replaceChildren();
-    if ($('flicker').checked) await armFlicker();
-    const result = await payWithRetries('/payments', uuid(), 'Pay $100');
-    $('verdict').textContent = `Pay $100: ${describe(result)} after ${result.attempts} ${result.attempts === 1 ? 'attempt' : 'attempts'}.`;
+    const { value: result, fresh } = await chargedDuring(async () => {
+      await flickerIfOn();
+      return payWithRetries('/payments', uuid(), 'Pay $100');
+    });
+    $('verdict').textContent = `Pay $100: ${card(fresh)}. HTTP: ${describe(result)}, after ${attempts(result.attempts)}.`;
   },
   async double() {
     $('timeline').replaceChildren();
-    if ($('flicker').checked) await armFlicker();
     const key = uuid();
-    const [first, second] = await Promise.all([payWithRetries('/payments', key, 'Click 1'), payWithRetries('/payments', key, 'Click 2')]);
+    const { value, fresh } = await chargedDuring(async () => {
+      await flickerIfOn();
+      return Promise.all([payWithRetries('/payments', key, 'Click 1'), payWithRetries('/payments', key, 'Click 2')]);
+    });
+    const [first, second] = value;
     const equal = first.answered && second.answered && first.status === second.status && first.text === second.text;
-    $('verdict').textContent = equal
-      ? `Double click: both answers equal (${describe(first)} and ${describe(second)}).`
-      : `Double click: the answers differ (${describe(first)} and ${describe(second)}).`;
+    const http = `${equal ? 'both answers equal' : 'the answers differ'} (${describe(first)} and ${describe(second)})`;
+    $('verdict').textContent = `Double click: ${card(fresh)}. HTTP: ${http}.`;
   },
   async compare() {
     $('timeline').replaceChildren();
-    $('without').textContent = await chargedDuring(async () => {
+    $('verdict').textContent = 'Without the key, then with it: running…';
+    const without = await chargedDuring(async () => {
       await armFlicker();
       await payWithRetries('/without-idempotency/payments', undefined, 'Without the key');
     });
-    $('with').textContent = await chargedDuring(async () => {
+    $('without').textContent = `${timesCharged(without.fresh.length)}: ${totals(without.fresh)} for one $100 ticket`;
+    const withKey = await chargedDuring(async () => {
       await armFlicker();
       await payWithRetries('/payments', uuid(), 'With the key');
     });
+    $('with').textContent = `${timesCharged(withKey.fresh.length)}: ${totals(withKey.fresh)} for one $100 ticket`;
+    // The result line tells this demonstration, not the last Pay $100.
+    $('verdict').textContent =
+      `Without the key: ${card(without.fresh)} for one $100 ticket. ` +
+      `With the key: ${timesCharged(withKey.fresh.length)} (${totals(withKey.fresh)}).`;
   },
   async refresh() {}, // run() reads the ledger after every scenario
 };
 
 const buttons = ['pay', 'double', 'compare', 'refresh', 'clear'];
+let busy = false;
 let finished = 0;
 
-/** One scenario at a time; `data-finished` counts the runs that ended (tests wait on it). */
+/**
+ * Busy or not, shown with `aria-disabled`, never `disabled`: disabling the focused button would drop
+ * the keyboard focus to <body>, so the next Enter would do nothing and the next Tab start over.
+ */
+function setBusy(value) {
+  busy = value;
+  buttons.forEach((id) => $(id).setAttribute('aria-disabled', String(value)));
+  document.body.dataset.busy = String(value);
+}
+
+/** One scenario at a time: a press while one runs is ignored; `data-finished` counts the runs that ended (tests wait on it). */
 async function run(name) {
-  buttons.forEach((id) => ($(id).disabled = true));
-  document.body.dataset.busy = 'true';
+  if (busy) return;
+  setBusy(true);
   try {
     await scenarios[name]();
     await refreshLedger();
   } catch (error) {
     $('verdict').textContent = `Something failed: ${error instanceof Error ? error.message : error}`;
   } finally {
-    buttons.forEach((id) => ($(id).disabled = false));
-    document.body.dataset.busy = 'false';
+    setBusy(false);
     document.body.dataset.finished = String(++finished);
   }
 }
@@ -228,7 +262,8 @@ $('pay').addEventListener('click', () => run('pay'));
 $('double').addEventListener('click', () => run('double'));
 $('compare').addEventListener('click', () => run('compare'));
 $('refresh').addEventListener('click', () => run('refresh'));
-$('clear').addEventListener('click', () => $('timeline').replaceChildren());
+$('clear').addEventListener('click', () => busy || $('timeline').replaceChildren());
+setBusy(false);
 document.body.dataset.finished = '0';
 refreshLedger()
   .catch((error) => ($('ledger-summary').textContent = `The ledger could not be read: ${error.message}`))

@@ -15,8 +15,11 @@ import { recordingLogger } from '../../support/silent-logger';
 
 // What these tests read of the page, inside the browser (the project compiles without the DOM library).
 interface Item {
+  id: string;
   dataset: Record<string, string | undefined>;
   textContent: string | null;
+  disabled?: boolean;
+  getAttribute(name: string): string | null;
   getBoundingClientRect(): { right: number };
 }
 declare const document: {
@@ -121,8 +124,11 @@ describe('the browser demo at / (headless Chromium)', () => {
     expect(attempts[1]).toMatchObject({ status: '201', replayed: 'true' });
     expect(attempts[0]!.text).toContain('network error');
     expect(attempts[1]!.text).toContain('Idempotent-Replayed: true');
-    expect(await text(page, '#verdict')).toContain('201 Created, replayed after 2 attempts');
-    expect(await text(page, '#ledger-summary')).toBe('1 charge · total $100.00');
+    // What happened to the card first, then what HTTP said.
+    expect(await text(page, '#verdict')).toBe(
+      'Pay $100: the card was charged once ($100.00). HTTP: 201 Created, replayed, after 2 attempts.',
+    );
+    expect(await text(page, '#ledger-summary')).toBe(`All charges to ${who} so far, every demonstration: 1 charge · total $100.00`);
     expect(await ledgerRows(page)).toEqual([expect.stringContaining('$100.00 · succeeded')]);
     expect(await ledgerOf(who)).toEqual([{ amount: 10000, status: 'succeeded', chargeAttempts: 1 }]);
 
@@ -159,7 +165,7 @@ describe('the browser demo at / (headless Chromium)', () => {
     fake = { status: 500, headers: {} };
     await run(page, '#pay');
     expect((await timeline(page)).map((a) => a.status)).toEqual(['500']);
-    expect(await text(page, '#verdict')).toBe('Pay $100: 500 Internal Server Error after 1 attempt.');
+    expect(await text(page, '#verdict')).toBe('Pay $100: the card was not charged. HTTP: 500 Internal Server Error, after 1 attempt.');
     expect(await ledgerOf(who)).toEqual([{ amount: 10000, status: 'succeeded', chargeAttempts: 1 }]);
   });
 
@@ -170,8 +176,10 @@ describe('the browser demo at / (headless Chromium)', () => {
     const attempts = await timeline(page);
     expect(attempts.filter((a) => a.status === '201')).toHaveLength(2);
     expect(attempts.filter((a) => a.replayed === 'true')).toHaveLength(1);
-    expect(await text(page, '#verdict')).toBe('Double click: both answers equal (201 Created and 201 Created, replayed).');
-    expect(await text(page, '#ledger-summary')).toBe('1 charge · total $100.00');
+    expect(await text(page, '#verdict')).toBe(
+      'Double click: the card was charged once ($100.00). HTTP: both answers equal (201 Created and 201 Created, replayed).',
+    );
+    expect(await text(page, '#ledger-summary')).toBe(`All charges to ${who} so far, every demonstration: 1 charge · total $100.00`);
     expect(await ledgerOf(who)).toEqual([{ amount: 10000, status: 'succeeded', chargeAttempts: 1 }]);
   });
 
@@ -179,8 +187,8 @@ describe('the browser demo at / (headless Chromium)', () => {
     const { page, who } = await visit();
     await run(page, '#compare');
 
-    expect(await text(page, '#without')).toBe('2 charges: $200.00 for one $100 ticket');
-    expect(await text(page, '#with')).toBe('1 charge: $100.00 for one $100 ticket');
+    expect(await text(page, '#without')).toBe('charged twice: $200.00 for one $100 ticket');
+    expect(await text(page, '#with')).toBe('charged once: $100.00 for one $100 ticket');
     const attempts = await timeline(page);
     expect(attempts.map((a) => [a.outcome, a.status, a.replayed])).toEqual([
       ['network-error', undefined, undefined],
@@ -188,7 +196,7 @@ describe('the browser demo at / (headless Chromium)', () => {
       ['network-error', undefined, undefined],
       ['answered', '201', 'true'], // with it: the first answer, replayed
     ]);
-    expect(await text(page, '#ledger-summary')).toBe('3 charges · total $300.00');
+    expect(await text(page, '#ledger-summary')).toBe(`All charges to ${who} so far, every demonstration: 3 charges · total $300.00`);
     const held = await ledgerOf(who);
     expect(held).toHaveLength(3);
     expect(held.every((p) => p.amount === 10000 && p.status === 'succeeded' && p.chargeAttempts === 1)).toBe(true);
@@ -207,7 +215,7 @@ describe('the browser demo at / (headless Chromium)', () => {
     await page.goto(`${origin}/?as=${who}`);
     await page.waitForFunction(() => document.body.dataset.ready === 'true');
 
-    expect(await text(page, '#ledger-summary')).toBe('102 charges · total $102.00');
+    expect(await text(page, '#ledger-summary')).toBe(`All charges to ${who} so far, every demonstration: 102 charges · total $102.00`);
     expect(await page.locator('#ledger li').count()).toBe(102);
   });
 
@@ -226,6 +234,68 @@ describe('the browser demo at / (headless Chromium)', () => {
 
     expect((await timeline(page)).map((a) => a.outcome)).toEqual(['network-error', 'answered']);
     expect(await ledgerOf(who)).toEqual([{ amount: 10000, status: 'succeeded', chargeAttempts: 1 }]);
+  });
+
+  it('keeps the keyboard focus on Pay $100 through a payment, twice in a row, and Tab then goes on to Double click', async () => {
+    const { page, who } = await visit();
+    const focused = () => page.evaluate(() => document.activeElement?.id);
+    await page.check('#flicker');
+    for (let i = 0; i < 20 && (await focused()) !== 'pay'; i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('pay');
+
+    for (const payments of [1, 2]) {
+      const before = Number(await page.evaluate(() => document.body.dataset.finished));
+      await page.keyboard.press('Enter');
+      // While busy the button says so (aria-disabled), and is never disabled: a disabled button drops the focus.
+      expect(
+        await page.locator('#pay').evaluate((b) => [(b as unknown as Item).disabled, (b as unknown as Item).getAttribute('aria-disabled')]),
+      ).toEqual([false, 'true']);
+      await page.waitForFunction((n) => Number(document.body.dataset.finished) > n, before, { timeout: SCENARIO_MS });
+      expect(await focused()).toBe('pay');
+      expect(await page.locator('#pay').getAttribute('aria-disabled')).toBe('false');
+      expect(await text(page, '#verdict')).toBe(
+        'Pay $100: the card was charged once ($100.00). HTTP: 201 Created, replayed, after 2 attempts.',
+      );
+      expect(await ledgerOf(who)).toHaveLength(payments);
+    }
+    expect(await ledgerOf(who)).toEqual([
+      { amount: 10000, status: 'succeeded', chargeAttempts: 1 },
+      { amount: 10000, status: 'succeeded', chargeAttempts: 1 },
+    ]);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('double');
+  });
+
+  it('ignores presses while a payment runs: Enter twice quickly is one payment', async () => {
+    const { page, who } = await visit();
+    await page.focus('#pay');
+    const before = Number(await page.evaluate(() => document.body.dataset.finished));
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter'); // while the first is in flight: ignored, not queued
+    await page.waitForFunction((n) => Number(document.body.dataset.finished) > n, before, { timeout: SCENARIO_MS });
+    await page.locator('#refresh').click();
+    await page.waitForFunction((n) => Number(document.body.dataset.finished) > n + 1, before, { timeout: SCENARIO_MS });
+    expect(await ledgerOf(who)).toHaveLength(1);
+    expect(await page.evaluate(() => document.body.dataset.finished)).toBe(String(before + 2));
+  });
+
+  it('tells the story in plain words: who you are, what the switch does, and the result of each demonstration', async () => {
+    const { page, who } = await visit();
+    const intro = await text(page, '.who');
+    expect(intro).toBe(`You pay as ${who}, a name made up for this browser tab: the ledger below is yours alone.`);
+    expect(intro).not.toMatch(/bearer|token|identity/i);
+    expect(await text(page, 'label.switch')).toContain('while on, every payment loses its first answer after the card was charged');
+
+    await page.check('#flicker');
+    await run(page, '#pay');
+    expect(await text(page, '#verdict')).toMatch(/^Pay \$100: the card was charged once/);
+    // The demonstration without the key replaces the result of Pay $100 with its own.
+    await run(page, '#compare');
+    expect(await text(page, '#verdict')).toBe(
+      'Without the key: the card was charged twice ($200.00) for one $100 ticket. With the key: charged once ($100.00).',
+    );
+    // The ledger counts every demonstration together, and says so.
+    expect(await text(page, '#ledger-summary')).toBe(`All charges to ${who} so far, every demonstration: 4 charges · total $400.00`);
   });
 
   it('is readable at 320 px wide: nothing scrolls sideways, every button fits', async () => {
