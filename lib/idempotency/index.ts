@@ -30,6 +30,7 @@ export {
   IdempotencyWriteConditionError,
   IdempotencyWriteInvalidError,
   IdempotencyLeaseLostError,
+  IdempotencyStepInvalidError,
 } from './errors';
 export type { IdempotencyErrorCode } from './errors';
 export { idempotentHttp } from './http/idempotent-http';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DurableContext } from '@aws/durable-execution-sdk-js';
-import { ErrorCode, idempotent as plainIdempotent } from 'lambda-idempotency';
+import { ErrorCode, IdempotencyStepInvalidError, idempotent as plainIdempotent } from 'lambda-idempotency';
 import { idempotent } from 'lambda-idempotency/durable';
 import { DynamoDbStore } from 'lambda-idempotency/dynamodb';
 import { LocalDurableTestRunner } from '@aws/durable-execution-sdk-js-testing';
@@ -104,6 +104,6 @@ describe('idempotent inside withDurableExecution', () => {
     expect(() => idempotent(async () => 1, { store, executionTimeoutSeconds: 86_400 * 2, expiresAfterSeconds: 3_600 })).toThrow(
       /expiresAfterSeconds/,
     );
-    expect(ErrorCode.stepInvalid).toBe('IDEMPOTENCY_STEP_INVALID');
+    expect(new IdempotencyStepInvalidError('x').code).toBe(ErrorCode.stepInvalid);
   });
 });
