@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { IdempotencyContext } from 'lambda-idempotency';
 import { httpApiEvent } from '../lib/local/api-events';
 import { localLambdaContext } from '../lib/local/lambda-context';
 
@@ -51,8 +52,14 @@ interface Hold {
 }
 
 /**
- * The handler every contender wraps: a trivial fake "charge" (no I/O) that answers 201 with a new
- * payment id. It counts its executions and remembers which invocations (by `awsRequestId`) ran it, so
+ * The business write a handler makes beside the idempotency record (one order), given the order's id
+ * and the `idem` this toolkit passes (undefined under Powertools).
+ */
+export type OrderWriter = (orderId: string, idem: IdempotencyContext | undefined) => Promise<void>;
+
+/**
+ * The handler every contender wraps: a trivial fake "charge" that answers 201 with a new payment id,
+ * with no I/O unless it was given an `OrderWriter` (then it writes one order first). It counts its executions and remembers which invocations (by `awsRequestId`) ran it, so
  * a response can be told apart as "ran" or "replayed" for either library. A scenario can hold a key
  * in flight or make it throw.
  */
@@ -63,7 +70,9 @@ export class FakeCharge {
   private readonly holds = new Map<string, Hold>();
   private readonly failing = new Set<string>();
 
-  readonly handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<PaymentResponse> => {
+  constructor(private readonly writeOrder?: OrderWriter) {}
+
+  readonly handler = async (event: APIGatewayProxyEventV2, context: Context, idem?: IdempotencyContext): Promise<PaymentResponse> => {
     this.executions++;
     this.ran.add(context.awsRequestId);
     const key = event.headers['idempotency-key'] ?? '';
@@ -74,6 +83,7 @@ export class FakeCharge {
     }
     if (this.failing.has(key)) throw new Error('card declined (simulated handler error)');
     const order = JSON.parse(event.body ?? '{}') as Record<string, unknown>;
+    await this.writeOrder?.(`order_${randomUUID()}`, idem);
     const payment = { id: `pay_${randomUUID()}`, ...order, status: 'succeeded', created: new Date().toISOString() };
     return { statusCode: 201, body: JSON.stringify(payment) };
   };

@@ -1,51 +1,53 @@
 import { randomUUID } from 'node:crypto';
-import { invocationContext, paymentEvent } from './charge';
-import { createContender, createRawPut, type BenchDatabase, type Contender, type ContenderId } from './contenders';
+import { invocationContext, paymentEvent, type FakeCharge } from './charge';
+import { createContender, createRawPut, type ContenderId, type Invoke } from './contenders';
 import { classify } from './outcome';
 import { summarize, type Summary } from './stats';
 
-/** A measured series: a contender, or the raw `PutItem` floor. */
-export type SeriesId = ContenderId | 'raw-put';
-
-/** The latency of one series in one phase. */
+/** The latency of one series: a contender, or the floor (a raw `PutItem`, a raw `SET`) timed in the same loop. */
 export interface Series {
   readonly summary: Summary;
-  /** Every timed sample, in ms (µs precision), in the order taken. */
+  /** Every timed sample, in ms (µs precision), in the order taken: round `i` of every series of a loop is paired. */
   readonly samples: readonly number[];
-  /** Timed invocations that did not answer as the phase expects (`ran 201` or `replayed 201`). */
+  /** Timed calls that did not answer as expected (`ran 201` or `replayed 201`), by what they answered. */
   readonly unexpected: Readonly<Record<string, number>>;
 }
 
-/** One phase: every series timed round-robin in the same loop. */
-export interface LatencyPhase {
-  readonly phase: 'first' | 'replay';
-  readonly warmup: number;
-  readonly iterations: number;
-  readonly series: Readonly<Partial<Record<SeriesId, Series>>>;
-}
-
-/** Iteration counts; `BENCH_ITERATIONS` and `BENCH_WARMUP` override them. */
+/** Iteration counts of one timing loop. */
 export interface LatencyOptions {
   readonly iterations: number;
   readonly warmup: number;
 }
 
-/** One timed call: what to run (prepared outside the clock) and whether the answer was the expected one. */
-interface Task {
-  readonly id: SeriesId;
+/** One timed call: what to run (its input prepared outside the clock) and whether the answer was the expected one. */
+export interface Task {
+  readonly id: string;
   run(): Promise<{ ms: number; outcome: string }>;
 }
 
-function timedInvocation(contender: Contender, expected: string, keyFor: () => string): Task {
+/** The floor's task: `send` timed alone, always as expected. */
+export function floorTask(id: string, send: () => Promise<unknown>): Task {
   return {
-    id: contender.id,
+    id,
+    async run() {
+      const started = performance.now();
+      await send();
+      return { ms: performance.now() - started, outcome: 'ok' };
+    },
+  };
+}
+
+/** One wrapped handler invoked on `keyFor()`'s key with a fresh event and context; `ok` when it answered `expected`. */
+export function invocationTask(id: string, invoke: Invoke, charge: FakeCharge, expected: string, keyFor: () => string): Task {
+  return {
+    id,
     async run() {
       const event = paymentEvent(keyFor());
       const context = invocationContext();
       const started = performance.now();
-      const [settled] = await Promise.allSettled([contender.invoke(event, context)]);
+      const [settled] = await Promise.allSettled([invoke(event, context)]);
       const ms = performance.now() - started;
-      const outcome = classify(settled!, contender.charge, context);
+      const outcome = classify(settled!, charge, context);
       return { ms, outcome: outcome === expected ? 'ok' : outcome };
     },
   };
@@ -55,59 +57,68 @@ function timedInvocation(contender: Contender, expected: string, keyFor: () => s
  * Times every task `warmup + iterations` times, round-robin: each round runs each task once, starting
  * one further along each round, so machine noise and position in the round hit every series alike.
  */
-async function roundRobin(phase: LatencyPhase['phase'], tasks: readonly Task[], options: LatencyOptions): Promise<LatencyPhase> {
-  const samples = new Map<SeriesId, number[]>(tasks.map((task) => [task.id, []]));
-  const unexpected = new Map<SeriesId, Record<string, number>>(tasks.map((task) => [task.id, {}]));
+export async function roundRobin(tasks: readonly Task[], options: LatencyOptions): Promise<Record<string, Series>> {
+  const samples = tasks.map(() => [] as number[]);
+  const unexpected = tasks.map(() => ({}) as Record<string, number>);
   for (let round = 0; round < options.warmup + options.iterations; round++) {
     for (let i = 0; i < tasks.length; i++) {
-      const task = tasks[(round + i) % tasks.length]!;
-      const { ms, outcome } = await task.run();
+      const index = (round + i) % tasks.length;
+      const { ms, outcome } = await tasks[index]!.run();
       if (round < options.warmup) continue;
-      samples.get(task.id)!.push(Math.round(ms * 1000) / 1000);
-      if (outcome !== 'ok') {
-        const counts = unexpected.get(task.id)!;
-        counts[outcome] = (counts[outcome] ?? 0) + 1;
-      }
+      samples[index]!.push(Math.round(ms * 1000) / 1000);
+      if (outcome !== 'ok') unexpected[index]![outcome] = (unexpected[index]![outcome] ?? 0) + 1;
     }
   }
-  const series: Partial<Record<SeriesId, Series>> = {};
-  for (const [id, values] of samples) series[id] = { summary: summarize(values), samples: values, unexpected: unexpected.get(id)! };
-  return { phase, warmup: options.warmup, iterations: options.iterations, series };
+  return Object.fromEntries(
+    tasks.map((task, i) => [task.id, { summary: summarize(samples[i]!), samples: samples[i]!, unexpected: unexpected[i]! }]),
+  );
 }
 
-/**
- * First executions (a new key each time) and replays (one completed key, again and again), each
- * beside the bare handler and a raw unconditional `PutItem` timed in the same loop.
- */
-export async function measureLatency(database: BenchDatabase, options: LatencyOptions): Promise<LatencyPhase[]> {
-  const raw = createRawPut(database);
-  const contenders = (['bare', 'ours', 'ours-cache', 'powertools', 'powertools-cache'] as const).map((id) => createContender(id, database));
-  const byId = (id: ContenderId) => contenders.find((contender) => contender.id === id)!;
-  const rawTask: Task = {
-    id: 'raw-put',
-    async run() {
-      const started = performance.now();
-      await raw.send();
-      return { ms: performance.now() - started, outcome: 'ok' };
-    },
+/** The three timing loops of one DynamoDB profile, each with its own raw `PutItem` series under `raw-put`. */
+export interface DynamoDbLatency {
+  /** A new key each time: raw PutItem, this toolkit, Powertools. */
+  readonly first: Record<string, Series>;
+  /** One completed key again and again, with and without each library's local cache. */
+  readonly replay: Record<string, Series>;
+  /** First executions that write one order: the handler's own PutItem under either library, or `idem.write`. */
+  readonly write: Record<string, Series>;
+}
+
+/** Times first executions, replays and first executions with a business write against `endpoint`. */
+export async function measureLatency(endpoint: string, options: LatencyOptions): Promise<DynamoDbLatency> {
+  const raw = createRawPut(endpoint);
+  const ids: ContenderId[] = [
+    'ours',
+    'ours-cache',
+    'powertools',
+    'powertools-cache',
+    'ours-separate',
+    'ours-atomic',
+    'powertools-separate',
+  ];
+  const contenders = new Map(ids.map((id) => [id, createContender(id, endpoint)]));
+  const rawTask = floorTask('raw-put', raw.send);
+  const firstTask = (id: ContenderId) => {
+    const c = contenders.get(id)!;
+    return invocationTask(id, c.invoke, c.charge, 'ran 201', randomUUID);
   };
   try {
-    const first = await roundRobin(
-      'first',
-      [rawTask, ...(['bare', 'ours', 'powertools'] as const).map((id) => timedInvocation(byId(id), 'ran 201', randomUUID))],
+    const first = await roundRobin([rawTask, firstTask('ours'), firstTask('powertools')], options);
+    const replayTasks = [rawTask];
+    for (const id of ['ours', 'ours-cache', 'powertools', 'powertools-cache'] as const) {
+      const c = contenders.get(id)!;
+      const key = randomUUID();
+      await c.invoke(paymentEvent(key), invocationContext()); // completes the key, outside the clock
+      replayTasks.push(invocationTask(id, c.invoke, c.charge, 'replayed 201', () => key));
+    }
+    const replay = await roundRobin(replayTasks, options);
+    const write = await roundRobin(
+      [rawTask, firstTask('ours-separate'), firstTask('ours-atomic'), firstTask('powertools-separate')],
       options,
     );
-
-    const replayTasks: Task[] = [rawTask, timedInvocation(byId('bare'), 'ran 201', randomUUID)];
-    for (const id of ['ours', 'ours-cache', 'powertools', 'powertools-cache'] as const) {
-      const key = randomUUID();
-      await byId(id).invoke(paymentEvent(key), invocationContext()); // completes the key, outside the clock
-      replayTasks.push(timedInvocation(byId(id), 'replayed 201', () => key));
-    }
-    const replay = await roundRobin('replay', replayTasks, options);
-    return [first, replay];
+    return { first, replay, write };
   } finally {
     raw.client.destroy();
-    for (const contender of contenders) contender.client?.destroy();
+    for (const c of contenders.values()) c.client?.destroy();
   }
 }

@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: this toolkit side by side with Powertools' idempotency utility, in one process,
- * against one DynamoDB Local it starts (and always stops). Prints a report and writes
- * `bench/results.md` (the tables) and `bench/results.json` (every raw figure). Asserts nothing.
+ * against one DynamoDB Local and one redis-server it starts (and always stops), in two DynamoDB profiles:
+ * loopback, and a realistic network (the tests' fault proxy adding a round trip to every call). Prints
+ * the headline (targets, module load, one table per profile) and writes `bench/results.md` (headline and
+ * details) and `bench/results.json` (every sample). Asserts nothing.
  */
 import './env';
 import { execFileSync } from 'node:child_process';
@@ -13,14 +15,16 @@ import { version as esbuildVersion } from 'esbuild';
 import { localClient, startDynamoDbLocal, type DynamoDbLocal } from '../lib/local/dynamodb-local';
 import { startRedisServer, type RedisServer } from '../lib/local/redis-server';
 import { createIdempotencyTable } from '../lib/local/tables';
+import type { FaultProxy } from '../test/support/fault-proxy';
 import { BUNDLE_SETTINGS, measureBundles } from './bundle';
-import { measureBusinessWrite, ORDERS_TABLE, renderBusinessWrite, type BusinessWriteRow } from './business-write';
-import { IN_FLIGHT_MS, measureCalls } from './calls';
-import { TABLES } from './contenders';
-import { measureLatency } from './latency';
-import { measureRedis, type RedisMeasurements } from './redis';
-import { renderRedisSection } from './redis-report';
-import { renderReport, type RunInfo } from './report';
+import { IN_FLIGHT_MS, measureInFlight, measureShapes, warm } from './calls';
+import { createContender, TABLES } from './contenders';
+import { measureLatency, type LatencyOptions } from './latency';
+import { NETWORK, startNetwork } from './network';
+import type { DynamoDbProfile } from './profile';
+import { measureRedis } from './redis';
+import { renderSummary, type RunInfo } from './report';
+import { renderDetails } from './report-details';
 import { runStorm, STORM } from './storm';
 import { checkTargets, type Measurements } from './targets';
 
@@ -30,20 +34,25 @@ const positive = (name: string, fallback: number) => {
   return value;
 };
 const OPTIONS = {
-  iterations: positive('BENCH_ITERATIONS', 1000),
-  warmup: positive('BENCH_WARMUP', 100),
+  iterations: positive('BENCH_ITERATIONS', 500),
+  warmup: positive('BENCH_WARMUP', 50),
+  /** The network profile's loops: each round waits on real round trips, so fewer rounds fit the same minutes. */
+  networkIterations: positive('BENCH_NETWORK_ITERATIONS', 200),
+  networkWarmup: positive('BENCH_NETWORK_WARMUP', 20),
   loadRuns: positive('BENCH_LOAD_RUNS', 20),
 };
 
 let database: DynamoDbLocal | undefined;
 let redisServer: RedisServer | undefined;
+let network: FaultProxy | undefined;
 
-/** Stops DynamoDB Local and redis-server once, whoever asks first (the end of the run, an error, or a signal). */
+/** Stops DynamoDB Local, redis-server and the network proxy once, whoever asks first (the end of the run, an error, or a signal). */
 async function stopDatabase(): Promise<void> {
-  const running = [database, redisServer];
+  const running = [network && { stop: () => network!.close() }, database, redisServer];
+  network = undefined;
   database = undefined;
   redisServer = undefined;
-  await Promise.allSettled(running.map((server) => server?.stop()));
+  for (const server of running) await server?.stop().catch(() => undefined);
 }
 
 for (const [signal, code] of [
@@ -52,7 +61,7 @@ for (const [signal, code] of [
   ['SIGHUP', 129],
 ] as const) {
   process.once(signal, () => {
-    process.stderr.write(`\n${signal}: stopping DynamoDB Local and redis-server…\n`);
+    process.stderr.write(`\n${signal}: stopping DynamoDB Local, redis-server and the proxy…\n`);
     void stopDatabase().finally(() => process.exit(code));
   });
 }
@@ -73,45 +82,80 @@ function progress(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
+/** Counts the shapes and times the three loops of one DynamoDB profile against `endpoint`. */
+async function measureProfile(
+  id: DynamoDbProfile['id'],
+  text: Pick<DynamoDbProfile, 'title' | 'intro'>,
+  endpoint: string,
+  options: LatencyOptions,
+): Promise<DynamoDbProfile> {
+  progress(`${id}: counting calls per shape`);
+  const calls = await measureShapes(endpoint);
+  progress(`${id}: timing first executions, replays and business writes (${options.warmup} + ${options.iterations} rounds per loop)`);
+  const latency = await measureLatency(endpoint, options);
+  return { id, ...text, options, calls, latency };
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   progress('starting DynamoDB Local and redis-server');
   database = await startDynamoDbLocal();
   redisServer = await startRedisServer();
-  const target = { endpoint: database.endpoint };
   let measured: Omit<Measurements, 'bundles'>;
-  let redis: RedisMeasurements;
-  let businessWrite: BusinessWriteRow[];
   try {
     const admin = localClient(database.endpoint);
     try {
-      for (const table of [...Object.values(TABLES), ORDERS_TABLE]) await createIdempotencyTable(admin, table);
+      for (const table of Object.values(TABLES)) await createIdempotencyTable(admin, table);
     } finally {
       admin.destroy();
     }
-    progress('counting DynamoDB calls per scenario (includes one 5 s in-flight wait)');
-    const calls = await measureCalls(target);
-    progress(`timing first executions and replays (${OPTIONS.warmup} + ${OPTIONS.iterations} rounds each)`);
-    const latency = await measureLatency(target, OPTIONS);
-    progress(
-      `first executions with one business write, with and without idem.write (${OPTIONS.warmup} + ${OPTIONS.iterations} rounds each)`,
+    const loopback = await measureProfile(
+      'loopback',
+      {
+        title: 'loopback (DynamoDB Local, no network)',
+        intro: "Every client talks to DynamoDB Local directly: the libraries' own cost stands out, the network's is absent.",
+      },
+      database.endpoint,
+      OPTIONS,
     );
-    businessWrite = await measureBusinessWrite(target, OPTIONS);
+    network = await startNetwork(database.endpoint);
+    const realistic = await measureProfile(
+      'network',
+      {
+        title: `realistic network (+${NETWORK.roundTripMs} ms ± ${NETWORK.jitterMs} ms per call)`,
+        intro: `Every client goes through the fault proxy of the tests, which holds each DynamoDB answer for ${NETWORK.roundTripMs} ms ± ${NETWORK.jitterMs} ms (the published in-region \`PutItem\` median; uniform jitter from a seeded generator, seed ${NETWORK.seed}), and a \`TransactWriteItems\` for ${NETWORK.transactionFactor}× that (a transaction takes about ${NETWORK.transactionFactor}× a put at the median on real DynamoDB), on top of DynamoDB Local's own time.`,
+      },
+      network.endpoint,
+      { iterations: OPTIONS.networkIterations, warmup: OPTIONS.networkWarmup },
+    );
+    await network.close();
+    network = undefined;
+    progress('in-flight duplicates (includes one 5 s wait)');
+    const inFlight = await measureInFlight(database.endpoint);
     progress(`storm: ${STORM.keys} keys × ${STORM.duplicates} concurrent duplicates per library`);
     const storm = [];
-    for (const id of ['ours', 'ours-nowait', 'powertools'] as const) storm.push(await runStorm(id, target));
-    measured = { calls, latency, storm };
-    redis = await measureRedis(redisServer.url, OPTIONS, progress);
+    for (const id of ['ours', 'ours-nowait', 'powertools'] as const) {
+      const contender = createContender(id, database.endpoint);
+      try {
+        await warm(contender);
+        storm.push(await runStorm(contender));
+      } finally {
+        contender.client?.destroy();
+      }
+    }
+    const redis = await measureRedis(redisServer.url, OPTIONS, progress);
+    measured = { profiles: [loopback, realistic], inFlight, storm, redis };
   } finally {
     progress('stopping DynamoDB Local and redis-server');
     await stopDatabase();
   }
-  progress(`bundling and timing cold module loads (${OPTIONS.loadRuns} fresh processes per bundle)`);
+  progress(`bundling and timing module loads (${OPTIONS.loadRuns} fresh processes per bundle and mode)`);
   const bundles = await measureBundles(OPTIONS);
 
   const measurements: Measurements = { ...measured, bundles };
   const checks = checkTargets(measurements);
   const info: RunInfo = {
+    command: 'npm run bench',
     date: new Date().toISOString(),
     machine: {
       cpu: cpus()[0]?.model ?? 'unknown',
@@ -129,17 +173,14 @@ async function main(): Promise<void> {
       'redis-server': redisServerVersion(),
       esbuild: esbuildVersion,
     },
-    settings: { ...OPTIONS, inFlightMs: IN_FLIGHT_MS, storm: STORM, bundle: BUNDLE_SETTINGS },
+    settings: { ...OPTIONS, network: NETWORK, inFlightMs: IN_FLIGHT_MS, storm: STORM, bundle: BUNDLE_SETTINGS },
     durationSeconds: (Date.now() - started) / 1000,
   };
-  const markdown = `${renderReport(info, measurements, checks)}\n\n${renderBusinessWrite(businessWrite)}\n${renderRedisSection(redis, measured, redisServerVersion())}`;
-  process.stdout.write(`${markdown}\n`);
-  await writeFile(join(__dirname, 'results.md'), `${markdown}\n`);
-  await writeFile(
-    join(__dirname, 'results.json'),
-    `${JSON.stringify({ ...info, targets: checks, ...measurements, businessWrite, redis }, null, 1)}\n`,
-  );
-  progress('wrote bench/results.md and bench/results.json');
+  const summary = renderSummary(info, measurements, checks);
+  process.stdout.write(`${summary}\n`);
+  await writeFile(join(__dirname, 'results.md'), `${summary}\n${renderDetails(measurements)}`);
+  await writeFile(join(__dirname, 'results.json'), `${JSON.stringify({ ...info, targets: checks, ...measurements }, null, 1)}\n`);
+  progress('wrote bench/results.md (headline and details) and bench/results.json (every sample)');
 }
 
 main().catch(async (error: unknown) => {

@@ -40,8 +40,8 @@ export interface Difference {
   readonly high: number;
 }
 
-/** mulberry32: a small seeded generator, so the bootstrap gives the same interval for the same samples. */
-function seeded(seed: number): () => number {
+/** mulberry32: a small seeded generator (uniform in [0, 1)), so the bootstrap and the network jitter repeat run to run. */
+export function seeded(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

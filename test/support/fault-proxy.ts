@@ -48,11 +48,22 @@ interface Armed {
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 
+/** How the proxy behaves on requests no fault is armed for. */
+export interface FaultProxyOptions {
+  /**
+   * The round trip a real network adds, in ms, asked once per request (by operation): the answer is held
+   * that long after DynamoDB Local gave it, so every client behind the proxy sees a network, not loopback.
+   * Inject the randomness (a seeded jitter) through this function.
+   * @default no delay
+   */
+  readonly latency?: (operation: string) => number;
+}
+
 /**
  * Starts a fault proxy on 127.0.0.1 in front of `upstream` (DynamoDB Local's endpoint). Only loopback is
  * ever contacted. Faults are armed one at a time and applied at most once each, so nothing runs unbounded.
  */
-export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
+export async function startFaultProxy(upstream: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
   const target = new URL(upstream);
   if (target.hostname !== '127.0.0.1' && target.hostname !== 'localhost')
     throw new Error(`the fault proxy only forwards to loopback, not ${upstream}`);
@@ -110,7 +121,8 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         const upstreamAnswer = await forward(req, Buffer.concat(chunks));
         if (fault?.kind === 'lost-response') return reset(req);
         if (fault?.kind === 'hang') return;
-        if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+        const held = (fault?.kind === 'delay' ? fault.ms : 0) + (options.latency?.(operation) ?? 0);
+        if (held > 0) await new Promise((resolve) => setTimeout(resolve, held));
         answer(req, res, upstreamAnswer);
       })().catch(() => reset(req));
     });
