@@ -20,6 +20,7 @@ const shared = {
   // The package's own names resolve to its sources, as tsconfig.json's `paths` say.
   moduleNameMapper: {
     '^lambda-idempotency$': '<rootDir>/lib/idempotency/index.ts',
+    '^lambda-idempotency/cdk$': '<rootDir>/lib/cdk/index.ts',
     '^lambda-idempotency/(.*)$': '<rootDir>/lib/idempotency/$1.ts',
   },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],

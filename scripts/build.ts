@@ -49,8 +49,8 @@ function build(): void {
   }
   explicitEsmSpecifiers(join(ROOT, DIST.esm));
 
-  const missing = Object.values(ENTRIES).filter((source) => !existsSync(join(ROOT, DIST.esm, 'idempotency', `${source}.js`)));
-  if (missing.length > 0) throw new Error(`No output for the entries ${missing.join(', ')}: is lib/idempotency/<entry>.ts there?`);
+  const missing = Object.values(ENTRIES).filter((source) => !existsSync(join(ROOT, DIST.esm, `${source}.js`)));
+  if (missing.length > 0) throw new Error(`No output for the entries ${missing.join(', ')}: is lib/<entry>.ts there?`);
   console.log(`dist/: ESM and CommonJS with declarations, entries ${Object.keys(ENTRIES).join(' ')}`);
 }
 

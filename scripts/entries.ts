@@ -1,17 +1,18 @@
 /**
- * The package's entry points, one line each: the subpath users import, and its source file in
- * `lib/idempotency/` (without `.ts`). package.json's `main`, `types`, `exports` and `typesVersions`
+ * The package's entry points, one line each: the subpath users import, and its source file under
+ * `lib/` (without `.ts`): the runtime's in `lib/idempotency/`, the construct's with the CDK code in `lib/cdk/`. package.json's `main`, `types`, `exports` and `typesVersions`
  * are made from this list (`npm run manifest` writes them; the build and a unit test check them), and
  * the build, the size check and the consumer smoke test cover every entry listed here.
  */
 export const ENTRIES = {
-  '.': 'index',
-  './dynamodb': 'dynamodb',
-  './cdk': 'cdk',
-  './testing': 'testing',
-  './redis': 'redis',
-  './dispatcher': 'dispatcher',
-  './durable': 'durable',
+  '.': 'idempotency/index',
+  './dynamodb': 'idempotency/dynamodb',
+  './dynamodb-transactions': 'idempotency/dynamodb-transactions',
+  './cdk': 'cdk/index',
+  './testing': 'idempotency/testing',
+  './redis': 'idempotency/redis',
+  './dispatcher': 'idempotency/dispatcher',
+  './durable': 'idempotency/durable',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** Where the two builds go; each folder has a package.json naming its module format. */
@@ -19,7 +20,7 @@ export const DIST = { esm: 'dist/esm', cjs: 'dist/cjs' } as const;
 
 /** The built file of an entry: `dist/esm/idempotency/dynamodb.js`, or its `.d.ts`. */
 export function builtFile(format: keyof typeof DIST, source: string, kind: 'js' | 'd.ts'): string {
-  return `./${DIST[format]}/idempotency/${source}.${kind}`;
+  return `./${DIST[format]}/${source}.${kind}`;
 }
 
 /** A conditional export: ESM declarations and code for `import`, CommonJS ones for `require`, each typed on its own. */

@@ -34,11 +34,17 @@ export interface LoadRule {
 /** The rules the issue sets: the root loads no SDK and no CDK; `./cdk` loads no runtime code. */
 export const LOAD_RULES: Readonly<Record<string, LoadRule>> = {
   '.': { forbiddenPackages: ['@aws-sdk/', '@smithy/', 'aws-cdk-lib', 'constructs'] },
-  './dynamodb': { forbiddenPackages: ['aws-cdk-lib', 'constructs'] },
+  // Atomic completion is its own entry: a handler that does not import it needs no util-dynamodb.
+  './dynamodb': { forbiddenPackages: ['aws-cdk-lib', 'constructs', '@aws-sdk/util-dynamodb'] },
+  './dynamodb-transactions': { forbiddenPackages: ['aws-cdk-lib', 'constructs'] },
   './cdk': {
     forbiddenPackages: ['@aws-sdk/', '@smithy/'],
     // schema.ts and table-layout.ts are import-free descriptions of the table, shared by the store and the grant.
-    allowedFiles: [/^dist\/(esm|cjs)\/idempotency\/(cdk|schema|table-layout|durable\/dispatcher-settings)\.js$/, /^dist\/(esm|cjs)\/cdk\/[^/]+\.js$/],
+    // durable/dispatcher-settings.ts is the import-free agreement between the DurableDispatcher construct and its handler.
+    allowedFiles: [
+      /^dist\/(esm|cjs)\/idempotency\/(schema|table-layout|core\/validate|durable\/dispatcher-settings)\.js$/,
+      /^dist\/(esm|cjs)\/cdk\/[^/]+\.js$/,
+    ],
   },
   './testing': { forbiddenPackages: ['@aws-sdk/', '@smithy/', 'aws-cdk-lib', 'constructs'] },
   // The durable wrapper reads the SDK's types only: a durable function brings the SDK, the package loads none of it.

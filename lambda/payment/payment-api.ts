@@ -11,6 +11,7 @@ import {
   type IdempotentHttpOptions,
 } from 'lambda-idempotency';
 import { DynamoDbStore } from 'lambda-idempotency/dynamodb';
+import { dynamoDbTransactions } from 'lambda-idempotency/dynamodb-transactions';
 import { createPayment, json, type PaymentLogger } from './create-payment';
 import { FakePaymentGateway } from './fake-gateway';
 import { parseListRequest } from './list-request';
@@ -80,7 +81,7 @@ export function createPaymentApi(config: PaymentApiConfig) {
     }
   }
 
-  const store = new DynamoDbStore({ tableName: config.idempotencyTable, client: config.client });
+  const store = new DynamoDbStore({ tableName: config.idempotencyTable, client: config.client, transactions: dynamoDbTransactions() });
   const idempotent = idempotentHttp(route, { store, operation: PAYMENT_OPERATION, ...config.idempotency });
   return async (event: ApiGatewayEvent, context: Context) => screenPayment(event) ?? idempotent(event, context);
 }

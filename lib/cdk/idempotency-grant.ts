@@ -1,8 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { assertKnownOptions } from '../idempotency/core/validate';
 import { STORE_ACTIONS } from '../idempotency/schema';
-import { resolveTableLayout, type TableLayout, type TableLayoutOptions } from '../idempotency/table-layout';
+import { resolveTableLayout, TABLE_LAYOUT_OPTIONS, type TableLayout, type TableLayoutOptions } from '../idempotency/table-layout';
 
 /** Options of {@link grantIdempotency}: the same layout the function's `DynamoDbStore` is given. */
 export type IdempotencyGrantOptions = TableLayoutOptions;
@@ -18,6 +19,8 @@ export type IdempotencyGrantOptions = TableLayoutOptions;
  * For a table of its own, `IdempotencyTable.grant(fn)` is simpler: there the whole table is the records'.
  */
 export function grantIdempotency(table: dynamodb.ITable, grantee: iam.IGrantable, options: IdempotencyGrantOptions): iam.Grant {
+  // A misspelt option would silently grant the default layout: refused as the store refuses it.
+  assertKnownOptions(options, TABLE_LAYOUT_OPTIONS, 'grantIdempotency');
   const layout = resolveTableLayout(options);
   const fail = (message: string): never => {
     throw new Error(`${table.node.path}: grantIdempotency: ${message}`);

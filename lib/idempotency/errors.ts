@@ -1,9 +1,21 @@
-import type { WriteConditionFailure } from './core/business-write';
-
 /**
  * Errors the library raises. Match on `code`, not `instanceof`: two copies of the
  * library in one bundle each have their own classes, but the codes are stable strings.
+ * A leaf: it imports nothing, so every layer may use it.
  */
+
+/** One of the handler's writes whose condition failed, so the transaction committed nothing. */
+export interface WriteConditionFailure {
+  /** Its position among the handler's writes, from 0. */
+  readonly index: number;
+  /** Its name (`WriteOptions.name`). */
+  readonly name: string;
+  /** DynamoDB's cancellation code, `ConditionalCheckFailed`. */
+  readonly code: string;
+  readonly message?: string | undefined;
+  /** The item as it was, in document form, when the write asked for `ALL_OLD`. */
+  readonly item?: Record<string, unknown> | undefined;
+}
 
 /** Stable codes of every error the library raises. */
 export const ErrorCode = {
@@ -119,11 +131,10 @@ export class IdempotencyWriteInvalidError extends IdempotencyError {
  * this invocation was written, the new owner's record and data stand. A retry gets the new owner's answer.
  */
 export class IdempotencyLeaseLostError extends IdempotencyError {
-  constructor() {
-    super(
-      ErrorCode.leaseLost,
-      "The lease on this idempotency key was taken over by another invocation before the writes were committed; nothing was written, and the other invocation's result stands.",
-    );
+  constructor(
+    message = "The lease on this idempotency key was taken over by another invocation before the writes were committed; nothing was written, and the other invocation's result stands.",
+  ) {
+    super(ErrorCode.leaseLost, message);
   }
 }
 

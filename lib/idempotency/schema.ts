@@ -22,9 +22,9 @@ export const ATTRIBUTES = {
   leaseExpiresAt: 'leaseExpiresAt',
   /** sha256 of the request payload, when the caller supplies one. */
   fingerprint: 'fingerprint',
-  /** How `result` is stored: `undefined`, `json`, `json-gzip` or `omitted` (too large). */
+  /** How `result` is stored: `undefined`, `json`, `json-gzip`, `omitted` (too large) or `write-refused` (a stored write refusal). */
   resultEncoding: 'resultEncoding',
-  /** The stored result: a string for `json`, binary for `json-gzip`. */
+  /** The stored result: a string for `json` and `write-refused`, binary for `json-gzip`. */
   result: 'result',
   /** Epoch milliseconds of the first claim. */
   createdAt: 'createdAt',

@@ -77,8 +77,13 @@ export interface TableLayout {
   readonly leadingKeyPrefix: string;
 }
 
-/** The layout of a table of its own (`IdempotencyTable`): `id`, TTL on `expiration`, no prefix. */
-export const DEFAULT_TABLE_LAYOUT: TableLayout = resolveTableLayout({});
+/** The layout of a table of its own (`IdempotencyTable`): `id`, TTL on `expiration`, no prefix. A literal: nothing to validate. */
+export const DEFAULT_TABLE_LAYOUT: TableLayout = Object.freeze({
+  partitionKey: Object.freeze({ name: PARTITION_KEY, template: ID_PLACEHOLDER }),
+  sortKey: undefined,
+  attributes: Object.freeze({ ...ATTRIBUTES }),
+  leadingKeyPrefix: '',
+});
 
 /** The key attribute values of record `id`, by attribute name. */
 export function keyValues(layout: TableLayout, id: string): Record<string, string> {

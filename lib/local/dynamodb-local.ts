@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DYNAMODB_LOCAL_CLIENT_CONFIG } from 'lambda-idempotency/testing';
 
@@ -14,12 +13,4 @@ export function localClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint });
 }
 
-/** Asks the OS for a free port: never hard-code one, other programs may hold it. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== 'object' || address === null) throw new Error('could not find a free port');
-  return address.port;
-}
+export { freePort } from './free-port';

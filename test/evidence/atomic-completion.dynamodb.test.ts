@@ -4,6 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { idempotent, type BusinessWrite, type IdempotencyContext } from '../../lib/idempotency';
 import { DynamoDbStore } from '../../lib/idempotency/dynamodb';
+import { dynamoDbTransactions } from '../../lib/idempotency/dynamodb-transactions';
 import { LOCAL_CLIENT_CONFIG } from '../../lib/local/dynamodb-local';
 import { createLedgerTable } from '../../lib/local/tables';
 import { freshIdempotencyTable, localEndpoint, scanAll, testClient } from '../support/dynamodb';
@@ -96,7 +97,7 @@ function orderFunction(options: { client: DynamoDBClient; now?: () => number; by
       return { order: event.order, by: options.by };
     },
     {
-      store: new DynamoDbStore({ tableName: idempotencyTable, client: options.client }),
+      store: new DynamoDbStore({ tableName: idempotencyTable, client: options.client, transactions: dynamoDbTransactions() }),
       key: (event) => event.order,
       ...(options.now && { now: options.now }),
       ...quiet,

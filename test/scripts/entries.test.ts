@@ -26,8 +26,9 @@ describe('the entry points', () => {
     expect(manifest).toMatchObject(manifestFields());
   });
 
-  it('each have their source file in lib/idempotency', () => {
-    for (const source of Object.values(ENTRIES)) expect(existsSync(join(ROOT, 'lib', 'idempotency', `${source}.ts`))).toBe(true);
+  it('each have their source file in lib/ (the cdk entry with the CDK code, the others with the runtime)', () => {
+    for (const source of Object.values(ENTRIES)) expect(existsSync(join(ROOT, 'lib', `${source}.ts`))).toBe(true);
+    expect(ENTRIES['./cdk']).toMatch(/^cdk\//);
   });
 
   it('are what the example (function, stack, local stand-in, entry points) imports the library by, nothing deeper', () => {

@@ -43,7 +43,7 @@ describe('the load rules', () => {
       packageFiles: [
         'dist/cjs/cdk/idempotency-table.js',
         'dist/cjs/cdk/table-props.js',
-        'dist/cjs/idempotency/cdk.js',
+        'dist/cjs/cdk/index.js',
         'dist/cjs/idempotency/core/engine.js',
         'dist/cjs/idempotency/schema.js',
       ],

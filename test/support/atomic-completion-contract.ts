@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { BusinessWrite, ClaimRequest, IdempotencyStore, PendingWrite } from '../../lib/idempotency/core/store';
 
-const NOW = 1_796_000_000_000;
+// ms, in 2100, as in the store contract: 2026-11-30 (the value here before) is now in the past, and DynamoDB Local's
+// TTL sweep deleted the contract's in-progress records mid-test.
+const NOW = 4_102_444_800_000;
 const nowSeconds = Math.floor(NOW / 1000);
 const RESULT = { encoding: 'json', data: '{"ok":true}' } as const;
 

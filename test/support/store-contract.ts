@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ClaimRequest, EncodedResult, IdempotencyStore } from '../../lib/idempotency/core/store';
+import type { ClaimRequest, EncodedResult, IdempotencyStore, RenewRequest } from '../../lib/idempotency/core/store';
 
 // ms, in 2100: every condition compares against the request's own clock reading, and a date in the future keeps
 // DynamoDB Local's own TTL sweep (which does delete expired items) away from the records under test.
@@ -189,6 +189,76 @@ export function describeStoreContract(name: string, setup: () => IdempotencyStor
         await completed(request);
         expect(await store.release(request.id, randomUUID())).toEqual({ released: false });
         expect(await store.get(request.id)).toMatchObject({ status: 'COMPLETED' });
+      });
+    });
+
+    describe('renew: extends only your own live claim; refused after a takeover; a retried renewal that landed counts as renewed', () => {
+      const renewal = (request: ClaimRequest, overrides: Partial<RenewRequest> = {}): RenewRequest => ({
+        id: request.id,
+        leaseToken: request.leaseToken,
+        leaseExpiresAt: NOW + 60_000,
+        expiration: nowSeconds + 25 * HOUR_S,
+        now: NOW + 5_000,
+        ...overrides,
+      });
+      const renew = (request: RenewRequest) => store.renew!(request);
+
+      it('moves its own lease and expiration forward, so a claim after the old lease end is still refused', async () => {
+        const request = claimRequest();
+        await store.claim(request);
+        expect(await renew(renewal(request))).toEqual({ renewed: true });
+        expect(await store.get(request.id)).toMatchObject({
+          status: 'IN_PROGRESS',
+          leaseToken: request.leaseToken,
+          leaseExpiresAt: NOW + 60_000,
+          expiration: nowSeconds + 25 * HOUR_S,
+          fingerprint: 'fp-1',
+          createdAt: NOW,
+        });
+        const late = claimRequest({ id: request.id, now: request.leaseExpiresAt + 1 });
+        expect(await store.claim(late)).toMatchObject({ claimed: false, existing: { leaseToken: request.leaseToken } });
+      });
+
+      it('refuses after a takeover and names the new owner, whose record stands', async () => {
+        const first = claimRequest();
+        await store.claim(first);
+        const owner = claimRequest({ id: first.id, now: first.leaseExpiresAt + 1, leaseExpiresAt: first.leaseExpiresAt + 10_000 });
+        await store.claim(owner);
+        expect(await renew(renewal(first))).toMatchObject({
+          renewed: false,
+          existing: { status: 'IN_PROGRESS', leaseToken: owner.leaseToken },
+        });
+        expect(await store.get(first.id)).toMatchObject({ leaseToken: owner.leaseToken, leaseExpiresAt: owner.leaseExpiresAt });
+      });
+
+      it('counts a retried renewal that already landed as renewed, and never moves a lease back', async () => {
+        const request = claimRequest();
+        await store.claim(request);
+        const later = renewal(request, { leaseExpiresAt: NOW + 90_000 });
+        expect(await renew(later)).toEqual({ renewed: true });
+        expect(await renew(later)).toEqual({ renewed: true });
+        expect(await renew(renewal(request))).toEqual({ renewed: true }); // an earlier renewal arriving late
+        expect(await store.get(request.id)).toMatchObject({ leaseToken: request.leaseToken, leaseExpiresAt: NOW + 90_000 });
+      });
+
+      it('extends its own lease that ended while nobody took the key over: still its claim', async () => {
+        const request = claimRequest();
+        await store.claim(request);
+        const after = renewal(request, { now: request.leaseExpiresAt + 1, leaseExpiresAt: request.leaseExpiresAt + 30_000 });
+        expect(await renew(after)).toEqual({ renewed: true });
+        expect(await store.get(request.id)).toMatchObject({ leaseExpiresAt: request.leaseExpiresAt + 30_000 });
+      });
+
+      it('refuses a completed record, even its own, and a key that is gone', async () => {
+        const done = claimRequest();
+        await completed(done);
+        expect(await renew(renewal(done))).toMatchObject({ renewed: false, existing: { status: 'COMPLETED' } });
+        expect(await store.get(done.id)).toMatchObject({ status: 'COMPLETED', expiration: done.expiration });
+        const released = claimRequest();
+        await store.claim(released);
+        await store.release(released.id, released.leaseToken);
+        expect(await renew(renewal(released))).toEqual({ renewed: false, existing: undefined });
+        expect(await store.get(released.id)).toBeUndefined();
       });
     });
 

@@ -27,3 +27,11 @@ export function settleDeadline(now: number, remaining: number | undefined, lease
 export function expirationFrom(nowMs: number, retentionSeconds: number): number {
   return Math.floor(nowMs / 1000) + retentionSeconds;
 }
+
+/**
+ * An in-progress record's expiration (epoch seconds): its retention, but never before its lease ends. An expired
+ * record is free to claim (and TTL may delete it), so a retention shorter than the lease would free a live key.
+ */
+export function recordExpiration(nowMs: number, leaseExpiresAtMs: number, retentionSeconds: number): number {
+  return Math.max(expirationFrom(nowMs, retentionSeconds), Math.ceil(leaseExpiresAtMs / 1000));
+}

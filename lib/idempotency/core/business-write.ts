@@ -5,6 +5,10 @@
  * core stays free of it and either SDK type assigns to them.
  */
 
+import type { WriteConditionFailure } from '../errors';
+
+export type { WriteConditionFailure };
+
 /** Attribute values: native JavaScript values (document form), or `{ S: 'x' }` maps when `marshalled`. */
 type Values = Record<string, unknown>;
 
@@ -52,19 +56,6 @@ export interface PendingWrite {
   readonly name: string;
   readonly marshalled: boolean;
   readonly onConditionFailure: ConditionFailureRule;
-}
-
-/** One of the handler's writes whose condition failed, so the transaction committed nothing. */
-export interface WriteConditionFailure {
-  /** Its position among the handler's writes, from 0. */
-  readonly index: number;
-  /** Its name (`WriteOptions.name`). */
-  readonly name: string;
-  /** DynamoDB's cancellation code, `ConditionalCheckFailed`. */
-  readonly code: string;
-  readonly message?: string | undefined;
-  /** The item as it was, in document form, when the write asked for `ALL_OLD`. */
-  readonly item?: Record<string, unknown> | undefined;
 }
 
 /** What an atomic completion did. */

@@ -1,5 +1,6 @@
 /**
- * Every default of the library, in one frozen place: the engine's, each adapter's, and the metrics'.
+ * The engine's defaults and the metrics', in one frozen place; each adapter keeps its own beside it
+ * (`http/http-defaults.ts`, `sources/sqs-defaults.ts`, `webhook/webhook-defaults.ts`).
  * Options documented with `@default` point here.
  */
 export const DEFAULTS = Object.freeze({
@@ -9,16 +10,12 @@ export const DEFAULTS = Object.freeze({
   leaseMarginMs: 1_000,
   maxLeaseMs: 901_000,
   leaseWithoutContextMs: 60_000,
+  /** Renewed at half (30 s): every handler behind API Gateway's 29 s timeout pays no renewal; a crash frees its key within a minute. */
+  leaseSliceMs: 60_000,
+  leaseRenewalPoint: 0.5,
   inFlightWaitMs: 5_000,
-  /** SQS redelivers a record whose key is in flight, so a batch does not wait for it. */
-  sqsInFlightWaitMs: 0,
   localCacheEntries: 1_000,
   metricsNamespace: 'Idempotency',
-  httpMethods: Object.freeze(['POST', 'PATCH']) as readonly string[],
-  problemTypeBase: 'tag:lambda-idempotency,2026:problems/',
+  /** An event (or request) without a key: the policy of every adapter that reads one. */
   missingKey: 'reject',
-  sqsConcurrency: 1,
-  fifoFailure: 'stop-batch',
-  webhookToleranceSeconds: 300,
-  webhookSignatureHeader: 'Stripe-Signature',
 } as const);

@@ -81,7 +81,6 @@ export const DEFAULT_EVENT_KEY: EventKeyDefaults<unknown, Context | undefined> =
   fingerprint: (event: unknown) => event,
 });
 
-/** The `idem` of a call that runs without a key: downstream keys are random, so nothing is deduplicated, as documented. */
 /** Steps that only run: names unique, nothing stored. */
 export function plainSteps(): StepFunction {
   const checkName = uniqueStepNames();
@@ -91,17 +90,23 @@ export function plainSteps(): StepFunction {
   };
 }
 
-export function keylessIdempotencyContext(): IdempotencyContext {
+/**
+ * The `idem` of a call that runs without a key: downstream keys are random, so nothing is deduplicated, as documented.
+ * Without a key there is nothing to store a step under: each step simply runs (names are still checked), unless the
+ * caller brings its own `step` (the durable SDK's).
+ */
+export function keylessIdempotencyContext(step: StepFunction = plainSteps()): IdempotencyContext {
   const keys = new Map<string, string>();
   return {
     key: undefined,
+    signal: new AbortController().signal,
+    leaseLost: false,
     downstreamKey: (name) => keys.get(name) ?? keys.set(name, randomUUID()).get(name)!,
     write: () => {
       throw new IdempotencyWriteInvalidError(
         'idem.write needs an idempotency key: this request runs without idempotency, so there is no result to commit its writes with.',
       );
     },
-    // Without a key there is nothing to store a step under: each step simply runs (names are still checked).
-    step: plainSteps(),
+    step,
   };
 }

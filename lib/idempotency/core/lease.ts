@@ -1,6 +1,8 @@
 /** The slice of the Lambda context the core reads. */
 export interface InvocationClock {
   getRemainingTimeInMillis?: () => number;
+  /** The tenant of Lambda's tenant isolation mode: part of every key's scope when present. */
+  readonly tenantId?: string | undefined;
 }
 
 /** Remaining milliseconds of the invocation, or `undefined` when there is no Lambda context. 0 is a real value. */

@@ -1,10 +1,11 @@
 import { DEFAULTS } from './defaults';
+import { LEASE_OPTION_KEYS, resolveLeaseOptions, type LeaseOptions, type ResolvedLeaseOptions } from './lease-options';
 import type { IdempotencyStore } from './store';
 import { consoleLogger, type IdempotencyLogger, type MetricsOptions, type MetricsSettings } from './telemetry';
 import { assertFunction, assertInteger, assertKnownOptions, assertOptionsObject, describe } from './validate';
 
 /** Options shared by every wrapper (`idempotent`, `idempotentHttp`, `idempotentSqs`, `idempotentWebhook`, the middy middleware). */
-export interface EngineOptions {
+export interface EngineOptions extends LeaseOptions {
   /** Where records live: `new DynamoDbStore({ tableName })`, or `new MemoryStore()` in unit tests. */
   readonly store: IdempotencyStore;
   /**
@@ -28,12 +29,14 @@ export interface EngineOptions {
    */
   readonly leaseMarginMs?: number;
   /**
-   * The longest lease, whatever the remaining time says.
+   * The longest lease one write grants, whatever the remaining time says. A handler that outlives it is
+   * renewed (see `leaseSliceMs`), so it no longer limits how long live work runs.
    * @default 901000 (Lambda's 15-minute maximum plus the default margin)
    */
   readonly maxLeaseMs?: number;
   /**
-   * The lease when there is no Lambda context to read the remaining time from (a plain function call).
+   * The longest lease one write grants when there is no Lambda context to read the remaining time from (a
+   * plain function call, a container task); renewed like any other while the work runs.
    * @default 60000
    */
   readonly leaseWithoutContextMs?: number;
@@ -83,13 +86,15 @@ export const ENGINE_OPTION_KEYS: readonly string[] = Object.freeze([
   'now',
   'sleep',
   'random',
+  ...LEASE_OPTION_KEYS,
 ]);
 
 /** `EngineOptions` with every default applied. */
-export type ResolvedEngineOptions = Required<Omit<EngineOptions, 'localCache' | 'metrics'>> & {
-  readonly localCacheEntries: number;
-  readonly metrics: MetricsSettings | undefined;
-};
+export type ResolvedEngineOptions = Required<Omit<EngineOptions, 'localCache' | 'metrics' | keyof LeaseOptions>> &
+  ResolvedLeaseOptions & {
+    readonly localCacheEntries: number;
+    readonly metrics: MetricsSettings | undefined;
+  };
 
 const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -140,7 +145,7 @@ export function resolveEngineOptions(
   if (typeof resolved.logger?.warn !== 'function') {
     throw new TypeError(`Expected \`logger\` to have a warn method, got ${describe(resolved.logger)}`);
   }
-  return resolved;
+  return { ...resolved, ...resolveLeaseOptions(options, resolved.leaseMarginMs) };
 }
 
 function resolveCacheEntries(localCache: EngineOptions['localCache']): number {

@@ -1,6 +1,6 @@
 /** What the engine and its adapters say to each other: requests in, outcomes out. */
 
-import type { BusinessWrite, PendingWrite, WriteOptions } from './business-write';
+import type { BusinessWrite, PendingWrite, WriteConditionFailure, WriteOptions } from './business-write';
 import type { StepFunction } from './steps/step-runner';
 
 export type { BusinessWrite, ConditionFailureRule, WriteConditionFailure, WriteOptions } from './business-write';
@@ -15,10 +15,20 @@ export interface IdempotencyContext {
    */
   downstreamKey(name: string): string;
   /**
+   * Aborts, with an `IdempotencyLeaseLostError` as its reason, when this invocation's claim is lost while the
+   * handler runs (another invocation took the key over after a renewal did not land) or may be (the store did
+   * not answer renewals until the lease's end). Pass it to your own calls, or check it before a side effect:
+   * `idem.signal.throwIfAborted()`. Never aborts for a request without a key.
+   */
+  readonly signal: AbortSignal;
+  /** Whether the claim is lost (or may be): `signal.aborted`. */
+  readonly leaseLost: boolean;
+  /**
    * Adds one of the handler's own DynamoDB writes (`{ Put | Update | Delete | ConditionCheck }`, the shape of one
    * `TransactItems` element) to commit together with the result, in one transaction: all of them and the
    * stored result, or none. Nothing is written until the handler returns a final result. Throws
-   * `IdempotencyWriteInvalidError` at once on a store that cannot (no `completeWith`) or a request without a key.
+   * `IdempotencyWriteInvalidError` at once on a store that cannot (no `completeWith`), a request without a key,
+   * or the write that crosses one of the store's transaction limits (count, size, one action per item).
    */
   write(action: BusinessWrite, options?: WriteOptions): void;
   /**
@@ -49,23 +59,28 @@ export interface BeginRequest {
   readonly leaseExpiresAt?: number | undefined;
 }
 
+/** How a claim's completion ended: stored (with the handler's writes, if any), or refused with nothing written. */
+export type Settled = { readonly kind: 'completed' } | WriteRefusal;
+
+/** The handler's writes were not committed, so neither was its result: every adapter answers these in its own terms. */
+export type WriteRefusal =
+  /** A write's own condition failed; the key was released, or (`onConditionFailure: 'store'`) this is its final answer. */
+  | { readonly kind: 'write-refused'; readonly failures: readonly WriteConditionFailure[] }
+  /** The lease ran out and another invocation took the key over before the commit: its record and data stand. */
+  | { readonly kind: 'lease-lost' };
+
 /** A key this invocation holds: run the handler, then complete or release it exactly once. */
 export interface Claim {
   readonly idem: IdempotencyContext;
-  /**
-   * Stores `result` for replays. A store fault is logged, not thrown: the handler has run, so its caller gets its result.
-   * With writes added by `idem.write`, it is `commit` (and throws as `commit` does), so no adapter drops them.
-   */
-  complete(result: unknown): Promise<void>;
   /** The writes the handler added with `idem.write`, in order. */
   readonly writes: () => readonly PendingWrite[];
   /**
-   * Stores `result` and commits the handler's writes in one transaction. Unlike `complete`, it throws when
-   * nothing was written: `IdempotencyLeaseLostError` (fenced), `IdempotencyWriteConditionError` (a write's own
-   * condition: the key is then released or the refusal stored, as the write asked), `IdempotencyWriteInvalidError`
-   * (released), `IdempotencyStoreError` (still failing after retries: the record stays in progress until its lease ends).
+   * Stores `result` for replays, with the handler's writes in one transaction when it made any. Without writes
+   * a store fault is logged, not thrown: the handler has run, so its caller gets its result. With writes, a
+   * refusal is an outcome (nothing written) and throws are `IdempotencyWriteInvalidError` (released) and
+   * `IdempotencyStoreError` (still failing after retries: the record stays in progress until its lease ends).
    */
-  commit(result: unknown): Promise<void>;
+  complete(result: unknown): Promise<Settled>;
   /** Frees the key for a retry. A store fault is logged, not thrown: the lease still ends on time. */
   release(reason: string): Promise<void>;
 }
@@ -77,7 +92,8 @@ export type Refusal =
   /** The key was used before with another payload fingerprint. */
   | { readonly kind: 'mismatch' }
   /** The key completed, but its result was too large to store: it cannot be replayed, and must not run again. */
-  | { readonly kind: 'unavailable' };
+  | { readonly kind: 'unavailable' }
+  | WriteRefusal;
 
 /** The stored result of an earlier run, replayed. */
 export interface Replayed<S> {

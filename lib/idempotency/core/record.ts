@@ -1,9 +1,14 @@
 /** The idempotency record, and the rules about it that every store and the engine share. */
 
-/** How a stored result is kept. `omitted`: too large for the store, so it cannot be replayed. */
+/**
+ * How a stored result is kept. `omitted`: too large for the store, so it cannot be replayed. `write-refused`: not a
+ * result but the key's final answer that a write's condition failed (`onConditionFailure: 'store'`); `data` is the
+ * failed writes as JSON. Marked by the encoding, outside the result, so no result a handler returns is mistaken for it.
+ */
 export type EncodedResult =
   | { readonly encoding: 'undefined' }
   | { readonly encoding: 'json'; readonly data: string }
+  | { readonly encoding: 'write-refused'; readonly data: string }
   | { readonly encoding: 'json-gzip'; readonly data: Uint8Array }
   | { readonly encoding: 'omitted' };
 

@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { EncodedResult } from './store';
+import type { WriteConditionFailure } from './business-write';
+import type { EncodedResult } from './record';
 
 /** Results larger than this (UTF-8 JSON) are gzip-compressed: fewer write units, and large results still fit an item. */
 export const COMPRESS_ABOVE_BYTES = 32 * 1024;
@@ -21,12 +22,24 @@ export function encodeResult(result: unknown, maxBytes: number): EncodedResult {
   return { encoding: 'omitted' };
 }
 
-/** The result as the first invocation returned it (after a JSON round trip). Not for `omitted`. */
+/**
+ * A write refusal kept as the key's final answer (`onConditionFailure: 'store'`): the failed writes' names and codes,
+ * not the items they returned, which are the caller's business data.
+ */
+export function encodeRefusal(failures: readonly WriteConditionFailure[]): EncodedResult {
+  return {
+    encoding: 'write-refused',
+    data: JSON.stringify(failures.map(({ index, name, code, message }) => ({ index, name, code, message }))),
+  };
+}
+
+/** The result as the first invocation returned it (after a JSON round trip); a stored refusal's failed writes. Not for `omitted`. */
 export function decodeResult(encoded: Exclude<EncodedResult, { encoding: 'omitted' }>): unknown {
   switch (encoded.encoding) {
     case 'undefined':
       return undefined;
     case 'json':
+    case 'write-refused':
       return JSON.parse(encoded.data);
     case 'json-gzip':
       return JSON.parse(gunzipSync(encoded.data).toString('utf8'));

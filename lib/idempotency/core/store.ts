@@ -3,10 +3,12 @@
  * reports expected outcomes (lost a race, fenced off) as results; it throws only on faults.
  */
 
-import type { AtomicCompletionResult, PendingWrite } from './business-write';
+import type { AtomicCompletionResult, BusinessWrite, PendingWrite, WriteOptions } from './business-write';
 import type { EncodedResult, IdempotencyRecord } from './record';
+import type { RenewRequest, RenewResult } from './renewal';
 import type { StepGetRequest, StepPutRequest, StepPutResult } from './steps/step-record';
 
+export type { RenewRequest, RenewResult } from './renewal';
 export type { StepGetRequest, StepPutRequest, StepPutResult } from './steps/step-record';
 
 export type { AtomicCompletionResult, BusinessWrite, PendingWrite, WriteConditionFailure } from './business-write';
@@ -76,12 +78,23 @@ export interface IdempotencyStore {
    */
   release(id: string, leaseToken: string): Promise<{ readonly released: boolean }>;
   /**
+   * Moves the caller's in-progress lease forward (see `RenewRequest`), so a handler that runs long is not taken
+   * over. Every store of this package has it; a store without it keeps one lease per claim (`maxLeaseMs`).
+   */
+  renew?(request: RenewRequest): Promise<RenewResult>;
+  /**
    * Optional: completes the record and commits the handler's `writes` in one atomic write, all or nothing,
    * fenced like `complete` (a retry by the same lease token that already landed counts as completed).
    * A store without it cannot take `idem.write`; the engine refuses the first such write.
    * Throws `IdempotencyWriteInvalidError` for writes it cannot send (its limits); other throws are faults.
    */
   completeWith?(request: CompleteRequest, writes: readonly PendingWrite[]): Promise<AtomicCompletionResult>;
+  /**
+   * Optional, with `completeWith`: one `idem.write` for record `id`, after the writes `collected` so far, checked
+   * (its shape, its rule, the store's limits: count, size, one action per item) and named, or an
+   * `IdempotencyWriteInvalidError`, so the handler learns of the write that crosses a limit before its other side effects.
+   */
+  collectWrite?(id: string, collected: readonly PendingWrite[], action: BusinessWrite, options?: WriteOptions): PendingWrite;
   /** Optional: a step's stored result (`idem.step`), or `undefined`. A store without it cannot take `idem.step`. */
   getStep?(request: StepGetRequest): Promise<EncodedResult | undefined>;
   /** Optional: stores a completed step's result unless one is stored (see `StepPutRequest`). */

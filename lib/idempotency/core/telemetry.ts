@@ -1,3 +1,8 @@
+import { MetricName } from './metric-name';
+import { eventMessage, TELEMETRY_EVENTS, type TelemetryEvent } from './telemetry-events';
+
+export { MetricName };
+
 /**
  * Receives a structured log line at each decision (claimed, replayed, waited, taken over, fenced off,
  * store errors), with the hashed key as `idempotencyKey`, never the raw key or the payload.
@@ -26,33 +31,6 @@ export const consoleLogger: IdempotencyLogger = {
   warn: (message, fields) => console.warn(JSON.stringify({ level: 'WARN', message, ...fields })),
   error: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })),
 };
-
-/** The metrics each invocation reports (CloudWatch Embedded Metric Format), and what a team alarms on. */
-export const MetricName = {
-  /** Keys claimed: the handler ran. */
-  claimed: 'Claimed',
-  /** Duplicates answered with the stored result (from DynamoDB or the local cache). */
-  replayed: 'Replayed',
-  /** Duplicates that found the key in flight and waited for it. */
-  inFlightWaits: 'InFlightWaits',
-  /** Duplicates turned away because the key stayed in flight (HTTP 409, SQS redelivery). */
-  inProgressRejections: 'InProgressRejections',
-  /** A key reused with another payload (HTTP 422): usually a client bug. */
-  payloadMismatches: 'PayloadMismatches',
-  /** Keys taken over from an invocation whose lease ended: it crashed, timed out or ran too long. */
-  leaseTakeovers: 'LeaseTakeovers',
-  /** Late invocations whose completion or release was refused because their lease was taken over. */
-  fencingRejections: 'FencingRejections',
-  /** Handlers that threw (their keys are released for a retry), whatever the adapter answers. */
-  handlerErrors: 'HandlerErrors',
-  /** Calls to the store that failed (after the SDK's retries). */
-  storeErrors: 'StoreErrors',
-  /** Results completed without being stored (too large, or not JSON): duplicates cannot replay them. */
-  resultsNotStored: 'ResultsNotStored',
-} as const;
-
-/** One of the metric names. */
-export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 
 /** Where the metrics of an invocation go. */
 export interface MetricsSettings {
@@ -84,9 +62,22 @@ export class InvocationTelemetry {
     log?.call(this.logger, message, fields);
   }
 
+  /** Records one of the engine's decisions (`TELEMETRY_EVENTS`): its metric, its level, its words. */
+  event(event: TelemetryEvent, fields: Record<string, unknown>): void {
+    const [metric, level] = TELEMETRY_EVENTS[event];
+    const { step: _step, then: _then, ...rest } = fields;
+    this.record(metric, level, eventMessage(event, fields), rest);
+  }
+
   /** How often `metric` was counted so far. */
   count(metric: MetricName): number {
     return this.counts.get(metric) ?? 0;
+  }
+
+  /** Whether anything was counted so far: an invocation that only replayed a durable execution's checkpoints counted nothing. */
+  counted(): boolean {
+    for (const count of this.counts.values()) if (count > 0) return true;
+    return false;
   }
 
   /**

@@ -18,6 +18,13 @@ export function assertInteger(name: string, value: unknown, min: number): assert
   }
 }
 
+/** Throws a `TypeError` naming `name` unless `value` is a number strictly between 0 and 1. */
+export function assertFraction(name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !(value > 0 && value < 1)) {
+    throw new TypeError(`Expected \`${name}\` to be a number between 0 and 1 (exclusive), got ${describe(value)}`);
+  }
+}
+
 /** Throws a `TypeError` naming `name` unless `value` is a function (or absent when `optional`). */
 export function assertFunction(name: string, value: unknown, optional: boolean): void {
   if (value === undefined && optional) return;

@@ -6,11 +6,10 @@ import { resolveEngineOptions } from '../core/options';
 import type { IdempotencyContext } from '../core/outcome';
 import { refusalError } from '../core/refusal-error';
 import type { IdempotencyStore } from '../core/store';
-import { MetricName } from '../core/telemetry';
 import { assertFunction, assertInteger } from '../core/validate';
 import { DEFAULTS } from '../core/defaults';
-import { EVENT_OPTION_KEYS, type IdempotentOptions } from '../sources/idempotent';
-import { isDurableContext } from './durable-context';
+import { EVENT_OPTION_KEYS, type IdempotentOptions } from '../core/event-options';
+import { isDurableContext } from '../core/durable-context';
 import { durableSteps } from './durable-steps';
 import { claimCheckpoint, DURABLE_CHECKPOINT_BYTES, executionLeaseEnd, executionLeaseToken, type ClaimCheckpoint } from './execution-claim';
 
@@ -100,7 +99,7 @@ export function idempotent<TEvent, TResult>(
     }
     const steps = durableSteps(context);
     const request = readKey(event, context.lambdaContext);
-    if (!request) return handler(event, context, { ...keylessIdempotencyContext(), step: steps });
+    if (!request) return handler(event, context, keylessIdempotencyContext(steps));
 
     const leaseToken = executionLeaseToken(context.executionContext.durableExecutionArn);
     // Two invocation scopes, each flushed as soon as its part is done: an invocation that suspends (a wait) never
@@ -119,13 +118,13 @@ export function idempotent<TEvent, TResult>(
     if (found.kind !== 'claimed') throw refusalError(found);
 
     const settling = engine.start(context.lambdaContext);
-    const claim = settling.held(found.id, leaseToken, request.fingerprint);
+    const claim = settling.held(found.id, leaseToken, request.fingerprint, steps);
     let result: TResult;
     try {
-      result = await handler(event, context, { ...claim.idem, step: steps });
+      result = await handler(event, context, claim.idem);
     } catch (error) {
       await context.step(RELEASE_STEP, async () => {
-        settling.telemetry.record(MetricName.handlerErrors, 'debug', 'The durable handler threw.', { idempotencyKey: found.id });
+        settling.telemetry.event('handlerThrew', { idempotencyKey: found.id });
         await claim.release('the durable execution failed');
       });
       flushIfCounted(settling);
@@ -154,5 +153,5 @@ function checkpointSized(store: IdempotencyStore): IdempotencyStore {
  * writes no line. The one that claimed (or settled) writes its counts.
  */
 function flushIfCounted(invocation: Invocation): void {
-  if (Object.values(MetricName).some((name) => invocation.telemetry.count(name) > 0)) invocation.flush();
+  if (invocation.telemetry.counted()) invocation.flush();
 }

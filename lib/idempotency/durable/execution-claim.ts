@@ -1,7 +1,7 @@
 /** The pure rules of a claim owned by a durable execution: its token, its lease, and what its claim step checkpoints. */
 
 import { createHash } from 'node:crypto';
-import type { Begun } from '../core/outcome';
+import type { Begun, Refusal } from '../core/outcome';
 
 /** The most a durable checkpoint (a step's result) holds: 256 KB of serialized JSON. */
 export const DURABLE_CHECKPOINT_BYTES = 256 * 1024;
@@ -24,13 +24,14 @@ export function executionLeaseEnd(claimedAt: number, executionTimeoutSeconds: nu
   return claimedAt + executionTimeoutSeconds * 1000 + leaseMarginMs;
 }
 
-/** What the claim step checkpoints: plain JSON, replayed as is by every later invocation of the execution. */
+/**
+ * What the claim step checkpoints: plain JSON, replayed as is by every later invocation of the execution. A refusal
+ * (a stored write refusal among them) is already plain JSON.
+ */
 export type ClaimCheckpoint =
   | { readonly kind: 'claimed'; readonly id: string }
   | { readonly kind: 'replayed'; readonly result: unknown }
-  | { readonly kind: 'in-progress'; readonly retryAfterSeconds: number }
-  | { readonly kind: 'mismatch' }
-  | { readonly kind: 'unavailable' };
+  | Refusal;
 
 /**
  * The checkpoint of what `begin` found. A stored result larger than a checkpoint holds (as JSON) cannot be handed

@@ -1,3 +1,4 @@
+import { HTTP_DEFAULTS } from './http-defaults';
 import type { Context } from 'aws-lambda';
 import { DEFAULTS } from '../core/defaults';
 import { IdempotencyEngine } from '../core/engine';
@@ -17,8 +18,7 @@ import {
 import { IDEMPOTENCY_KEY_HEADER, readKeyHeader } from './idempotency-key-header';
 import { resolvePrincipal } from './principal';
 import { ProblemType, problemResponse, type HttpResponse } from './problem';
-import { writeProblem } from './write-problem';
-import { problemFor, type ProblemOutcome, type ProblemText } from './problem-for';
+import { problemFor, WRITE_REFUSAL_PROBLEMS, type ProblemOutcome, type ProblemText } from './problem-for';
 import { requestFingerprint } from './request-fingerprint';
 
 /** Options of `idempotentHttp`. */
@@ -92,6 +92,7 @@ const PROBLEMS: Readonly<Record<ProblemOutcome['kind'], ProblemText>> = {
     title: 'Service temporarily unavailable',
     detail: 'The request was not processed; retry it with the same Idempotency-Key.',
   },
+  ...WRITE_REFUSAL_PROBLEMS,
 };
 
 /**
@@ -162,8 +163,6 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
         return answer(outcome);
       } catch (error) {
         if (invocation.isStoreFault(error)) return answer({ kind: 'store-unavailable' });
-        const refused = writeProblem(error, settings.problemTypeBase);
-        if (refused) return refused;
         throw error; // the handler's own error, unchanged, whatever it is (a nested idempotent call's too)
       }
     });
@@ -190,7 +189,7 @@ function scopeUnresolvedMessage(authorizer: string): string {
 }
 
 function resolveHttpOptions<TEvent extends ApiGatewayEvent>(options: IdempotentHttpOptions<TEvent>) {
-  const methods = options.methods ?? DEFAULTS.httpMethods;
+  const methods = options.methods ?? HTTP_DEFAULTS.methods;
   if (!Array.isArray(methods) || methods.some((method) => typeof method !== 'string' || !/^[A-Za-z]+$/.test(method))) {
     throw new TypeError(`Expected \`methods\` to be an array of HTTP method names, got ${describe(methods)}`);
   }
@@ -202,7 +201,7 @@ function resolveHttpOptions<TEvent extends ApiGatewayEvent>(options: IdempotentH
   if (!Array.isArray(replayedHeaders) || replayedHeaders.some((name) => typeof name !== 'string')) {
     throw new TypeError(`Expected \`replayedHeaders\` to be an array of header names, got ${describe(replayedHeaders)}`);
   }
-  const problemTypeBase = options.problemTypeBase ?? DEFAULTS.problemTypeBase;
+  const problemTypeBase = options.problemTypeBase ?? HTTP_DEFAULTS.problemTypeBase;
   assertUriPrefix('problemTypeBase', problemTypeBase);
   return {
     methods: new Set(methods.map((method) => method.toUpperCase())),

@@ -1,3 +1,4 @@
+import { HTTP_DEFAULTS } from './http-defaults';
 /** The problems the adapter answers with, each a stable `type` (appended to `problemTypeBase`). */
 export const ProblemType = {
   keyMissing: 'idempotency-key-missing',
@@ -12,10 +13,8 @@ export const ProblemType = {
   leaseLost: 'idempotency-lease-lost',
 } as const;
 
-import { DEFAULTS } from '../core/defaults';
-
 /** The default base of problem `type` URIs: a tag URI (RFC 4151), stable and never dereferenced. */
-export const DEFAULT_PROBLEM_TYPE_BASE = DEFAULTS.problemTypeBase;
+export const DEFAULT_PROBLEM_TYPE_BASE = HTTP_DEFAULTS.problemTypeBase;
 
 /** An RFC 9457 problem. Extra members are allowed (`errors`, `retryAfter`…). */
 export interface Problem {

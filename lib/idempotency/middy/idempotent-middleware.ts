@@ -5,7 +5,7 @@ import { noteKeySpace } from '../core/shared-key-space';
 import type { Claim } from '../core/outcome';
 import { refusalError } from '../core/refusal-error';
 import { MetricName } from '../core/telemetry';
-import { EVENT_OPTION_KEYS, type IdempotentOptions } from '../sources/idempotent';
+import { EVENT_OPTION_KEYS, type IdempotentOptions } from '../core/event-options';
 import { exposeIdempotency } from './context-idempotency';
 import { endEarly } from './early-response';
 import type { MiddyMiddleware, MiddyRequest } from './middy-request';
@@ -81,7 +81,8 @@ export function idempotentMiddleware<TEvent>(options: IdempotentMiddlewareOption
     const holding = take(request);
     if (!holding) return; // no key, and missingKey: 'run-without-idempotency'
     try {
-      await holding.claim.complete(request.response); // `undefined` too: it is stored and replayed as such
+      const settled = await holding.claim.complete(request.response); // `undefined` too: it is stored and replayed as such
+      if (settled.kind !== 'completed') throw refusalError(settled);
     } finally {
       holding.invocation.flush();
     }

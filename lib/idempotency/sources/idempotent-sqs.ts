@@ -1,5 +1,5 @@
+import { SQS_DEFAULTS } from './sqs-defaults';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { DEFAULTS } from '../core/defaults';
 import { IdempotencyEngine, type Invocation } from '../core/engine';
 import { eventKeyReader, type EventKey } from '../core/event-key';
 import { resolveEngineOptions, type EngineOptions } from '../core/options';
@@ -50,7 +50,7 @@ export function idempotentSqs<TResult>(
   options: IdempotentSqsOptions,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   assertFunction('handler', handler, false);
-  const engineOptions = resolveEngineOptions(options, 'idempotentSqs', SQS_OPTION_KEYS, { inFlightWaitMs: DEFAULTS.sqsInFlightWaitMs });
+  const engineOptions = resolveEngineOptions(options, 'idempotentSqs', SQS_OPTION_KEYS, { inFlightWaitMs: SQS_DEFAULTS.inFlightWaitMs });
   noteKeySpace(engineOptions, 'idempotentSqs');
   const engine = new IdempotencyEngine(engineOptions);
   assertFunction('key', options.key, true);
@@ -58,9 +58,9 @@ export function idempotentSqs<TResult>(
     { scope: options.scope, fingerprint: options.fingerprint, key: (record) => options.key?.(record) ?? record.messageId },
     { key: (record) => record.messageId },
   );
-  const concurrency = options.concurrency ?? DEFAULTS.sqsConcurrency;
+  const concurrency = options.concurrency ?? SQS_DEFAULTS.concurrency;
   assertInteger('concurrency', concurrency, 1);
-  const fifoFailure = options.fifoFailure ?? DEFAULTS.fifoFailure;
+  const fifoFailure = options.fifoFailure ?? SQS_DEFAULTS.fifoFailure;
   assertOneOf('fifoFailure', fifoFailure, ['stop-batch', 'skip-group'] as const);
 
   /** The record's key, scope and fingerprint, or the error reading them threw (reported when the record is processed). */

@@ -5,7 +5,7 @@ import type {
   PutItemCommandInput,
   UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import type { ClaimRequest, CompleteRequest, EncodedResult, IdempotencyRecord } from '../core/store';
+import type { ClaimRequest, CompleteRequest, EncodedResult, IdempotencyRecord, RenewRequest } from '../core/store';
 import { DEFAULT_TABLE_LAYOUT, idFromPartitionValue, keyValues, type TableLayout } from '../table-layout';
 
 /**
@@ -85,7 +85,7 @@ export function completeInput(
   };
   let set = '#status = :completed, #expiration = :expiration, #resultEncoding = :encoding';
   const remove = ['#leaseExpiresAt'];
-  if (request.result.encoding === 'json') {
+  if (request.result.encoding === 'json' || request.result.encoding === 'write-refused') {
     values[':result'] = { S: request.result.data };
     set += ', #result = :result';
   } else if (request.result.encoding === 'json-gzip') {
@@ -123,6 +123,29 @@ export function releaseInput(
   };
 }
 
+/**
+ * Renew: move the caller's own lease forward, fenced like completion and only while the record is in progress
+ * (a completed or taken-over record is never touched). `leaseExpiresAt < :lease` keeps a lease from moving back:
+ * a late duplicate of an earlier renewal fails the condition, and the store then reads its own token and a lease
+ * at or past the asked end as renewed. The expiration moves with it, so a record outlives any live handler.
+ */
+export function renewInput(tableName: string, request: RenewRequest, layout: TableLayout = DEFAULT_TABLE_LAYOUT): UpdateItemCommandInput {
+  return {
+    TableName: tableName,
+    Key: keyOf(layout, request.id),
+    UpdateExpression: 'SET #leaseExpiresAt = :lease, #expiration = :expiration',
+    ConditionExpression: '#status = :inProgress AND #leaseToken = :mine AND #leaseExpiresAt < :lease',
+    ExpressionAttributeNames: names(layout, 'leaseExpiresAt', 'expiration', 'status', 'leaseToken'),
+    ExpressionAttributeValues: {
+      ':lease': { N: String(request.leaseExpiresAt) },
+      ':expiration': { N: String(request.expiration) },
+      ':inProgress': { S: 'IN_PROGRESS' },
+      ':mine': { S: request.leaseToken },
+    },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  };
+}
+
 /** Reads a stored item back into a record; `undefined` for an item that is not a record of this library. */
 export function recordFromItem(item: Item | undefined, layout: TableLayout = DEFAULT_TABLE_LAYOUT): IdempotencyRecord | undefined {
   if (!item) return undefined;
@@ -147,7 +170,7 @@ export function recordFromItem(item: Item | undefined, layout: TableLayout = DEF
 export function resultFromItem(item: Item, A: TableLayout['attributes']): EncodedResult {
   const encoding = item[A.resultEncoding]?.S;
   const stored = item[A.result];
-  if (encoding === 'json' && stored?.S !== undefined) return { encoding, data: stored.S };
+  if ((encoding === 'json' || encoding === 'write-refused') && stored?.S !== undefined) return { encoding, data: stored.S };
   if (encoding === 'json-gzip' && stored?.B !== undefined) return { encoding, data: stored.B };
   if (encoding === 'undefined') return { encoding };
   return { encoding: 'omitted' };

@@ -4,11 +4,11 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { AtomicCompletionResult, PendingWrite } from '../core/store';
-import { atomicCompletionInput, cancellationOutcome } from './dynamodb-transaction';
+import { assertKnownOptions } from '../core/validate';
+import type { DynamoDbTransactions } from './dynamodb-transactions';
 import {
   isOwnClaim,
   type ClaimRequest,
@@ -16,10 +16,13 @@ import {
   type CompleteRequest,
   type IdempotencyRecord,
   type IdempotencyStore,
+  type RenewRequest,
+  type RenewResult,
   type StoreCallOptions,
 } from '../core/store';
-import { resolveTableLayout, TABLE_LAYOUT_OPTIONS, type TableLayout, type TableLayoutOptions } from '../table-layout';
-import { claimInput, completeInput, DYNAMODB_MAX_RESULT_BYTES, getInput, recordFromItem, releaseInput } from './dynamodb-item';
+import { renewalFound } from '../core/renewal';
+import { DEFAULT_TABLE_LAYOUT, resolveTableLayout, TABLE_LAYOUT_OPTIONS, type TableLayout, type TableLayoutOptions } from '../table-layout';
+import { claimInput, completeInput, DYNAMODB_MAX_RESULT_BYTES, getInput, recordFromItem, releaseInput, renewInput } from './dynamodb-item';
 import { getStep, putStep } from './dynamodb-step';
 import type { EncodedResult, StepGetRequest, StepPutRequest, StepPutResult } from '../core/store';
 
@@ -35,6 +38,12 @@ export interface DynamoDbStoreOptions extends TableLayoutOptions {
    * @default new DynamoDBClient({})
    */
   readonly client?: DynamoDBClient;
+  /**
+   * Atomic completion (`idem.write`): `dynamoDbTransactions()` from `lambda-idempotency/dynamodb-transactions`.
+   * Without it the store refuses `idem.write`, and a handler's bundle carries none of the transaction code.
+   * @default none
+   */
+  readonly transactions?: DynamoDbTransactions;
 }
 
 /** Idempotency records in DynamoDB: one conditional write per transition, a read only to wait or where the engine returns no item. */
@@ -46,21 +55,30 @@ export class DynamoDbStore implements IdempotencyStore {
   readonly client: DynamoDBClient;
   /** Where the records go in the table: key names and values, TTL attribute, attribute names. */
   readonly layout: TableLayout;
+  /** With `transactions`: the completion and the handler's writes in one `TransactWriteItems`. */
+  readonly completeWith?: (request: CompleteRequest, writes: readonly PendingWrite[]) => Promise<AtomicCompletionResult>;
+  /** With `transactions`: one `idem.write`, checked against DynamoDB's transaction limits. */
+  readonly collectWrite?: NonNullable<IdempotencyStore['collectWrite']>;
 
   constructor(options: DynamoDbStoreOptions) {
     if (typeof options?.tableName !== 'string' || options.tableName.length === 0) {
       throw new TypeError(`Expected \`tableName\` to be a non-empty string, got ${JSON.stringify(options?.tableName)}`);
     }
     // A misspelt layout option would silently write the default layout: records that never expire, or keys the table refuses.
-    const unknown = Object.keys(options).filter((key) => !KNOWN_OPTIONS.has(key));
-    if (unknown.length > 0) {
-      throw new TypeError(
-        `Unknown DynamoDbStore option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `\`${key}\``).join(', ')}: expected ${[...KNOWN_OPTIONS].map((key) => `\`${key}\``).join(', ')}`,
-      );
-    }
+    assertKnownOptions(options, KNOWN_OPTIONS, 'DynamoDbStore');
     this.tableName = options.tableName;
     this.client = options.client ?? new DynamoDBClient({});
-    this.layout = resolveTableLayout(options);
+    // A table of its own takes the frozen default as it is: only a custom layout is validated.
+    this.layout = Object.keys(options).some((key) => LAYOUT_OPTIONS.has(key)) ? resolveTableLayout(options) : DEFAULT_TABLE_LAYOUT;
+    const { transactions } = options;
+    if (transactions !== undefined) {
+      if (typeof transactions?.commit !== 'function' || typeof transactions.collect !== 'function')
+        throw new TypeError(
+          `Expected \`transactions\` to be dynamoDbTransactions() from lambda-idempotency/dynamodb-transactions, got ${JSON.stringify(transactions)}`,
+        );
+      this.completeWith = (request, writes) => transactions.commit(this, request, writes);
+      this.collectWrite = (id, collected, action, options) => transactions.collect(this, id, collected, action, options);
+    }
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
@@ -92,18 +110,17 @@ export class DynamoDbStore implements IdempotencyStore {
     return { released: await this.sendFenced(new DeleteItemCommand(releaseInput(this.tableName, id, leaseToken, this.layout))) };
   }
 
-  /** The completion and the handler's writes in one `TransactWriteItems`; see `atomicCompletionInput`. */
-  async completeWith(request: CompleteRequest, writes: readonly PendingWrite[]): Promise<AtomicCompletionResult> {
-    const input = atomicCompletionInput(this.tableName, request, writes, this.layout);
+  /** One fenced `UpdateItem` (see `renewInput`); a refusal names the record that holds the key. */
+  async renew(request: RenewRequest): Promise<RenewResult> {
     try {
-      await this.client.send(new TransactWriteItemsCommand(input));
-      return { completed: true };
+      await this.client.send(new UpdateItemCommand(renewInput(this.tableName, request, this.layout)));
+      return { renewed: true };
     } catch (error) {
-      return cancellationOutcome(error, request, writes, this.layout);
+      if (!isConditionFailure(error)) throw error;
+      return renewalFound(recordFromItem(error.Item, this.layout) ?? (await this.get(request.id)), request);
     }
   }
 
-  /** True if the write landed; false if the fence (lease token) turned it away. */
   /** A step's stored result (`idem.step`): one strongly consistent GetItem. */
   getStep(request: StepGetRequest): Promise<EncodedResult | undefined> {
     return getStep(this.client, this.tableName, this.layout, request);
@@ -114,6 +131,7 @@ export class DynamoDbStore implements IdempotencyStore {
     return putStep(this.client, this.tableName, this.layout, request);
   }
 
+  /** True if the write landed; false if the fence (lease token) turned it away. */
   private async sendFenced(command: UpdateItemCommand | DeleteItemCommand): Promise<boolean> {
     try {
       await this.client.send(command as UpdateItemCommand);
@@ -125,7 +143,8 @@ export class DynamoDbStore implements IdempotencyStore {
   }
 }
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['tableName', 'client', ...TABLE_LAYOUT_OPTIONS]);
+const LAYOUT_OPTIONS: ReadonlySet<string> = new Set(TABLE_LAYOUT_OPTIONS);
+const KNOWN_OPTIONS: readonly string[] = ['tableName', 'client', 'transactions', ...TABLE_LAYOUT_OPTIONS];
 
 // By name as well as class: a second copy of the SDK in the bundle has its own class.
 function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {

@@ -7,9 +7,9 @@ import { writeKind } from '../core/business-write';
 import { DEFAULT_TABLE_LAYOUT, type TableLayout } from '../table-layout';
 import { completeInput, recordFromItem } from './dynamodb-item';
 import { attributeMapBytes } from './dynamodb-size';
+import { assertWriteCount, sameItemError, TRANSACTION_LIMITS } from './transaction-limits';
 
-/** DynamoDB's limits on one `TransactWriteItems`. */
-export const TRANSACTION_LIMITS = Object.freeze({ actions: 100, bytes: 4 * 1024 * 1024, itemBytes: 400 * 1024 });
+export { TRANSACTION_LIMITS };
 
 type Item = Record<string, AttributeValue>;
 
@@ -33,11 +33,7 @@ export function atomicCompletionInput(
   writes: readonly PendingWrite[],
   layout: TableLayout = DEFAULT_TABLE_LAYOUT,
 ): TransactWriteItemsCommandInput {
-  if (writes.length + 1 > TRANSACTION_LIMITS.actions) {
-    throw new IdempotencyWriteInvalidError(
-      `A transaction holds at most ${TRANSACTION_LIMITS.actions} actions, the completion included: at most ${TRANSACTION_LIMITS.actions - 1} writes, got ${writes.length}.`,
-    );
-  }
+  assertWriteCount(writes.length);
   const completion = completeInput(tableName, request, layout);
   const fence: TransactWriteItem = {
     Update: {
@@ -59,10 +55,7 @@ export function atomicCompletionInput(
     if (!keyed) return;
     const identity = itemIdentity(keyed.TableName!, keyed.Key!);
     const earlier = keys.get(identity);
-    if (earlier)
-      throw new IdempotencyWriteInvalidError(
-        `The write ${writes[index]!.name} acts on the same item as ${earlier}; a transaction allows one action per item.`,
-      );
+    if (earlier) throw sameItemError(writes[index]!.name, earlier);
     keys.set(identity, `the write ${writes[index]!.name}`);
   });
   let total = attributeMapBytes(completion.Key!) + attributeMapBytes(fence.Update!.ExpressionAttributeValues!);
@@ -76,16 +69,21 @@ export function atomicCompletionInput(
       );
     total += own + attributeMapBytes(body.ExpressionAttributeValues ?? {});
     const earlier = item.Put && putTarget(item.Put.TableName!, item.Put.Item!, keys);
-    if (earlier)
-      throw new IdempotencyWriteInvalidError(
-        `The write ${name} acts on the same item as ${earlier}; a transaction allows one action per item.`,
-      );
+    if (earlier) throw sameItemError(name, earlier);
   });
   if (total > TRANSACTION_LIMITS.bytes)
     throw new IdempotencyWriteInvalidError(
       `The writes and the result come to about ${total} bytes; a transaction holds at most ${TRANSACTION_LIMITS.bytes}.`,
     );
   return { TransactItems: [...items, fence], ClientRequestToken: transactionToken(request.leaseToken) };
+}
+
+/**
+ * The checks of `atomicCompletionInput` on the writes collected so far (the result is not known yet, so the
+ * total size is checked again at the commit): `idem.write` refuses the write that crosses a limit.
+ */
+export function checkTransactionWrites(tableName: string, id: string, writes: readonly PendingWrite[], layout: TableLayout): void {
+  atomicCompletionInput(tableName, { id, leaseToken: '', result: { encoding: 'undefined' }, expiration: 0 }, writes, layout);
 }
 
 /**

@@ -8,7 +8,10 @@ import {
   type IdempotencyStore,
   type StoreCallOptions,
 } from '../core/store';
-import type { AtomicCompletionResult, PendingWrite } from '../core/store';
+import type { AtomicCompletionResult, BusinessWrite, PendingWrite, RenewRequest, RenewResult } from '../core/store';
+import type { WriteOptions } from '../core/business-write';
+import { renewalFound } from '../core/renewal';
+import { pendingWrite } from './pending-write';
 import { DYNAMODB_MAX_RESULT_BYTES } from './dynamodb-item';
 import type { Doc } from './memory-expression';
 import { MemoryTables, type MemoryTableKeys } from './memory-tables';
@@ -59,6 +62,13 @@ export class MemoryStore implements IdempotencyStore {
     return { completed: true };
   }
 
+  /** One `idem.write`, checked as `completeWith` will check it: see `IdempotencyStore.collectWrite`. */
+  collectWrite(_id: string, collected: readonly PendingWrite[], action: BusinessWrite, options?: WriteOptions): PendingWrite {
+    const write = pendingWrite(collected, action, options);
+    this.tables.check([...collected, write]);
+    return write;
+  }
+
   /** The items `idem.write` left in `table` (document form). */
   items(table: string): Doc[] {
     return this.tables.items(table);
@@ -105,6 +115,18 @@ export class MemoryStore implements IdempotencyStore {
     if (existing && existing.leaseToken !== leaseToken) return { released: false };
     this.records.delete(id);
     return { released: true };
+  }
+
+  async renew(request: RenewRequest): Promise<RenewResult> {
+    const existing = this.records.get(request.id);
+    if (
+      existing?.status !== 'IN_PROGRESS' ||
+      existing.leaseToken !== request.leaseToken ||
+      existing.leaseExpiresAt >= request.leaseExpiresAt
+    )
+      return renewalFound(existing, request);
+    this.records.set(request.id, { ...existing, leaseExpiresAt: request.leaseExpiresAt, expiration: request.expiration });
+    return { renewed: true };
   }
 
   /** A step's stored result (`idem.step`). */

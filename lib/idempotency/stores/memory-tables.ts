@@ -2,11 +2,10 @@ import { IdempotencyWriteInvalidError } from '../errors';
 import { writeKind } from '../core/business-write';
 import type { PendingWrite, WriteConditionFailure } from '../core/store';
 import { applyUpdate, meetsCondition, type Doc } from './memory-expression';
+import { assertWriteCount, sameItemError } from './transaction-limits';
 
 /** The key attribute names of each table `MemoryStore` may write: `{ ledger: ['pk', 'sk'] }`. */
 export type MemoryTableKeys = Readonly<Record<string, readonly string[]>>;
-
-const MAX_WRITES = 99; // DynamoDB's 100 actions, the completion included
 
 /** The business tables of a `MemoryStore`: items in document form, written all or nothing. */
 export class MemoryTables {
@@ -24,20 +23,7 @@ export class MemoryTables {
    * Returns the writes whose condition failed (nothing applied), else an empty list (all applied).
    */
   apply(writes: readonly PendingWrite[]): WriteConditionFailure[] {
-    if (writes.length > MAX_WRITES)
-      throw new IdempotencyWriteInvalidError(
-        `A transaction holds at most 100 actions, the completion included: at most ${MAX_WRITES} writes, got ${writes.length}.`,
-      );
-    const planned = writes.map((write) => this.plan(write));
-    const seen = new Map<string, string>();
-    planned.forEach(({ table, identity }, index) => {
-      const earlier = seen.get(`${table} ${identity}`);
-      if (earlier)
-        throw new IdempotencyWriteInvalidError(
-          `The write ${writes[index]!.name} acts on the same item as the write ${earlier}; a transaction allows one action per item.`,
-        );
-      seen.set(`${table} ${identity}`, writes[index]!.name);
-    });
+    const planned = this.check(writes);
     const failures: WriteConditionFailure[] = [];
     planned.forEach(({ table, identity, body }, index) => {
       const current = this.tables.get(table)?.get(identity);
@@ -55,6 +41,19 @@ export class MemoryTables {
         rows.set(identity, { ...applyUpdate(current ?? key, body.UpdateExpression as string, placeholders(body)), ...key });
     }
     return [];
+  }
+
+  /** Plans the writes, refusing what DynamoDB would refuse: too many, an unknown table or key, two actions on one item. */
+  check(writes: readonly PendingWrite[]) {
+    assertWriteCount(writes.length);
+    const planned = writes.map((write) => this.plan(write));
+    const seen = new Map<string, string>();
+    planned.forEach(({ table, identity }, index) => {
+      const earlier = seen.get(`${table} ${identity}`);
+      if (earlier) throw sameItemError(writes[index]!.name, `the write ${earlier}`);
+      seen.set(`${table} ${identity}`, writes[index]!.name);
+    });
+    return planned;
   }
 
   private plan(write: PendingWrite) {

@@ -40,7 +40,7 @@ export function claimArgs(request: ClaimRequest): string[] {
 
 /** Binary (gzip) results are kept as base64: both clients then read every field as a string. */
 function resultField(result: EncodedResult): string | undefined {
-  if (result.encoding === 'json') return result.data;
+  if (result.encoding === 'json' || result.encoding === 'write-refused') return result.data;
   if (result.encoding === 'json-gzip') return Buffer.from(result.data).toString('base64');
   return undefined;
 }
@@ -63,7 +63,7 @@ export function fieldsFromFlat(flat: readonly unknown[]): Record<string, string>
 function resultFromFields(fields: Record<string, string>): EncodedResult {
   const encoding = fields[A.resultEncoding];
   const stored = fields[A.result];
-  if (encoding === 'json' && stored !== undefined) return { encoding, data: stored };
+  if ((encoding === 'json' || encoding === 'write-refused') && stored !== undefined) return { encoding, data: stored };
   if (encoding === 'json-gzip' && stored !== undefined) return { encoding, data: new Uint8Array(Buffer.from(stored, 'base64')) };
   if (encoding === 'undefined') return { encoding };
   return { encoding: 'omitted' };

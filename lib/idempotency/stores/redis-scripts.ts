@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
  * the function's neither frees a record early nor keeps it late.
  */
 export interface RedisScript {
-  readonly name: 'claim' | 'complete' | 'release';
+  readonly name: 'claim' | 'complete' | 'release' | 'renew';
   readonly source: string;
   /** SHA1 of `source`: what `EVALSHA` calls and `SCRIPT LOAD` would answer. */
   readonly sha: string;
@@ -85,4 +85,26 @@ if not f[1] then return 1 end
 if f[1] ~= 'IN_PROGRESS' or f[2] ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
 return 1`,
+);
+
+/**
+ * Renew, fenced on the lease token: moves the caller's own in-progress lease forward and the record's
+ * expiration with it, and refreshes the key's lifetime (`PEXPIRE`, measured on the caller's clock like the
+ * claim's). ARGV: leaseToken, leaseExpiresAt (ms), expiration (s), the key's lifetime (ms).
+ * A lease already at or past the asked end is the caller's own retry that landed: renewed, nothing written.
+ * Replies: {'renewed'}, {'refused', ...holder fields} (empty when the key is gone).
+ */
+export const RENEW = script(
+  'renew',
+  `local old = redis.call('HGETALL', KEYS[1])
+local f = {}
+for i = 1, #old, 2 do f[old[i]] = old[i + 1] end
+if f.status ~= 'IN_PROGRESS' or f.leaseToken ~= ARGV[1] then
+  table.insert(old, 1, 'refused')
+  return old
+end
+if (tonumber(f.leaseExpiresAt) or 0) >= tonumber(ARGV[2]) then return {'renewed'} end
+redis.call('HSET', KEYS[1], 'leaseExpiresAt', ARGV[2], 'expiration', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return {'renewed'}`,
 );

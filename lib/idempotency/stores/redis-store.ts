@@ -1,9 +1,20 @@
+import { assertKnownOptions } from '../core/validate';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ClaimRequest, ClaimResult, CompleteRequest, IdempotencyRecord, IdempotencyStore, StoreCallOptions } from '../core/store';
+import type {
+  ClaimRequest,
+  ClaimResult,
+  CompleteRequest,
+  IdempotencyRecord,
+  IdempotencyStore,
+  RenewRequest,
+  RenewResult,
+  StoreCallOptions,
+} from '../core/store';
 import { redisCommands, type RedisClientLike, type RedisCommands } from './redis-client';
 import { isConnectionFailure, isNoScript } from './redis-errors';
 import { claimArgs, claimResultFromReply, completeArgs, recordFromFields } from './redis-record';
-import { CLAIM, COMPLETE, RELEASE, type RedisScript } from './redis-scripts';
+import { renewArgs, renewResultFromReply } from './redis-renewal';
+import { CLAIM, COMPLETE, RELEASE, RENEW, type RedisScript } from './redis-scripts';
 
 /** The default `maxResultBytes`: large enough for any API response worth replaying, small enough not to stall a single-threaded server. */
 export const REDIS_MAX_RESULT_BYTES = 1024 * 1024;
@@ -38,7 +49,7 @@ export interface RedisStoreOptions {
 /** Pauses before a script is sent again after a connection failure (so at most three attempts). */
 const CONNECTION_RETRY_DELAYS_MS = [50, 200];
 
-const OPTION_NAMES = new Set(['client', 'keyPrefix', 'maxResultBytes', 'commandTimeoutMs']);
+const OPTION_NAMES: readonly string[] = ['client', 'keyPrefix', 'maxResultBytes', 'commandTimeoutMs'];
 
 /**
  * Idempotency records in Redis or Valkey: one Lua script per transition, called by its SHA (and sent
@@ -56,10 +67,7 @@ export class RedisStore implements IdempotencyStore {
 
   constructor(options: RedisStoreOptions) {
     if (options === null || typeof options !== 'object') throw new TypeError('Expected RedisStore options to be an object with a `client`');
-    for (const name of Object.keys(options)) {
-      if (!OPTION_NAMES.has(name))
-        throw new TypeError(`Unknown RedisStore option \`${name}\` (expected one of ${[...OPTION_NAMES].join(', ')})`);
-    }
+    assertKnownOptions(options, OPTION_NAMES, 'RedisStore');
     const { keyPrefix = 'idempotency:', maxResultBytes = REDIS_MAX_RESULT_BYTES } = options;
     if (typeof keyPrefix !== 'string') throw new TypeError(`Expected \`keyPrefix\` to be a string, got ${JSON.stringify(keyPrefix)}`);
     if (!Number.isSafeInteger(maxResultBytes) || maxResultBytes < 1) {
@@ -94,6 +102,10 @@ export class RedisStore implements IdempotencyStore {
 
   async release(id: string, leaseToken: string): Promise<{ released: boolean }> {
     return { released: Number(await this.run(RELEASE, id, [leaseToken])) === 1 };
+  }
+
+  async renew(request: RenewRequest): Promise<RenewResult> {
+    return renewResultFromReply(request.id, await this.run(RENEW, request.id, renewArgs(request)));
   }
 
   /**

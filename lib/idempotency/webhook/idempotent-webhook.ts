@@ -7,7 +7,7 @@ import { assertFunction } from '../core/validate';
 import { readRequest, type ApiGatewayEvent } from '../http/http-event';
 import { replayResponse, type StoredResponse } from '../http/http-response';
 import { problemResponse, type HttpResponse } from '../http/problem';
-import { problemFor, type ProblemText } from '../http/problem-for';
+import { problemFor, WRITE_REFUSAL_PROBLEMS, type ProblemText } from '../http/problem-for';
 import { resolveWebhookOptions, WEBHOOK_OPTION_KEYS, type IdempotentWebhookOptions } from './webhook-options';
 import { readWebhookPayload } from './webhook-payload';
 import { WebhookProblemType } from './webhook-problem';
@@ -44,6 +44,7 @@ const PROBLEMS = {
     title: 'Service temporarily unavailable',
     detail: 'The event was not processed; deliver it again.',
   },
+  ...WRITE_REFUSAL_PROBLEMS,
 } as const satisfies Record<string, ProblemText>;
 
 const REJECTIONS = {
@@ -116,7 +117,9 @@ export function idempotentWebhook<TPayload = unknown, TEvent extends ApiGatewayE
           case 'replayed':
             return replayResponse(outcome.result);
           case 'in-progress':
-            return problemFor(outcome, PROBLEMS['in-progress'], settings.problemTypeBase);
+          case 'write-refused': // the first delivery's answer and every redelivery's, when the refusal was stored
+          case 'lease-lost':
+            return problemFor(outcome, PROBLEMS[outcome.kind], settings.problemTypeBase);
           // Processed, but its (fixed) answer was not stored: the event must not run again, and the answer is known.
           case 'unavailable':
           case 'mismatch': // no fingerprint is ever sent, so never

@@ -1,3 +1,5 @@
+import { HTTP_DEFAULTS } from '../http/http-defaults';
+import { WEBHOOK_DEFAULTS } from './webhook-defaults';
 import { DEFAULTS } from '../core/defaults';
 import type { EngineOptions } from '../core/options';
 import { assertFunction, assertInteger, assertUriPrefix, describe } from '../core/validate';
@@ -72,16 +74,16 @@ export function resolveWebhookOptions<TPayload, TEvent extends ApiGatewayEvent>(
   options: IdempotentWebhookOptions<TPayload, TEvent>,
 ): ResolvedWebhookOptions<TPayload, TEvent> {
   const secrets = resolveSecrets(options.secret);
-  const toleranceSeconds = options.toleranceSeconds ?? DEFAULTS.webhookToleranceSeconds;
+  const toleranceSeconds = options.toleranceSeconds ?? WEBHOOK_DEFAULTS.toleranceSeconds;
   assertInteger('toleranceSeconds', toleranceSeconds, 1);
   assertRecordOutlivesSignature(options.expiresAfterSeconds ?? DEFAULTS.expiresAfterSeconds, toleranceSeconds);
-  const signatureHeader = options.signatureHeader ?? DEFAULTS.webhookSignatureHeader;
+  const signatureHeader = options.signatureHeader ?? WEBHOOK_DEFAULTS.signatureHeader;
   if (typeof signatureHeader !== 'string' || !HEADER_NAME.test(signatureHeader)) {
     throw new TypeError(`Expected \`signatureHeader\` to be a header name, got ${describe(signatureHeader)}`);
   }
   assertFunction('eventId', options.eventId, true);
   assertFunction('scope', options.scope, true);
-  const problemTypeBase = options.problemTypeBase ?? DEFAULTS.problemTypeBase;
+  const problemTypeBase = options.problemTypeBase ?? HTTP_DEFAULTS.problemTypeBase;
   assertUriPrefix('problemTypeBase', problemTypeBase);
   return {
     secrets,

@@ -1,8 +1,8 @@
+import { WEBHOOK_DEFAULTS } from './webhook-defaults';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { DEFAULTS } from '../core/defaults';
 
 /** The header Stripe signs its webhooks in; any letter case is read. */
-export const DEFAULT_SIGNATURE_HEADER = DEFAULTS.webhookSignatureHeader;
+export const DEFAULT_SIGNATURE_HEADER = WEBHOOK_DEFAULTS.signatureHeader;
 
 /** A signature header taken apart: `t=<unix seconds>,v1=<hex>[,v1=<hex>…]`. */
 export interface SignatureHeader {

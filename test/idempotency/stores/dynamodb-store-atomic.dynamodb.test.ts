@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
+import { dynamoDbTransactions } from '../../../lib/idempotency/dynamodb-transactions';
 import { describeAtomicCompletionContract } from '../../support/atomic-completion-contract';
 import { freshIdempotencyTable, scanAll, testClient } from '../../support/dynamodb';
 import { freshApplicationTable } from '../../support/single-table';
@@ -19,7 +20,7 @@ describeAtomicCompletionContract('DynamoDbStore on DynamoDB Local', async () => 
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
-  const store = new DynamoDbStore({ tableName: await freshIdempotencyTable(client), client });
+  const store = new DynamoDbStore({ tableName: await freshIdempotencyTable(client), client, transactions: dynamoDbTransactions() });
   return { store, table, items: async () => (await scanAll(client, table)).map((item) => unmarshall(item)) };
 });
 
@@ -37,6 +38,7 @@ describeAtomicCompletionContract('DynamoDbStore on a single-table layout (pk/sk,
   const store = new DynamoDbStore({
     tableName,
     client,
+    transactions: dynamoDbTransactions(),
     partitionKey: 'pk',
     partitionKeyValue: 'IDEMPOTENCY#{id}',
     sortKey: 'sk',

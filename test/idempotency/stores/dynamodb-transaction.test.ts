@@ -3,6 +3,7 @@ import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { idempotent, type BusinessWrite, type CompleteRequest, type PendingWrite } from '../../../lib/idempotency';
 import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
+import { dynamoDbTransactions } from '../../../lib/idempotency/dynamodb-transactions';
 import { atomicCompletionInput, cancellationOutcome, transactionToken } from '../../../lib/idempotency/stores/dynamodb-transaction';
 import { lambdaContext } from '../../support/lambda-context';
 import { recordingLogger } from '../../support/silent-logger';
@@ -144,7 +145,7 @@ describe('a TransactionConflict (which no proxy can make: aws-sdk-client-mock)',
       CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
     });
     mock.on(TransactWriteItemsCommand).rejectsOnce(conflict).resolves({});
-    const store = new DynamoDbStore({ tableName: 'idem', client });
+    const store = new DynamoDbStore({ tableName: 'idem', client, transactions: dynamoDbTransactions() });
     const handler = idempotent(
       async (_e: unknown, _c, idem) => {
         idem.write(debit, { name: 'debit' });

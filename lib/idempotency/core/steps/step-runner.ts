@@ -1,4 +1,4 @@
-import { IdempotencyStepInvalidError, IdempotencyStoreError } from '../../errors';
+import { IdempotencyStepInvalidError, type IdempotencyStoreError } from '../../errors';
 import { expirationFrom } from '../backoff';
 import type { EncodedResult } from '../record';
 import { decodeResult, encodeResult } from '../result-codec';
@@ -10,11 +10,9 @@ export type StepFunction = <T>(name: string, fn: () => Promise<T>) => Promise<T>
 
 /** What a request's steps need from the engine. */
 export interface StepScope {
-  readonly store: IdempotencyStore;
-  readonly now: () => number;
-  readonly expiresAfterSeconds: number;
-  /** Marks a store fault a step throws as the engine's own (adapters answer it as a store failure). */
-  readonly storeFault?: ((fault: IdempotencyStoreError) => void) | undefined;
+  readonly options: { readonly store: IdempotencyStore; readonly now: () => number; readonly expiresAfterSeconds: number };
+  /** Wraps a store failure as the invocation's own store fault (adapters answer it as a store failure): "Could not <what>: …". */
+  readonly storeFault: (what: string, error: unknown) => IdempotencyStoreError;
 }
 
 /**
@@ -61,14 +59,12 @@ export function encodeStepResult(name: string, value: unknown, maxBytes: number)
  */
 export function stepRunner(recordId: string, fingerprint: string | undefined, scope: StepScope): StepFunction {
   const checkName = uniqueStepNames();
-  const { store } = scope;
+  const { store, now: clock, expiresAfterSeconds } = scope.options;
   const guarded = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
     try {
       return await call();
     } catch (error) {
-      const fault = new IdempotencyStoreError(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`, error);
-      scope.storeFault?.(fault);
-      throw fault;
+      throw scope.storeFault(what, error);
     }
   };
   return async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
@@ -77,13 +73,13 @@ export function stepRunner(recordId: string, fingerprint: string | undefined, sc
       throw new IdempotencyStepInvalidError('This store keeps no steps (it has no getStep / putStep): idem.step needs one that does.');
     }
     const id = stepId(recordId, fingerprint, name);
-    const found = await guarded('read the step', () => store.getStep!({ id, now: scope.now() }));
+    const found = await guarded('read the step', () => store.getStep!({ id, now: clock() }));
     if (found) return decodeStored<T>(found);
     const value = await fn();
     const result = encodeStepResult(name, value, store.maxResultBytes);
-    const now = scope.now();
+    const now = clock();
     const put = await guarded('store the step', () =>
-      store.putStep!({ id, result, expiration: expirationFrom(now, scope.expiresAfterSeconds), now }),
+      store.putStep!({ id, result, expiration: expirationFrom(now, expiresAfterSeconds), now }),
     );
     return put.stored ? value : decodeStored<T>(put.existing);
   };

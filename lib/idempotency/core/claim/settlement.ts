@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, hasErrorCode, type IdempotencyStoreError } from '../../errors';
+import { expirationFrom, settleDeadline, SETTLE_RETRY_DELAYS_MS } from '../backoff';
+import type { PendingWrite } from '../business-write';
+import { remainingTimeMs, type InvocationClock } from '../lease';
+import type { LocalCache } from '../local-cache';
+import type { ResolvedEngineOptions } from '../options';
+import type { Claim, Settled } from '../outcome';
+import { encodeForStore } from '../result-codec';
+import type { LeaseKeeper } from '../lease-keeper';
+import { downstreamKey } from '../scoped-key';
+import { stepRunner, type StepFunction } from '../steps/step-runner';
+import type { CompleteRequest } from '../store';
+import type { InvocationTelemetry } from '../telemetry';
+import { completionVerdict, refusedCommitVerdict, type Verdict } from './settlement-verdict';
+import { writeCollector } from './write-collector';
+
+/** What a held claim needs from the invocation that holds it. */
+export interface ClaimHolder {
+  readonly options: ResolvedEngineOptions;
+  readonly cache: LocalCache;
+  readonly telemetry: InvocationTelemetry;
+  readonly context: InvocationClock | undefined;
+  /** Wraps a store failure as this invocation's store fault (adapters answer it as such): "Could not <what>: …". */
+  readonly storeFault: (what: string, error: unknown) => IdempotencyStoreError;
+}
+
+/** A fresh lease token: what fences one claim's writes from every other's. */
+export const newLeaseToken = (): string => randomUUID();
+
+const COMPLETED: Settled = Object.freeze({ kind: 'completed' });
+
+/**
+ * The settlement of a claim, exactly once: complete (with the handler's writes, if any) or release. Each decision
+ * is a pure `Verdict`; `send` writes it. The handler has run by then, so a store fault on a plain completion or a
+ * release is logged and counted, never thrown: its caller gets its answer. A commit's fault is thrown, since the
+ * handler's writes may or may not have landed.
+ */
+export function heldClaim(
+  id: string,
+  leaseToken: string,
+  fingerprint: string | undefined,
+  holder: ClaimHolder,
+  keeper: LeaseKeeper,
+  step: StepFunction = stepRunner(id, fingerprint, holder),
+): Claim {
+  const { options, telemetry, cache } = holder;
+  const { store, now } = options;
+  const fields = { idempotencyKey: id };
+  const writes: PendingWrite[] = [];
+  let settled = false;
+  const once = (what: string) => {
+    if (settled) throw new Error(`The claim was already settled; cannot ${what} it again.`);
+    settled = true;
+    keeper.stop();
+  };
+  const remember = (request: CompleteRequest, createdAt: number) => {
+    if (request.result.encoding !== 'omitted') cache.set({ ...request, status: 'COMPLETED', fingerprint, createdAt });
+  };
+
+  /** The one sender: writes what `verdict` says, retried while the invocation has time to spare. */
+  const send = async (verdict: Verdict): Promise<Settled> => {
+    if (verdict.send === 'commit') return commit(verdict);
+    const write: () => Promise<{ completed?: boolean; released?: boolean }> =
+      verdict.send === 'complete' ? () => store.complete(verdict.request) : () => store.release(id, leaseToken);
+    const step = verdict.send === 'complete' ? 'completion' : 'release';
+    try {
+      const answer = await retried(write, holder);
+      if (!(answer.completed ?? answer.released)) telemetry.event('fenced', { ...fields, step });
+      else if (verdict.send === 'release') telemetry.event('released', { ...fields, reason: verdict.reason });
+      else if (verdict.request.result.encoding === 'omitted') telemetry.event('notStored', fields);
+      else {
+        telemetry.event('stored', fields);
+        remember(verdict.request, now());
+      }
+    } catch (error) {
+      telemetry.event(verdict.send === 'complete' ? 'completeFailed' : 'releaseFailed', { ...fields, error: String(error) });
+    }
+    return COMPLETED;
+  };
+
+  const commit = async ({ request, writes }: Extract<Verdict, { send: 'commit' }>): Promise<Settled> => {
+    const at = { ...fields, writes: writes.length };
+    const invalid = (error: unknown) => hasErrorCode(error, ErrorCode.writeInvalid);
+    let outcome;
+    try {
+      outcome = await retried(
+        () => store.completeWith!(request, writes),
+        holder,
+        (error) => !invalid(error),
+      );
+    } catch (error) {
+      if (!invalid(error)) {
+        telemetry.event('commitFailed', { ...at, error: error instanceof Error ? error.message : String(error) });
+        throw holder.storeFault('commit the writes with the result (they may have been committed)', error);
+      }
+      await send({ send: 'release', reason: 'the writes could not be sent' });
+      throw error;
+    }
+    if (outcome.completed) {
+      telemetry.event('committed', at);
+      remember(request, now());
+      return COMPLETED;
+    }
+    const { settled: refusal, then } = refusedCommitVerdict(outcome, request, writes);
+    if (refusal.kind === 'lease-lost') telemetry.event('fenced', { ...at, step: 'the commit' });
+    else {
+      const answer = then?.send === 'complete' ? 'answered with the refusal from now on' : 'released';
+      telemetry.event('writeRefused', { ...at, failed: refusal.failures[0]?.name, then: answer });
+    }
+    if (then) await send(then);
+    return refusal;
+  };
+
+  return {
+    idem: {
+      key: id,
+      downstreamKey: (name) => downstreamKey(id, name),
+      write: writeCollector(id, store, writes, () => settled),
+      step,
+      signal: keeper.signal,
+      get leaseLost() {
+        return keeper.signal.aborted;
+      },
+    },
+    writes: () => writes,
+    complete: async (result) => {
+      once('complete');
+      const encoded = encodeForStore(result, store.maxResultBytes, (error) =>
+        telemetry.event('notSerialisable', { ...fields, error: String(error) }),
+      );
+      return send(completionVerdict(id, leaseToken, encoded, expirationFrom(now(), options.expiresAfterSeconds), writes));
+    },
+    release: async (reason) => {
+      once('release');
+      await send({ send: 'release', reason });
+    },
+  };
+}
+
+/**
+ * Completion and release are the writes that free a key once the handler has run; a transient fault
+ * there (past the SDK's own retries) would hold the key until its lease ends. So they are tried again,
+ * backing off, while the invocation has that time to spare (less `leaseMarginMs`).
+ */
+async function retried<T>(write: () => Promise<T>, holder: ClaimHolder, retryable: (error: unknown) => boolean = () => true): Promise<T> {
+  const { now, sleep, leaseMarginMs } = holder.options;
+  const deadline = settleDeadline(now(), remainingTimeMs(holder.context), leaseMarginMs);
+  for (const delay of SETTLE_RETRY_DELAYS_MS) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!retryable(error) || now() + delay >= deadline) throw error;
+      await sleep(delay);
+    }
+  }
+  return write();
+}
