@@ -11,6 +11,7 @@ import type { EncodedResult } from '../core/record';
 import { isLiveStep, type StepGetRequest, type StepPutRequest, type StepPutResult } from '../core/steps/step-record';
 import type { TableLayout } from '../table-layout';
 import { keyOf, resultFromItem } from './dynamodb-item';
+import type { DynamoDbRecordTable } from './dynamodb-transactions';
 
 type Item = Record<string, AttributeValue>;
 
@@ -90,4 +91,24 @@ export async function getStep(
 ): Promise<EncodedResult | undefined> {
   const { Item } = await client.send(new GetItemCommand(getStepInput(tableName, request.id, layout)));
   return stepFromItem(Item, request.now, layout);
+}
+
+/** Recovery points for `DynamoDbStore` (`idem.step`): each step's result one item beside the record, in its key space. */
+export interface DynamoDbSteps {
+  /** A step's stored result: one strongly consistent `GetItem`. */
+  get(table: DynamoDbRecordTable, request: StepGetRequest): Promise<EncodedResult | undefined>;
+  /** Stores a step's result unless one is stored: one conditional `PutItem`. */
+  put(table: DynamoDbRecordTable, request: StepPutRequest): Promise<StepPutResult>;
+}
+
+/**
+ * The steps capability of `DynamoDbStore`: `new DynamoDbStore({ tableName, steps: dynamoDbSteps() })`. A capability
+ * the handler imports and passes to the store, as transactions are, so a handler that never calls `idem.step` bundles
+ * none of the step storage.
+ */
+export function dynamoDbSteps(): DynamoDbSteps {
+  return Object.freeze({
+    get: (table: DynamoDbRecordTable, request: StepGetRequest) => getStep(table.client, table.tableName, table.layout, request),
+    put: (table: DynamoDbRecordTable, request: StepPutRequest) => putStep(table.client, table.tableName, table.layout, request),
+  });
 }

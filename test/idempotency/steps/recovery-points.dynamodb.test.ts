@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { ErrorCode, idempotent, type IdempotencyContext } from '../../../lib/idempotency';
-import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
+import { DynamoDbStore, dynamoDbSteps } from '../../../lib/idempotency/dynamodb';
 import { freshIdempotencyTable, scanAll, testClient } from '../../support/dynamodb';
 import { recordingLogger } from '../../support/silent-logger';
 
@@ -12,7 +12,7 @@ let store: DynamoDbStore;
 let tableName: string;
 beforeAll(async () => {
   tableName = await freshIdempotencyTable(client);
-  store = new DynamoDbStore({ tableName, client });
+  store = new DynamoDbStore({ tableName, client, steps: dynamoDbSteps() });
 });
 afterAll(() => client.destroy());
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeTimeToLiveCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { idempotent } from '../../../lib/idempotency';
-import { DynamoDbStore, type DynamoDbStoreOptions } from '../../../lib/idempotency/dynamodb';
+import { DynamoDbStore, dynamoDbSteps, type DynamoDbStoreOptions } from '../../../lib/idempotency/dynamodb';
 import { scopedId } from '../../../lib/idempotency/core/scoped-key';
 import { scanAll, testClient } from '../../support/dynamodb';
 import { lambdaContext } from '../../support/lambda-context';
@@ -130,7 +130,14 @@ describe('a table with a partition key alone, named PK, TTL on expiresAt, no pre
   });
   describeStepContract('DynamoDbStore on a PK-only table (PK = IDEM#<id>#v1)', async () => {
     const tableName = await freshApplicationTable(client, { partitionKey: 'PK', ttlAttribute: 'expiresAt' }, { ttl: false });
-    return new DynamoDbStore({ tableName, client, partitionKey: 'PK', partitionKeyValue: 'IDEM#{id}#v1', ttlAttribute: 'expiresAt' });
+    return new DynamoDbStore({
+      tableName,
+      client,
+      partitionKey: 'PK',
+      partitionKeyValue: 'IDEM#{id}#v1',
+      ttlAttribute: 'expiresAt',
+      steps: dynamoDbSteps(),
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
+import { DynamoDbStore, dynamoDbSteps } from '../../../lib/idempotency/dynamodb';
 import { freshIdempotencyTable, testClient } from '../../support/dynamodb';
 import { describeStepContract, describeStoreContract } from '../../support/store-contract';
 
@@ -11,6 +11,12 @@ describeStoreContract(
 );
 
 describeStepContract(
-  'DynamoDbStore on DynamoDB Local',
-  async () => new DynamoDbStore({ tableName: await freshIdempotencyTable(client), client }),
+  'DynamoDbStore with dynamoDbSteps() on DynamoDB Local',
+  async () => new DynamoDbStore({ tableName: await freshIdempotencyTable(client), client, steps: dynamoDbSteps() }),
 );
+
+it('keeps no steps without the steps capability: idem.step has nothing to store them with', () => {
+  const store = new DynamoDbStore({ tableName: 'any', client });
+  expect([store.getStep, store.putStep]).toEqual([undefined, undefined]);
+  expect(() => new DynamoDbStore({ tableName: 'any', client, steps: {} as never })).toThrow(/`steps` to be dynamoDbSteps\(\)/);
+});

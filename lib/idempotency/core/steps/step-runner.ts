@@ -70,7 +70,9 @@ export function stepRunner(recordId: string, fingerprint: string | undefined, sc
   return async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     checkName(name);
     if (!store.getStep || !store.putStep) {
-      throw new IdempotencyStepInvalidError('This store keeps no steps (it has no getStep / putStep): idem.step needs one that does.');
+      throw new IdempotencyStepInvalidError(
+        'This store keeps no steps (it has no getStep / putStep): idem.step needs one that does (DynamoDbStore with `steps: dynamoDbSteps()`).',
+      );
     }
     const id = stepId(recordId, fingerprint, name);
     const found = await guarded('read the step', () => store.getStep!({ id, now: clock() }));
