@@ -10,6 +10,8 @@ const transform = {
   '/node_modules/@middy/.+\\.js$': ['@swc/jest'],
 };
 const SERVER_TESTS = ['\\.dynamodb\\.test\\.ts$', '\\.redis\\.test\\.ts$'];
+// Lambda durable functions' SDK needs Node 22: `npm run test:durable` runs those files (jest.durable.config.js).
+const DURABLE_TESTS = ['\\.durable\\.test\\.ts$'];
 
 const shared = {
   testEnvironment: 'node',
@@ -30,7 +32,12 @@ module.exports = {
   testTimeout: 60_000,
   maxWorkers: 2,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', ...SERVER_TESTS] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...SERVER_TESTS, ...DURABLE_TESTS],
+    },
     {
       ...shared,
       displayName: 'integration',

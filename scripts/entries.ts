@@ -14,6 +14,8 @@ export const ENTRIES = {
   './codecs': 'idempotency/codecs',
   './encryption': 'idempotency/encryption',
   './kms': 'idempotency/kms',
+  './dispatcher': 'idempotency/dispatcher',
+  './durable': 'idempotency/durable',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** Where the two builds go; each folder has a package.json naming its module format. */

@@ -40,13 +40,20 @@ export const LOAD_RULES: Readonly<Record<string, LoadRule>> = {
   './cdk': {
     forbiddenPackages: ['@aws-sdk/', '@smithy/'],
     // schema.ts and table-layout.ts are import-free descriptions of the table, shared by the store and the grant.
-    allowedFiles: [/^dist\/(esm|cjs)\/idempotency\/(schema|table-layout|core\/validate)\.js$/, /^dist\/(esm|cjs)\/cdk\/[^/]+\.js$/],
+    // durable/dispatcher-settings.ts is the import-free agreement between the DurableDispatcher construct and its handler.
+    allowedFiles: [
+      /^dist\/(esm|cjs)\/idempotency\/(schema|table-layout|core\/validate|durable\/dispatcher-settings)\.js$/,
+      /^dist\/(esm|cjs)\/cdk\/[^/]+\.js$/,
+    ],
   },
   './testing': { forbiddenPackages: ['@aws-sdk/', '@smithy/', 'aws-cdk-lib', 'constructs'] },
   './codecs': { forbiddenPackages: ['@aws-sdk/', '@smithy/', 'aws-cdk-lib', 'constructs'] },
   './encryption': { forbiddenPackages: ['@aws-sdk/', '@smithy/', 'aws-cdk-lib', 'constructs'] },
   // The KMS client is an optional peer, loaded on the provider's first call: importing the entry loads none of it.
   './kms': { forbiddenPackages: ['@aws-sdk/', '@smithy/', 'aws-cdk-lib', 'constructs'] },
+  // The durable wrapper reads the SDK's types only: a durable function brings the SDK, the package loads none of it.
+  './durable': { forbiddenPackages: ['@aws-sdk/', '@smithy/', '@aws/durable-execution-sdk-js', 'aws-cdk-lib', 'constructs'] },
+  './dispatcher': { forbiddenPackages: ['@aws-sdk/client-dynamodb', 'aws-cdk-lib', 'constructs'] },
 };
 
 /** What breaks `rule` in `loaded`, one sentence each; empty when nothing does. */

@@ -56,9 +56,14 @@ export const BUDGET: Readonly<Record<HandlerName, { readonly minified: number; r
   // invocation for idempotentFunction, and, for HTTP, the Idempotency-Key-Expires header and the 500 for an
   // unreadable record. Measured 37,298 / 12,772, 48,898 / 16,921 and 54,380 / 18,602. The codecs, encryption, KMS
   // and idempotentFunction themselves are on entries a bundler drops.
-  'idempotent + DynamoDbStore': { minified: 37_350, gzip: 12_800 },
-  'idempotentHttp + DynamoDbStore': { minified: 48_950, gzip: 16_950 },
-  'idempotentHttp + DynamoDbStore + dynamoDbTransactions': { minified: 54_450, gzip: 18_650 },
+  // Raised on purpose by 2.5 KB / 0.8 KB for idem.step (issue 23): the step runner on every claim's idem (any
+  // handler may call it) and the durable-context refusal in idempotent. DynamoDbStore's step storage is a capability
+  // the handler passes (`steps: dynamoDbSteps()`), so it is not here. Measured 38,300 / 13,130, 48,769 / 16,912 and
+  // 54,246 / 18,588.
+  // Both together, merged: measured 40,065 / 13,615, 51,329 / 17,662 and 56,807 / 19,355.
+  'idempotent + DynamoDbStore': { minified: 40_100, gzip: 13_650 },
+  'idempotentHttp + DynamoDbStore': { minified: 51_350, gzip: 17_700 },
+  'idempotentHttp + DynamoDbStore + dynamoDbTransactions': { minified: 56_850, gzip: 19_400 },
 };
 
 /** How far the same code may differ in size when esbuild reaches it by another path (identifier names). */

@@ -16,3 +16,6 @@ export {
   TABLE_NAME_ENV,
   TTL_ATTRIBUTE,
 } from '../idempotency/schema';
+export { DurableDispatcher } from './durable-dispatcher';
+export type { DurableDispatcherProps } from './durable-dispatcher';
+export { DISPATCH_ACTIONS, DISPATCH_SCOPE_ENV, DURABLE_FUNCTION_ENV } from '../idempotency/durable/dispatcher-settings';

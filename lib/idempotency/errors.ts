@@ -29,6 +29,7 @@ export const ErrorCode = {
   writeInvalid: 'IDEMPOTENCY_WRITE_INVALID',
   leaseLost: 'IDEMPOTENCY_LEASE_LOST',
   resultUndecodable: 'IDEMPOTENCY_RESULT_UNDECODABLE',
+  stepInvalid: 'IDEMPOTENCY_STEP_INVALID',
 } as const;
 
 /** One of the stable error codes. */
@@ -153,4 +154,15 @@ export class IdempotencyResultUndecodableError extends IdempotencyError {
 /** True when `error` is an `IdempotencyError` with the given code, across library copies. */
 export function hasErrorCode(error: unknown, code: IdempotencyErrorCode): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
+
+/**
+ * A step of `idem.step` that cannot be a recovery point: its name repeats one of this request's, or its result is
+ * not JSON or larger than the store (or a durable checkpoint) holds. Nothing of it was stored; the request fails
+ * and its key is released.
+ */
+export class IdempotencyStepInvalidError extends IdempotencyError {
+  constructor(message: string, cause?: unknown) {
+    super(ErrorCode.stepInvalid, message, { cause });
+  }
 }

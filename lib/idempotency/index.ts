@@ -34,6 +34,7 @@ export {
   IdempotencyWriteInvalidError,
   IdempotencyLeaseLostError,
   IdempotencyResultUndecodableError,
+  IdempotencyStepInvalidError,
 } from './errors';
 export type { IdempotencyErrorCode } from './errors';
 export { idempotentHttp } from './http/idempotent-http';

@@ -2,6 +2,7 @@ import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-l
 import { Construct } from 'constructs';
 import { IdempotencyTable } from 'lambda-idempotency/cdk';
 import { LedgerTable } from './ledger-table';
+import { OrderFulfilment } from './order-fulfilment';
 import { PaymentFunction } from './payment-function';
 import { PaymentHttpApi } from './payment-http-api';
 import { PaymentUserPool } from './payment-user-pool';
@@ -36,6 +37,8 @@ export class PaymentApiStack extends Stack {
   public readonly users: PaymentUserPool;
   /** The HTTP API. */
   public readonly httpApi: PaymentHttpApi;
+  /** The second function: order fulfilment, a durable function behind a dispatcher. */
+  public readonly fulfilment: OrderFulfilment;
 
   constructor(scope: Construct, id: string, props: PaymentApiStackProps = {}) {
     super(scope, id, props);
@@ -55,6 +58,10 @@ export class PaymentApiStack extends Stack {
       userPool: this.users.userPool,
       userPoolClient: this.users.client,
     });
+
+    this.fulfilment = new OrderFulfilment(this, 'Fulfilment');
+    this.idempotencyTable.grant(this.fulfilment.function);
+    this.idempotencyTable.addTableNameTo(this.fulfilment.function);
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Invoke URL; POST {ApiUrl}payments' });
     new CfnOutput(this, 'IdempotencyTableName', { value: this.idempotencyTable.tableName });

@@ -13,6 +13,8 @@ import {
   type IdempotentOptions,
 } from 'lambda-idempotency';
 import { DynamoDbStore, type DynamoDbStoreOptions } from 'lambda-idempotency/dynamodb';
+import { durableDispatcher, executionName } from 'lambda-idempotency/dispatcher';
+import { idempotent as durableIdempotent } from 'lambda-idempotency/durable';
 import { createIdempotencyTable, DYNAMODB_LOCAL_CLIENT_CONFIG, MemoryStore, startDynamoDbLocal, type DynamoDbLocal } from 'lambda-idempotency/testing';
 
 interface OrderPlaced {
@@ -59,3 +61,11 @@ export async function withLocalTable(run: (local: DynamoDbLocal) => Promise<void
 }
 
 export const unitTestStore = new MemoryStore({ maxResultBytes: 1024 });
+
+// Durable functions: the execution-owned wrapper with a recovery point, and the dispatcher in front of it.
+export const fulfilOrder = durableIdempotent(
+  async (event: OrderPlaced, _context, idem) => idem.step('ship', async () => ({ shipped: event.detail.orderId })),
+  { store, executionTimeoutSeconds: 3600 },
+);
+export const dispatchOrders = durableDispatcher({ functionName: 'fulfil-order:live', scope: 'orders' });
+export const orderExecution: string = executionName('orders', 'message-1');

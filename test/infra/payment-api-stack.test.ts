@@ -1,6 +1,7 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { LEDGER_ACTIONS, LEDGER_PARTITION_KEY, LEDGER_SORT_KEY, LEDGER_TABLE_NAME_ENV } from '../../lambda/payment/ledger-schema';
+import { FULFILMENT_TIMEOUT_SECONDS, PAYMENT_SETTLED } from '../../lambda/fulfilment/fulfilment-settings';
 import { PAYMENT_OPERATION } from '../../lambda/payment/payment-operation';
 import { PAYMENT_CORS, PAYMENT_ROUTES } from '../../lambda/payment/payment-routes';
 import { OPERATION_ENV, STORE_ACTIONS, TABLE_NAME_ENV } from '../../lib/idempotency/schema';
@@ -94,7 +95,10 @@ describe('PaymentApiStack', () => {
     // Every statement the role has, exactly: a broader grant (Scan, BatchWriteItem, an index ARN,
     // a second table, `dynamodb:*`) or an AWS managed policy fails here.
     it('may do exactly the store actions on the idempotency table, the ledger actions on the ledger, and write its logs', () => {
-      const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+      // The payment role's policies (the fulfilment's roles have their own, tested with it).
+      const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+        JSON.stringify(policy.Properties.Roles).includes(`"${role}"`),
+      );
       expect(policies.map((policy) => policy.Properties.Roles)).toEqual([[{ Ref: role }]]);
       const statements = (policies[0]!.Properties.PolicyDocument.Statement as Statement[]).map((statement) => ({
         ...statement,
@@ -254,5 +258,49 @@ describe('PaymentApiStack', () => {
     expect(outputs.UserPoolClientId.Value).toEqual({ Ref: client });
     expect(outputs.Region.Value).toEqual({ Ref: 'AWS::Region' });
     expect(JSON.stringify(outputs.ApiUrl.Value)).toContain(logicalId(stack.httpApi.api));
+  });
+
+  describe('order fulfilment', () => {
+    const durable = stack.fulfilment;
+    it('is a durable function whose execution timeout is the one its idempotency claim lasts', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        DurableConfig: { ExecutionTimeout: FULFILMENT_TIMEOUT_SECONDS, RetentionPeriodInDays: 14 },
+        Environment: { Variables: { [TABLE_NAME_ENV]: { Ref: idempotencyTable } } },
+      });
+    });
+
+    it('starts executions through the dispatcher, which EventBridge invokes for settled payments and which may invoke only the live alias', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: { source: [PAYMENT_SETTLED.source], 'detail-type': [PAYMENT_SETTLED.detailType] },
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [logicalId(durable.dispatcher.function), 'Arn'] },
+            RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86_400 },
+          }),
+        ],
+      });
+      const dispatcherRole = logicalId(durable.dispatcher.function.role!);
+      const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${dispatcherRole}"`))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+      expect(statements.filter((statement) => JSON.stringify(statement.Action).includes('lambda:'))).toEqual([
+        { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { Ref: logicalId(durable.alias) } },
+      ]);
+    });
+
+    it('may do exactly the store actions on the idempotency table', () => {
+      const fulfilmentRole = logicalId(durable.function.role!);
+      const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${fulfilmentRole}"`))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+      expect(statements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: [...STORE_ACTIONS].sort(),
+          Resource: { 'Fn::GetAtt': [idempotencyTable, 'Arn'] },
+        },
+      ]);
+    });
   });
 });

@@ -100,8 +100,8 @@ describe('imports point one way (computed from the sources)', () => {
     expect(offending).toEqual([]);
   });
 
-  it('keep adapters apart: none imports another (webhook -> http aside), and middy no sources/', () => {
-    const adapters = ['sources', 'http', 'webhook', 'middy'];
+  it('keep adapters apart: none imports another (webhook -> http aside), and middy no sources/, durable/ none either', () => {
+    const adapters = ['sources', 'http', 'webhook', 'middy', 'durable'];
     const offending = adapters.flatMap((adapter) =>
       under(`lib/idempotency/${adapter}`).flatMap((file) =>
         importsOf(file)
@@ -117,14 +117,14 @@ describe('imports point one way (computed from the sources)', () => {
     expect(offending).toEqual([]);
   });
 
-  it('keep core/ below the adapters and the stores, and the stores apart from the adapters', () => {
-    const above = ['sources', 'http', 'webhook', 'middy', 'stores', 'testing'].map((folder) => `lib/idempotency/${folder}/`);
+  it('keep core/ below the adapters (durable/ too) and the stores, and the stores apart from the adapters', () => {
+    const above = ['sources', 'http', 'webhook', 'middy', 'durable', 'stores', 'testing'].map((folder) => `lib/idempotency/${folder}/`);
     const fromCore = under('lib/idempotency/core').flatMap((file) =>
       importsOf(file)
         .filter((target) => above.some((folder) => target.startsWith(folder)))
         .map((target) => `${file} -> ${target}`),
     );
-    const adapters = above.slice(0, 4);
+    const adapters = above.slice(0, 5);
     const fromStores = under('lib/idempotency/stores').flatMap((file) =>
       importsOf(file)
         .filter((target) => adapters.some((folder) => target.startsWith(folder)))

@@ -275,3 +275,65 @@ export function describeStoreContract(name: string, setup: () => IdempotencyStor
     });
   });
 }
+
+/**
+ * The step rows of the contract (`getStep` / `putStep`, the recovery points of `idem.step`), for every store that
+ * keeps steps: written once (the first result stands and is handed to the second writer), read back exactly,
+ * expiry treated as absent, and a retried put that landed is not mistaken for another run's.
+ */
+export function describeStepContract(name: string, setup: () => IdempotencyStore | Promise<IdempotencyStore>): void {
+  describe(`${name} keeps the step contract`, () => {
+    let store: IdempotencyStore;
+    beforeAll(async () => {
+      store = await setup();
+    });
+    const put = (id: string, result: EncodedResult, overrides: { expiration?: number; now?: number } = {}) =>
+      store.putStep!({ id, result, expiration: overrides.expiration ?? nowSeconds + HOUR_S, now: overrides.now ?? NOW });
+
+    it('reads an absent step as undefined', async () => {
+      expect(await store.getStep!({ id: `step-${randomUUID()}`, now: NOW })).toBeUndefined();
+    });
+
+    it('stores a step once and reads it back, JSON and gzip alike', async () => {
+      const json = `step-${randomUUID()}`;
+      const gzip = `step-${randomUUID()}`;
+      const bytes = new Uint8Array([31, 139, 8, 0, 1, 2, 3]);
+      expect(await put(json, { encoding: 'json', data: '{"reserved":3}' })).toEqual({ stored: true });
+      expect(await put(gzip, { encoding: 'json-gzip', data: bytes })).toEqual({ stored: true });
+      expect(await store.getStep!({ id: json, now: NOW })).toEqual({ encoding: 'json', data: '{"reserved":3}' });
+      expect(await store.getStep!({ id: gzip, now: NOW })).toEqual({ encoding: 'json-gzip', data: bytes });
+    });
+
+    it('keeps the first result when a second run stores the same step, and hands that result back', async () => {
+      const id = `step-${randomUUID()}`;
+      await put(id, { encoding: 'json', data: '"first"' });
+      expect(await put(id, { encoding: 'json', data: '"second"' })).toEqual({
+        stored: false,
+        existing: { encoding: 'json', data: '"first"' },
+      });
+      expect(await store.getStep!({ id, now: NOW })).toEqual({ encoding: 'json', data: '"first"' });
+    });
+
+    it('treats an expired step as absent, and lets a new run store it again', async () => {
+      const id = `step-${randomUUID()}`;
+      await put(id, { encoding: 'json', data: '"old"' }, { expiration: nowSeconds + 10 });
+      const later = NOW + 11_000;
+      expect(await store.getStep!({ id, now: later })).toBeUndefined();
+      expect(await put(id, { encoding: 'json', data: '"new"' }, { now: later })).toEqual({ stored: true });
+      expect(await store.getStep!({ id, now: later })).toEqual({ encoding: 'json', data: '"new"' });
+    });
+
+    it('answers a retried put that landed with its own result', async () => {
+      const id = `step-${randomUUID()}`;
+      const result: EncodedResult = { encoding: 'undefined' };
+      await put(id, result);
+      expect(await put(id, result)).toEqual({ stored: false, existing: result });
+    });
+
+    it('keeps a step apart from the records: reading its id as a record finds none', async () => {
+      const id = `step-${randomUUID()}`;
+      await put(id, { encoding: 'json', data: '1' });
+      expect(await store.get(id)).toBeUndefined();
+    });
+  });
+}

@@ -6,6 +6,7 @@ import { assertValidKey } from './key-rules';
 import type { IdempotencyContext } from './outcome';
 import { fingerprintOf } from './scoped-key';
 import { assertFunction, assertOneOf } from './validate';
+import { uniqueStepNames, type StepFunction } from './steps/step-runner';
 
 /** What to do with an event that has no key. */
 export type MissingKeyPolicy = 'reject' | 'run-without-idempotency';
@@ -80,8 +81,21 @@ export const DEFAULT_EVENT_KEY: EventKeyDefaults<unknown, Context | undefined> =
   fingerprint: (event: unknown) => event,
 });
 
-/** The `idem` of a call that runs without a key: downstream keys are random, so nothing is deduplicated, as documented. */
-export function keylessIdempotencyContext(): IdempotencyContext {
+/** Steps that only run: names unique, nothing stored. */
+export function plainSteps(): StepFunction {
+  const checkName = uniqueStepNames();
+  return (name, fn) => {
+    checkName(name);
+    return fn();
+  };
+}
+
+/**
+ * The `idem` of a call that runs without a key: downstream keys are random, so nothing is deduplicated, as documented.
+ * Without a key there is nothing to store a step under: each step simply runs (names are still checked), unless the
+ * caller brings its own `step` (the durable SDK's).
+ */
+export function keylessIdempotencyContext(step: StepFunction = plainSteps()): IdempotencyContext {
   const keys = new Map<string, string>();
   return {
     key: undefined,
@@ -93,5 +107,6 @@ export function keylessIdempotencyContext(): IdempotencyContext {
         'idem.write needs an idempotency key: this request runs without idempotency, so there is no result to commit its writes with.',
       );
     },
+    step,
   };
 }

@@ -32,6 +32,11 @@ export interface LeaseKeeper {
   stop(): void;
 }
 
+/** The keeper of a lease that is not renewed: its signal never aborts, and stopping it does nothing. */
+export function unkeptLease(): LeaseKeeper {
+  return { signal: new AbortController().signal, stop: () => undefined };
+}
+
 type Attempt = { readonly request: RenewRequest } & ({ readonly result: RenewResult } | { readonly error: unknown });
 
 /**

@@ -1,6 +1,7 @@
 /** What the engine and its adapters say to each other: requests in, outcomes out. */
 
 import type { BusinessWrite, PendingWrite, WriteConditionFailure, WriteOptions } from './business-write';
+import type { StepFunction } from './steps/step-runner';
 
 export type { BusinessWrite, ConditionFailureRule, WriteConditionFailure, WriteOptions } from './business-write';
 
@@ -30,6 +31,13 @@ export interface IdempotencyContext {
    * or the write that crosses one of the store's transaction limits (count, size, one action per item).
    */
   write(action: BusinessWrite, options?: WriteOptions): void;
+  /**
+   * A recovery point: runs `fn` once for this request and `name`, stores its result beside the request's record, and
+   * returns the stored result to every later run (after a crash, a timeout, a lost lease or a released error), so only
+   * the steps that had not finished run again. Names are unique within a request; results follow the rules of stored
+   * results (JSON, the store's size). Inside a durable execution it is the SDK's own `context.step`.
+   */
+  step: StepFunction;
 }
 
 /** A request to claim a key. */
@@ -42,6 +50,13 @@ export interface BeginRequest {
   readonly scope?: string | undefined;
   /** The hashed request payload, if any. */
   readonly fingerprint?: string | undefined;
+  /**
+   * The claim's lease token, when its owner is not this invocation but something that outlives it (a durable
+   * execution, whose every replay must recognise its own claim). @default a fresh random token
+   */
+  readonly leaseToken?: string | undefined;
+  /** When the claim's lease ends, epoch ms (a durable execution's: its timeout). @default from the invocation's remaining time */
+  readonly leaseExpiresAt?: number | undefined;
 }
 
 /** How a claim's completion ended: stored (with the handler's writes, if any), or refused with nothing written. */

@@ -6,8 +6,10 @@
 import type { AtomicCompletionResult, BusinessWrite, PendingWrite, WriteOptions } from './business-write';
 import type { EncodedResult, IdempotencyRecord } from './record';
 import type { RenewRequest, RenewResult } from './renewal';
+import type { StepGetRequest, StepPutRequest, StepPutResult } from './steps/step-record';
 
 export type { RenewRequest, RenewResult } from './renewal';
+export type { StepGetRequest, StepPutRequest, StepPutResult } from './steps/step-record';
 
 export type { AtomicCompletionResult, BusinessWrite, PendingWrite, WriteConditionFailure } from './business-write';
 
@@ -93,4 +95,8 @@ export interface IdempotencyStore {
    * `IdempotencyWriteInvalidError`, so the handler learns of the write that crosses a limit before its other side effects.
    */
   collectWrite?(id: string, collected: readonly PendingWrite[], action: BusinessWrite, options?: WriteOptions): PendingWrite;
+  /** Optional: a step's stored result (`idem.step`), or `undefined`. A store without it cannot take `idem.step`. */
+  getStep?(request: StepGetRequest): Promise<EncodedResult | undefined>;
+  /** Optional: stores a completed step's result unless one is stored (see `StepPutRequest`). */
+  putStep?(request: StepPutRequest): Promise<StepPutResult>;
 }

@@ -74,6 +74,12 @@ export class InvocationTelemetry {
     return this.counts.get(metric) ?? 0;
   }
 
+  /** Whether anything was counted so far: an invocation that only replayed a durable execution's checkpoints counted nothing. */
+  counted(): boolean {
+    for (const count of this.counts.values()) if (count > 0) return true;
+    return false;
+  }
+
   /**
    * Writes one EMF line with every metric (zeros included, so alarms see continuous data), if metrics
    * are on. Once per invocation: a second call writes nothing.

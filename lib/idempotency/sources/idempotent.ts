@@ -7,6 +7,7 @@ import { noteKeySpace } from '../core/shared-key-space';
 import type { IdempotencyContext } from '../core/outcome';
 import { refusalError } from '../core/refusal-error';
 import { assertFunction } from '../core/validate';
+import { isDurableContext } from '../core/durable-context';
 
 export type { IdempotentOptions };
 
@@ -28,6 +29,12 @@ export function idempotent<TEvent, TResult>(
   const readKey = eventKeyReader(options, DEFAULT_EVENT_KEY);
 
   return async (event, context) => {
+    // Inside withDurableExecution every replay is a new invocation: this wrapper would take the execution's own replay for a duplicate.
+    if (isDurableContext(context)) {
+      throw new TypeError(
+        "This handler runs inside withDurableExecution: use `idempotent` from 'lambda-idempotency/durable', whose claim belongs to the execution.",
+      );
+    }
     const request = readKey(event, context);
     if (!request) return handler(event, context, keylessIdempotencyContext());
     return engine.invoke(context, async (invocation) => {

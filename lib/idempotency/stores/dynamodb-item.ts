@@ -166,7 +166,8 @@ export function recordFromItem(item: Item | undefined, layout: TableLayout = DEF
   return undefined;
 }
 
-function resultFromItem(item: Item, A: TableLayout['attributes']): EncodedResult {
+/** A stored result read back from an item (a record's, or a step's). */
+export function resultFromItem(item: Item, A: TableLayout['attributes']): EncodedResult {
   const encoding = item[A.resultEncoding]?.S;
   const stored = item[A.result];
   if ((encoding === 'json' || encoding === 'write-refused') && stored?.S !== undefined) return { encoding, data: stored.S };

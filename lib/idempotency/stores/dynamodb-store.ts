@@ -23,6 +23,7 @@ import {
 import { renewalFound } from '../core/renewal';
 import { DEFAULT_TABLE_LAYOUT, resolveTableLayout, TABLE_LAYOUT_OPTIONS, type TableLayout, type TableLayoutOptions } from '../table-layout';
 import { claimInput, completeInput, DYNAMODB_MAX_RESULT_BYTES, getInput, recordFromItem, releaseInput, renewInput } from './dynamodb-item';
+import type { DynamoDbSteps } from './dynamodb-step';
 
 /**
  * Options of `DynamoDbStore`. Without the layout options, the table is one of its own: partition key `id`
@@ -42,6 +43,12 @@ export interface DynamoDbStoreOptions extends TableLayoutOptions {
    * @default none
    */
   readonly transactions?: DynamoDbTransactions;
+  /**
+   * Recovery points (`idem.step`): `dynamoDbSteps()` from `lambda-idempotency/dynamodb`. Without it the store keeps
+   * no steps (`idem.step` throws `IdempotencyStepInvalidError`), and a handler's bundle carries none of their code.
+   * @default none
+   */
+  readonly steps?: DynamoDbSteps;
 }
 
 /** Idempotency records in DynamoDB: one conditional write per transition, a read only to wait or where the engine returns no item. */
@@ -57,6 +64,10 @@ export class DynamoDbStore implements IdempotencyStore {
   readonly completeWith?: (request: CompleteRequest, writes: readonly PendingWrite[]) => Promise<AtomicCompletionResult>;
   /** With `transactions`: one `idem.write`, checked against DynamoDB's transaction limits. */
   readonly collectWrite?: NonNullable<IdempotencyStore['collectWrite']>;
+  /** With `steps`: a step's stored result (`idem.step`), one strongly consistent `GetItem`. */
+  readonly getStep?: NonNullable<IdempotencyStore['getStep']>;
+  /** With `steps`: stores a step's result unless one is stored, one conditional `PutItem` beside the record. */
+  readonly putStep?: NonNullable<IdempotencyStore['putStep']>;
 
   constructor(options: DynamoDbStoreOptions) {
     if (typeof options?.tableName !== 'string' || options.tableName.length === 0) {
@@ -76,6 +87,13 @@ export class DynamoDbStore implements IdempotencyStore {
         );
       this.completeWith = (request, writes) => transactions.commit(this, request, writes);
       this.collectWrite = (id, collected, action, options) => transactions.collect(this, id, collected, action, options);
+    }
+    const { steps } = options;
+    if (steps !== undefined) {
+      if (typeof steps?.get !== 'function' || typeof steps.put !== 'function')
+        throw new TypeError(`Expected \`steps\` to be dynamoDbSteps() from lambda-idempotency/dynamodb, got ${JSON.stringify(steps)}`);
+      this.getStep = (request) => steps.get(this, request);
+      this.putStep = (request) => steps.put(this, request);
     }
   }
 
@@ -133,7 +151,7 @@ export class DynamoDbStore implements IdempotencyStore {
 
 const LAYOUT_OPTIONS: ReadonlySet<string> = new Set(TABLE_LAYOUT_OPTIONS);
 /** The options `DynamoDbStore` accepts; any other key is refused. */
-export const KNOWN_OPTIONS: readonly string[] = ['tableName', 'client', 'transactions', ...TABLE_LAYOUT_OPTIONS];
+export const KNOWN_OPTIONS: readonly string[] = ['tableName', 'client', 'transactions', 'steps', ...TABLE_LAYOUT_OPTIONS];
 
 // By name as well as class: a second copy of the SDK in the bundle has its own class.
 function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {

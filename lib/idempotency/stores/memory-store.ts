@@ -15,6 +15,8 @@ import { pendingWrite } from './pending-write';
 import { DYNAMODB_MAX_RESULT_BYTES } from './dynamodb-item';
 import type { Doc } from './memory-expression';
 import { MemoryTables, type MemoryTableKeys } from './memory-tables';
+import { MemorySteps } from './memory-steps';
+import type { EncodedResult, StepGetRequest, StepPutRequest, StepPutResult } from '../core/store';
 
 /** Options of `MemoryStore`. */
 export interface MemoryStoreOptions {
@@ -39,6 +41,7 @@ export class MemoryStore implements IdempotencyStore {
   readonly maxResultBytes: number;
   private readonly records = new Map<string, IdempotencyRecord>();
   private readonly tables: MemoryTables;
+  private readonly steps = new MemorySteps();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.maxResultBytes = options.maxResultBytes ?? DYNAMODB_MAX_RESULT_BYTES;
@@ -124,6 +127,16 @@ export class MemoryStore implements IdempotencyStore {
       return renewalFound(existing, request);
     this.records.set(request.id, { ...existing, leaseExpiresAt: request.leaseExpiresAt, expiration: request.expiration });
     return { renewed: true };
+  }
+
+  /** A step's stored result (`idem.step`). */
+  async getStep(request: StepGetRequest): Promise<EncodedResult | undefined> {
+    return this.steps.get(request);
+  }
+
+  /** Stores a step's result unless one is stored. */
+  async putStep(request: StepPutRequest): Promise<StepPutResult> {
+    return this.steps.put(request);
   }
 
   /** How many records are held (expired ones included, as in DynamoDB before its TTL sweep). */

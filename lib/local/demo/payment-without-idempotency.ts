@@ -47,6 +47,7 @@ export function createPaymentWithoutIdempotency(config: {
       write: (action) => void writes.push(action),
       signal: new AbortController().signal,
       leaseLost: false,
+      step: (_name, fn) => fn(),
     };
     const body = event.body == null ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
     const response = await createPayment({ owner, body, idem }, deps);

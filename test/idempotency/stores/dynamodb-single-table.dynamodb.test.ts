@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeTimeToLiveCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { idempotent } from '../../../lib/idempotency';
-import { DynamoDbStore, type DynamoDbStoreOptions } from '../../../lib/idempotency/dynamodb';
+import { DynamoDbStore, dynamoDbSteps, type DynamoDbStoreOptions } from '../../../lib/idempotency/dynamodb';
 import { scopedId } from '../../../lib/idempotency/core/scoped-key';
 import { scanAll, testClient } from '../../support/dynamodb';
 import { lambdaContext } from '../../support/lambda-context';
 import { recordingLogger } from '../../support/silent-logger';
 import { enableTimeToLive, freshApplicationTable } from '../../support/single-table';
-import { describeStoreContract } from '../../support/store-contract';
+import { describeStepContract, describeStoreContract } from '../../support/store-contract';
 
 const client = testClient();
 afterAll(() => client.destroy());
@@ -127,6 +127,17 @@ describe('a table with a partition key alone, named PK, TTL on expiresAt, no pre
   describeStoreContract('DynamoDbStore on a PK-only table (PK = IDEM#<id>#v1)', async () => {
     const tableName = await freshApplicationTable(client, { partitionKey: 'PK', ttlAttribute: 'expiresAt' }, { ttl: false });
     return new DynamoDbStore({ tableName, client, partitionKey: 'PK', partitionKeyValue: 'IDEM#{id}#v1', ttlAttribute: 'expiresAt' });
+  });
+  describeStepContract('DynamoDbStore on a PK-only table (PK = IDEM#<id>#v1)', async () => {
+    const tableName = await freshApplicationTable(client, { partitionKey: 'PK', ttlAttribute: 'expiresAt' }, { ttl: false });
+    return new DynamoDbStore({
+      tableName,
+      client,
+      partitionKey: 'PK',
+      partitionKeyValue: 'IDEM#{id}#v1',
+      ttlAttribute: 'expiresAt',
+      steps: dynamoDbSteps(),
+    });
   });
 });
 

@@ -1,4 +1,5 @@
 import { MemoryStore } from '../../../lib/idempotency/testing';
-import { describeStoreContract } from '../../support/store-contract';
+import { describeStepContract, describeStoreContract } from '../../support/store-contract';
 
 describeStoreContract('MemoryStore', () => new MemoryStore());
+describeStepContract('MemoryStore', () => new MemoryStore());

@@ -2,7 +2,7 @@ import { pollDelayMs, recordExpiration } from '../backoff';
 import { decide, type Decision } from '../decide';
 import { assertValidKey } from '../key-rules';
 import { remainingTimeMs, retryAfterSeconds, waitBudgetMs } from '../lease';
-import { keepLease } from '../lease-keeper';
+import { keepLease, unkeptLease } from '../lease-keeper';
 import { leaseFor } from '../lease-plan';
 import type { BeginRequest, Begun, Refusal, Replayed } from '../outcome';
 import { isTakeover, type IdempotencyRecord } from '../record';
@@ -39,16 +39,18 @@ export async function claimOrAnswer<S>(claimant: Claimant, request: BeginRequest
 
   let polls = 0;
   for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
-    const leaseToken = newLeaseToken();
+    // A claim owned by something that outlives this invocation (a durable execution) brings its token and lease end.
+    const leaseToken = request.leaseToken ?? newLeaseToken();
     const claimedAt = now();
     // The remaining time as of this attempt: after a wait, the lease must still end with the invocation.
     const lease = leaseFor(remainingTimeMs(context), options);
+    const leaseExpiresAt = request.leaseExpiresAt ?? claimedAt + lease.ms;
     const claim = await guard(fields, 'claim', () =>
       store.claim({
         id,
         leaseToken,
-        leaseExpiresAt: claimedAt + lease.ms,
-        expiration: recordExpiration(claimedAt, claimedAt + lease.ms, options.expiresAfterSeconds),
+        leaseExpiresAt,
+        expiration: recordExpiration(claimedAt, leaseExpiresAt, options.expiresAfterSeconds),
         fingerprint: request.fingerprint,
         now: claimedAt,
       }),
@@ -57,7 +59,9 @@ export async function claimOrAnswer<S>(claimant: Claimant, request: BeginRequest
       telemetry.event('claimed', fields);
       if (isTakeover(claim.replaced, leaseToken, claimedAt))
         telemetry.event('takenOver', { ...fields, leaseEndedAt: new Date(claim.replaced.leaseExpiresAt).toISOString() });
-      const keeper = keepLease(options, telemetry, { id, leaseToken, claimedAt, lease }, context);
+      // An owner's own lease end is its owner's to keep: no keeper, and `idem.signal` never aborts.
+      const keeper =
+        request.leaseExpiresAt === undefined ? keepLease(options, telemetry, { id, leaseToken, claimedAt, lease }, context) : unkeptLease();
       const held = heldClaim(id, leaseToken, request.fingerprint, claimant, keeper);
       linkInvocation(held.idem, { clock: context, telemetry });
       return { kind: 'claimed', claim: held };

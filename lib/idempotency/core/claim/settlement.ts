@@ -10,6 +10,7 @@ import { encodeWithCodec } from '../codec-port';
 import { encodeForStore } from '../result-codec';
 import type { LeaseKeeper } from '../lease-keeper';
 import { downstreamKey } from '../scoped-key';
+import { stepRunner, type StepFunction } from '../steps/step-runner';
 import type { CompleteRequest } from '../store';
 import type { InvocationTelemetry } from '../telemetry';
 import { completionVerdict, refusedCommitVerdict, type Verdict } from './settlement-verdict';
@@ -42,6 +43,7 @@ export function heldClaim(
   fingerprint: string | undefined,
   holder: ClaimHolder,
   keeper: LeaseKeeper,
+  step: StepFunction = stepRunner(id, fingerprint, holder),
 ): Claim {
   const { options, telemetry, cache } = holder;
   const { store, now } = options;
@@ -116,6 +118,7 @@ export function heldClaim(
       key: id,
       downstreamKey: (name) => downstreamKey(id, name),
       write: writeCollector(id, store, writes, () => settled),
+      step,
       signal: keeper.signal,
       get leaseLost() {
         return keeper.signal.aborted;
