@@ -20,7 +20,7 @@ export interface ResultCodec {
   decode(stored: unknown, context: ResultCodecContext): unknown;
 }
 
-/** A codec's encoding of a result, or `undefined` when it failed (logged): nothing is stored, and the key is released. */
+/** A codec's encoding of a result, or `undefined` when it failed (logged): the key then completes without its result. */
 export type CodecEncoding = { readonly value: unknown } | undefined;
 
 /** Applies `codec` to a result about to be stored. Never throws: a failure is logged, counted and answered `undefined`. */
@@ -34,7 +34,8 @@ export async function encodeWithCodec(
   try {
     return { value: await codec.encode(value, { id }) };
   } catch (error) {
-    telemetry.record(MetricName.resultsNotStored, 'warn', 'The codec could not encode the result, so it is not stored.', {
+    // Counted once, as `ResultsNotStored`, by the completion that follows.
+    telemetry.record(undefined, 'warn', 'The codec could not encode the result, so it is not stored.', {
       idempotencyKey: id,
       error: String(error),
     });
