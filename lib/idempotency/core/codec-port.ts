@@ -18,6 +18,17 @@ export interface ResultCodecContext {
 export interface ResultCodec {
   encode(value: unknown, context: ResultCodecContext): unknown;
   decode(stored: unknown, context: ResultCodecContext): unknown;
+  /**
+   * The codec an `idem.step` result goes through. A step's stored value feeds the handler's later code on a re-run,
+   * so it must come back whole: a lossy codec (redaction) returns `undefined` here, a composition keeps its lossless
+   * parts. Absent: the codec itself.
+   */
+  forSteps?(): ResultCodec | undefined;
+}
+
+/** What a step's result goes through: the codec's lossless part (`forSteps`), or the codec itself. */
+export function stepCodec(codec: ResultCodec | undefined): ResultCodec | undefined {
+  return codec?.forSteps ? codec.forSteps() : codec;
 }
 
 /** A codec's encoding of a result, or `undefined` when it failed (logged): the key then completes without its result. */
