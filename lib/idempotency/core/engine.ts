@@ -1,6 +1,6 @@
 import { IdempotencyStoreError } from '../errors';
 import { claimOrAnswer, type Claimant } from './claim/claim-or-answer';
-import { heldClaim } from './claim/settlement';
+import { heldClaim, type SettleFaults } from './claim/settlement';
 import { unkeptLease } from './lease-keeper';
 import type { InvocationClock } from './lease';
 import { LocalCache } from './local-cache';
@@ -112,10 +112,11 @@ export class Invocation {
   /**
    * A claim an earlier invocation of the same owner made and this one settles (a durable execution's, whose lease
    * token every replay derives): held by its token, with no lease keeper, since its lease is the owner's, not this
-   * invocation's. `step` replaces the store's recovery points (the durable SDK's own steps).
+   * invocation's. `step` replaces the store's recovery points (the durable SDK's own steps); `settleFaults: 'throw'`
+   * hands a settlement's store fault to the owner, who retries it (the durable SDK's step retry).
    */
-  held(id: string, leaseToken: string, fingerprint: string | undefined, step?: StepFunction): Claim {
-    return heldClaim(id, leaseToken, fingerprint, this.claimant, unkeptLease(), step);
+  held(id: string, leaseToken: string, fingerprint: string | undefined, step?: StepFunction, settleFaults?: SettleFaults): Claim {
+    return heldClaim(id, leaseToken, fingerprint, this.claimant, unkeptLease(), step, settleFaults);
   }
 
   /** A claim or a read, its failure recorded and wrapped as this invocation's store fault, in one place. */

@@ -118,20 +118,38 @@ export function idempotent<TEvent, TResult>(
     if (found.kind !== 'claimed') throw refusalError(found);
 
     const settling = engine.start(context.lambdaContext);
-    const claim = settling.held(found.id, leaseToken, request.fingerprint, steps);
+    // The claim's lease is the execution's (up to a year), so a settlement that fails must not be given up after one
+    // invocation's retries: its store fault fails the step, and the SDK retries the step (backing off, over minutes).
+    const claim = settling.held(found.id, leaseToken, request.fingerprint, steps, 'throw');
     let result: TResult;
     try {
       result = await handler(event, context, claim.idem);
     } catch (error) {
-      await context.step(RELEASE_STEP, async () => {
-        settling.telemetry.event('handlerThrew', { idempotencyKey: found.id });
-        await claim.release('the durable execution failed');
-      });
-      flushIfCounted(settling);
+      try {
+        await context.step(RELEASE_STEP, async (step) => {
+          if (step.attempt === 1) settling.telemetry.event('handlerThrew', { idempotencyKey: found.id });
+          try {
+            await claim.release('the durable execution failed');
+          } finally {
+            flushIfCounted(settling); // before a retry's delay ends the invocation
+          }
+        });
+      } catch {
+        // Every attempt failed and was logged (`releaseFailed`): the key frees itself when the lease ends. The
+        // execution fails with the handler's error, its real cause.
+      }
       throw error;
     }
-    await context.step(COMPLETE_STEP, () => claim.complete(result));
+    const settled = await context.step(COMPLETE_STEP, async () => {
+      try {
+        return await claim.complete(result);
+      } finally {
+        flushIfCounted(settling);
+      }
+    });
     flushIfCounted(settling);
+    // As the plain `idempotent`: a refused write (or a lost lease) is an error, also when replayed from the checkpoint.
+    if (settled.kind !== 'completed') throw refusalError(settled);
     return result;
   };
 }
