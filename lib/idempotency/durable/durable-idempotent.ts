@@ -5,12 +5,13 @@ import { eventKeyReader, keylessIdempotencyContext, type EventKeyDefaults } from
 import { resolveEngineOptions } from '../core/options';
 import type { IdempotencyContext } from '../core/outcome';
 import { refusalError } from '../core/refusal-error';
+import { IdempotencyStoreError } from '../errors';
 import type { IdempotencyStore } from '../core/store';
 import { assertFunction, assertInteger } from '../core/validate';
 import { DEFAULTS } from '../core/defaults';
 import { EVENT_OPTION_KEYS, type IdempotentOptions } from '../core/event-options';
 import { isDurableContext } from '../core/durable-context';
-import { durableSteps } from './durable-steps';
+import { durableSteps, keyedDurableSteps } from './durable-steps';
 import { claimCheckpoint, DURABLE_CHECKPOINT_BYTES, executionLeaseEnd, executionLeaseToken, type ClaimCheckpoint } from './execution-claim';
 
 /** The longest durable execution Lambda allows (366 days), in seconds. */
@@ -97,9 +98,8 @@ export function idempotent<TEvent, TResult>(
         'The durable `idempotent` needs the DurableContext: wrap it in withDurableExecution(), or use `idempotent` from lambda-idempotency.',
       );
     }
-    const steps = durableSteps(context);
     const request = readKey(event, context.lambdaContext);
-    if (!request) return handler(event, context, keylessIdempotencyContext(steps));
+    if (!request) return handler(event, context, keylessIdempotencyContext(durableSteps(context)));
 
     const leaseToken = executionLeaseToken(context.executionContext.durableExecutionArn);
     // Two invocation scopes, each flushed as soon as its part is done: an invocation that suspends (a wait) never
@@ -117,6 +117,14 @@ export function idempotent<TEvent, TResult>(
     if (found.kind === 'replayed') return found.result as TResult;
     if (found.kind !== 'claimed') throw refusalError(found);
 
+    const steps = keyedDurableSteps(context, {
+      recordId: found.id,
+      fingerprint: request.fingerprint,
+      scope: () => {
+        const invocation = engine.start(context.lambdaContext);
+        return { options: engineOptions, telemetry: invocation.telemetry, storeFault, done: () => flushIfCounted(invocation) };
+      },
+    });
     const settling = engine.start(context.lambdaContext);
     // The claim's lease is the execution's (up to a year), so a settlement that fails must not be given up after one
     // invocation's retries: its store fault fails the step, and the SDK retries the step (backing off, over minutes).
@@ -164,6 +172,11 @@ function checkpointSized(store: IdempotencyStore): IdempotencyStore {
   return new Proxy(store, {
     get: (target, property, receiver) => (property === 'maxResultBytes' ? maxResultBytes : Reflect.get(target, property, receiver)),
   });
+}
+
+/** A store failure in a durable step, wrapped as the engine wraps its own: "Could not <what>: …", the cause kept. */
+function storeFault(what: string, error: unknown): IdempotencyStoreError {
+  return new IdempotencyStoreError(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`, error);
 }
 
 /**
