@@ -1,11 +1,13 @@
 import type { DurableContext } from '@aws/durable-execution-sdk-js';
 import type { Context } from 'aws-lambda';
+import { heldClaim } from '../core/claim/settlement';
 import { IdempotencyEngine, type Invocation } from '../core/engine';
+import { unkeptLease } from '../core/lease-keeper';
 import { eventKeyReader, keylessIdempotencyContext, type EventKeyDefaults } from '../core/event-key';
 import { resolveEngineOptions } from '../core/options';
 import type { IdempotencyContext } from '../core/outcome';
 import { refusalError } from '../core/refusal-error';
-import { IdempotencyStoreError } from '../errors';
+import { ErrorCode, hasErrorCode, IdempotencyStoreError } from '../errors';
 import type { IdempotencyStore } from '../core/store';
 import { assertFunction, assertInteger } from '../core/validate';
 import { DEFAULTS } from '../core/defaults';
@@ -128,7 +130,8 @@ export function idempotent<TEvent, TResult>(
     const settling = engine.start(context.lambdaContext);
     // The claim's lease is the execution's (up to a year), so a settlement that fails must not be given up after one
     // invocation's retries: its store fault fails the step, and the SDK retries the step (backing off, over minutes).
-    const claim = settling.held(found.id, leaseToken, request.fingerprint, steps, 'throw');
+    // Held by its token, with no lease keeper: its lease is the execution's, not this invocation's.
+    const claim = heldClaim(found.id, leaseToken, request.fingerprint, settling.claimant, unkeptLease(), steps, true);
     let result: TResult;
     try {
       result = await handler(event, context, claim.idem);
@@ -138,6 +141,8 @@ export function idempotent<TEvent, TResult>(
           if (step.attempt === 1) settling.telemetry.event('handlerThrew', { idempotencyKey: found.id });
           try {
             await claim.release('the durable execution failed');
+          } catch (fault) {
+            throw storeFault('release the idempotency key', fault);
           } finally {
             flushIfCounted(settling); // before a retry's delay ends the invocation
           }
@@ -151,6 +156,8 @@ export function idempotent<TEvent, TResult>(
     const settled = await context.step(COMPLETE_STEP, async () => {
       try {
         return await claim.complete(result);
+      } catch (fault) {
+        throw storeFault('store the result', fault);
       } finally {
         flushIfCounted(settling);
       }
@@ -174,8 +181,9 @@ function checkpointSized(store: IdempotencyStore): IdempotencyStore {
   });
 }
 
-/** A store failure in a durable step, wrapped as the engine wraps its own: "Could not <what>: …", the cause kept. */
+/** A store failure in a durable step, wrapped as the engine wraps its own ("Could not <what>: …", the cause kept), once. */
 function storeFault(what: string, error: unknown): IdempotencyStoreError {
+  if (hasErrorCode(error, ErrorCode.storeFailure)) return error as IdempotencyStoreError;
   return new IdempotencyStoreError(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`, error);
 }
 
