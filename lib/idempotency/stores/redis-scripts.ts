@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { STEP_STATUS } from '../core/steps/step-record';
 
 /**
  * The store's Lua scripts: one per transition, each touching exactly one key (`KEYS[1]`), so every call is
@@ -9,7 +10,7 @@ import { createHash } from 'node:crypto';
  * the function's neither frees a record early nor keeps it late.
  */
 export interface RedisScript {
-  readonly name: 'claim' | 'complete' | 'release' | 'renew';
+  readonly name: 'claim' | 'complete' | 'release' | 'renew' | 'put-step';
   readonly source: string;
   /** SHA1 of `source`: what `EVALSHA` calls and `SCRIPT LOAD` would answer. */
   readonly sha: string;
@@ -107,4 +108,30 @@ if (tonumber(f.leaseExpiresAt) or 0) >= tonumber(ARGV[2]) then return {'renewed'
 redis.call('HSET', KEYS[1], 'leaseExpiresAt', ARGV[2], 'expiration', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return {'renewed'}`,
+);
+
+/**
+ * Put a step (`idem.step`'s recovery point), written once: the DynamoDB step's condition, in one script on one key.
+ * ARGV: expiration (s), the key's lifetime (ms), now (ms), resultEncoding, [result]. A hash already there whose
+ * expiration has not passed (the records' rule: `expiration < now (s)` is expired) stands, and comes back in the
+ * same reply: another run's result, or this very put's when a retry follows a lost answer (the same bytes, so
+ * the caller goes on with the value it stored). An expired one is replaced, with a fresh lifetime on the
+ * caller's clock. Replies: {'stored'}, {'existing', ...its fields}.
+ */
+export const PUT_STEP = script(
+  'put-step',
+  `local old = redis.call('HGETALL', KEYS[1])
+if #old > 0 then
+  local f = {}
+  for i = 1, #old, 2 do f[old[i]] = old[i + 1] end
+  if (tonumber(f.expiration) or 0) >= math.floor(tonumber(ARGV[3]) / 1000) then
+    table.insert(old, 1, 'existing')
+    return old
+  end
+  redis.call('DEL', KEYS[1])
+end
+redis.call('HSET', KEYS[1], 'status', '${STEP_STATUS}', 'expiration', ARGV[1], 'createdAt', ARGV[3], 'resultEncoding', ARGV[4])
+if #ARGV >= 5 then redis.call('HSET', KEYS[1], 'result', ARGV[5]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return {'stored'}`,
 );
