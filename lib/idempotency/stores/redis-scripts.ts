@@ -16,6 +16,14 @@ export interface RedisScript {
   readonly sha: string;
 }
 
+/**
+ * Lua read of the key's hash, as the claim, the renewal and the step put begin: `old` is the flat reply (handed back
+ * as the holder), `f` the same fields by name; both empty for an absent key.
+ */
+const READ_HASH = `local old = redis.call('HGETALL', KEYS[1])
+local f = {}
+for i = 1, #old, 2 do f[old[i]] = old[i + 1] end`;
+
 function script(name: RedisScript['name'], source: string): RedisScript {
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
@@ -34,10 +42,8 @@ function script(name: RedisScript['name'], source: string): RedisScript {
  */
 export const CLAIM = script(
   'claim',
-  `local old = redis.call('HGETALL', KEYS[1])
+  `${READ_HASH}
 if #old > 0 then
-  local f = {}
-  for i = 1, #old, 2 do f[old[i]] = old[i + 1] end
   local nowMs = tonumber(ARGV[5])
   local expired = (tonumber(f.expiration) or 0) < math.floor(nowMs / 1000)
   local leaseEnded = f.status == 'IN_PROGRESS' and (tonumber(f.leaseExpiresAt) or 0) < nowMs
@@ -97,9 +103,7 @@ return 1`,
  */
 export const RENEW = script(
   'renew',
-  `local old = redis.call('HGETALL', KEYS[1])
-local f = {}
-for i = 1, #old, 2 do f[old[i]] = old[i + 1] end
+  `${READ_HASH}
 if f.status ~= 'IN_PROGRESS' or f.leaseToken ~= ARGV[1] then
   table.insert(old, 1, 'refused')
   return old
@@ -120,10 +124,8 @@ return {'renewed'}`,
  */
 export const PUT_STEP = script(
   'put-step',
-  `local old = redis.call('HGETALL', KEYS[1])
+  `${READ_HASH}
 if #old > 0 then
-  local f = {}
-  for i = 1, #old, 2 do f[old[i]] = old[i + 1] end
   if (tonumber(f.expiration) or 0) >= math.floor(tonumber(ARGV[3]) / 1000) then
     table.insert(old, 1, 'existing')
     return old
