@@ -1,6 +1,6 @@
 import { IdempotencyStepInvalidError, type IdempotencyStoreError } from '../../errors';
 import { expirationFrom } from '../backoff';
-import { decodeWithCodec, type ResultCodec } from '../codec-port';
+import { decodeWithCodec, stepCodec, type ResultCodec } from '../codec-port';
 import type { EncodedResult } from '../record';
 import { decodeResult, encodeResult } from '../result-codec';
 import type { IdempotencyStore } from '../store';
@@ -68,7 +68,8 @@ export function encodeStepResult(name: string, value: unknown, maxBytes: number)
  */
 export function stepRunner(recordId: string, fingerprint: string | undefined, scope: StepScope): StepFunction {
   const checkName = uniqueStepNames();
-  const { store, now: clock, expiresAfterSeconds, codec } = scope.options;
+  const { store, now: clock, expiresAfterSeconds } = scope.options;
+  const codec = stepCodec(scope.options.codec);
   const guarded = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
     try {
       return await call();
