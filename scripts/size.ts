@@ -64,7 +64,7 @@ export const BUDGET: Readonly<Record<HandlerName, { readonly minified: number; r
   // review's fixes every handler carries (Map and Set fingerprints by content, lossless step codecs): 40,296 / 13,730,
   // 51,561 / 17,789 and 57,039 / 19,471.
   'idempotent + DynamoDbStore': { minified: 40_350, gzip: 13_750 },
-  'idempotentHttp + DynamoDbStore': { minified: 51_600, gzip: 17_800 },
+  'idempotentHttp + DynamoDbStore': { minified: 51_650, gzip: 17_850 },
   'idempotentHttp + DynamoDbStore + dynamoDbTransactions': { minified: 57_100, gzip: 19_500 },
 };
 

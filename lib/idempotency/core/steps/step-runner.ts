@@ -81,7 +81,7 @@ export function stepRunner(recordId: string, fingerprint: string | undefined, sc
     checkName(name);
     if (!store.getStep || !store.putStep) {
       throw new IdempotencyStepInvalidError(
-        'This store keeps no steps (it has no getStep / putStep): idem.step needs one that does (DynamoDbStore with `steps: dynamoDbSteps()`).',
+        'This store keeps no steps (it has no getStep / putStep): idem.step needs one that does (DynamoDbStore with `steps: dynamoDbSteps()`, RedisStore, MemoryStore).',
       );
     }
     const id = stepId(recordId, fingerprint, name);
