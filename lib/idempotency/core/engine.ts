@@ -1,12 +1,9 @@
 import { IdempotencyStoreError } from '../errors';
 import { claimOrAnswer, type Claimant } from './claim/claim-or-answer';
-import { heldClaim } from './claim/settlement';
-import { unkeptLease } from './lease-keeper';
 import type { InvocationClock } from './lease';
 import { LocalCache } from './local-cache';
 import type { ResolvedEngineOptions } from './options';
-import type { BeginRequest, Begun, Claim, Execution, Outcome } from './outcome';
-import type { StepFunction } from './steps/step-runner';
+import type { BeginRequest, Begun, Execution, Outcome } from './outcome';
 import { InvocationTelemetry } from './telemetry';
 
 /** The core: claim -> decide -> run -> complete | release. Knows no event source and no database. */
@@ -51,7 +48,11 @@ export class Invocation {
   /** Counts and logs what happens in this invocation. */
   readonly telemetry: InvocationTelemetry;
   private readonly storeFaults = new WeakSet<object>();
-  private readonly claimant: Claimant;
+  /**
+   * What a claim of this invocation holds on to (its options, cache, telemetry, remaining time, store faults): the
+   * durable wrapper settles with it a claim an earlier invocation of its execution made (`heldClaim`).
+   */
+  readonly claimant: Claimant;
 
   constructor(
     private readonly options: ResolvedEngineOptions,
@@ -107,15 +108,6 @@ export class Invocation {
   /** Claims the key, or answers from what holds it: a replay, a refusal, or (after the bounded wait) in progress. */
   begin<S>(request: BeginRequest): Promise<Begun<S>> {
     return claimOrAnswer<S>(this.claimant, request);
-  }
-
-  /**
-   * A claim an earlier invocation of the same owner made and this one settles (a durable execution's, whose lease
-   * token every replay derives): held by its token, with no lease keeper, since its lease is the owner's, not this
-   * invocation's. `step` replaces the store's recovery points (the durable SDK's own steps).
-   */
-  held(id: string, leaseToken: string, fingerprint: string | undefined, step?: StepFunction): Claim {
-    return heldClaim(id, leaseToken, fingerprint, this.claimant, unkeptLease(), step);
   }
 
   /** A claim or a read, its failure recorded and wrapped as this invocation's store fault, in one place. */

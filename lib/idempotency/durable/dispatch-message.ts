@@ -10,6 +10,8 @@ export interface DispatchMessage {
   readonly stableId: string | undefined;
   /** What the execution receives; equal across redeliveries, or Lambda refuses the second start. */
   readonly payload: unknown;
+  /** Why a reader (`id` or `payload`) threw on this message, which then fails alone; absent when both read it. */
+  readonly unreadable?: string;
 }
 
 /** A message the dispatcher reads: an SQS record, or an EventBridge (or any) event. */
@@ -60,10 +62,22 @@ export function dispatchMessages(event: unknown, readers: MessageReaders): Dispa
   const readPayload = readers.payload ?? defaultPayload;
   const messages: DispatchSource[] = isSqsEvent(event) ? event.Records : [event as DispatchSource];
   return messages.map((message, index) => {
-    const stableId = nonEmpty(readId(message));
     const record = message as Partial<SQSRecord>;
-    const itemIdentifier = record.eventSource === 'aws:sqs' && record.messageId ? record.messageId : (stableId ?? `#${index}`);
-    return { itemIdentifier, stableId, payload: readPayload(message) };
+    const sqsId = record.eventSource === 'aws:sqs' && record.messageId ? record.messageId : undefined;
+    let stage = 'id';
+    try {
+      const stableId = nonEmpty(readId(message));
+      stage = 'payload';
+      return { itemIdentifier: sqsId ?? stableId ?? `#${index}`, stableId, payload: readPayload(message) };
+    } catch (error) {
+      // A reader that throws on one message (a body that is not an order) fails that message, never its batch.
+      return {
+        itemIdentifier: sqsId ?? `#${index}`,
+        stableId: undefined,
+        payload: undefined,
+        unreadable: `the ${stage} reader threw: ${String(error)}`,
+      };
+    }
   });
 }
 

@@ -20,7 +20,8 @@ export interface DurableDispatcherOptions {
    */
   readonly scope?: string;
   /**
-   * A message's stable id, or `undefined` when it has none (the message fails with that reason).
+   * A message's stable id, or `undefined` when it has none (the message fails with that reason). One that throws
+   * fails that message alone (`unreadable`), as does a `payload` reader that throws.
    * @default an SQS record's `messageId`, an event's `id` (EventBridge)
    */
   readonly id?: (message: DispatchSource) => string | undefined;
@@ -39,7 +40,7 @@ export interface DurableDispatcherOptions {
 const OPTION_KEYS = ['functionName', 'scope', 'id', 'payload', 'client', 'logger'];
 
 /** Why a message started no execution. */
-export type DispatchFailure = 'no-stable-id' | 'payload-conflict' | 'invoke-failed';
+export type DispatchFailure = 'no-stable-id' | 'unreadable' | 'payload-conflict' | 'invoke-failed';
 
 /** A message the dispatcher could not hand to an execution; `reason` says why. */
 export class DurableDispatchError extends Error {
@@ -79,6 +80,12 @@ export function durableDispatcher(options: DurableDispatcherOptions = {}): (even
   const client = options.client ?? new LambdaClient({});
 
   const start = async (message: DispatchMessage): Promise<void> => {
+    if (message.unreadable !== undefined) {
+      throw new DurableDispatchError(
+        'unreadable',
+        `Message ${message.itemIdentifier} could not be read (${message.unreadable}): not started.`,
+      );
+    }
     if (message.stableId === undefined) {
       throw new DurableDispatchError(
         'no-stable-id',

@@ -1,16 +1,19 @@
 import type { DurableContext } from '@aws/durable-execution-sdk-js';
 import type { Context } from 'aws-lambda';
+import { heldClaim } from '../core/claim/settlement';
 import { IdempotencyEngine, type Invocation } from '../core/engine';
+import { unkeptLease } from '../core/lease-keeper';
 import { eventKeyReader, keylessIdempotencyContext, type EventKeyDefaults } from '../core/event-key';
 import { resolveEngineOptions } from '../core/options';
 import type { IdempotencyContext } from '../core/outcome';
 import { refusalError } from '../core/refusal-error';
+import { ErrorCode, hasErrorCode, IdempotencyStoreError } from '../errors';
 import type { IdempotencyStore } from '../core/store';
 import { assertFunction, assertInteger } from '../core/validate';
 import { DEFAULTS } from '../core/defaults';
 import { EVENT_OPTION_KEYS, type IdempotentOptions } from '../core/event-options';
 import { isDurableContext } from '../core/durable-context';
-import { durableSteps } from './durable-steps';
+import { durableSteps, keyedDurableSteps } from './durable-steps';
 import { claimCheckpoint, DURABLE_CHECKPOINT_BYTES, executionLeaseEnd, executionLeaseToken, type ClaimCheckpoint } from './execution-claim';
 
 /** The longest durable execution Lambda allows (366 days), in seconds. */
@@ -97,9 +100,8 @@ export function idempotent<TEvent, TResult>(
         'The durable `idempotent` needs the DurableContext: wrap it in withDurableExecution(), or use `idempotent` from lambda-idempotency.',
       );
     }
-    const steps = durableSteps(context);
     const request = readKey(event, context.lambdaContext);
-    if (!request) return handler(event, context, keylessIdempotencyContext(steps));
+    if (!request) return handler(event, context, keylessIdempotencyContext(durableSteps(context)));
 
     const leaseToken = executionLeaseToken(context.executionContext.durableExecutionArn);
     // Two invocation scopes, each flushed as soon as its part is done: an invocation that suspends (a wait) never
@@ -117,21 +119,52 @@ export function idempotent<TEvent, TResult>(
     if (found.kind === 'replayed') return found.result as TResult;
     if (found.kind !== 'claimed') throw refusalError(found);
 
+    const steps = keyedDurableSteps(context, {
+      recordId: found.id,
+      fingerprint: request.fingerprint,
+      scope: () => {
+        const invocation = engine.start(context.lambdaContext);
+        return { options: engineOptions, telemetry: invocation.telemetry, storeFault, done: () => flushIfCounted(invocation) };
+      },
+    });
     const settling = engine.start(context.lambdaContext);
-    const claim = settling.held(found.id, leaseToken, request.fingerprint, steps);
+    // The claim's lease is the execution's (up to a year), so a settlement that fails must not be given up after one
+    // invocation's retries: its store fault fails the step, and the SDK retries the step (backing off, over minutes).
+    // Held by its token, with no lease keeper: its lease is the execution's, not this invocation's.
+    const claim = heldClaim(found.id, leaseToken, request.fingerprint, settling.claimant, unkeptLease(), steps, true);
     let result: TResult;
     try {
       result = await handler(event, context, claim.idem);
     } catch (error) {
-      await context.step(RELEASE_STEP, async () => {
-        settling.telemetry.event('handlerThrew', { idempotencyKey: found.id });
-        await claim.release('the durable execution failed');
-      });
-      flushIfCounted(settling);
+      try {
+        await context.step(RELEASE_STEP, async (step) => {
+          if (step.attempt === 1) settling.telemetry.event('handlerThrew', { idempotencyKey: found.id });
+          try {
+            await claim.release('the durable execution failed');
+          } catch (fault) {
+            throw storeFault('release the idempotency key', fault);
+          } finally {
+            flushIfCounted(settling); // before a retry's delay ends the invocation
+          }
+        });
+      } catch {
+        // Every attempt failed and was logged (`releaseFailed`): the key frees itself when the lease ends. The
+        // execution fails with the handler's error, its real cause.
+      }
       throw error;
     }
-    await context.step(COMPLETE_STEP, () => claim.complete(result));
+    const settled = await context.step(COMPLETE_STEP, async () => {
+      try {
+        return await claim.complete(result);
+      } catch (fault) {
+        throw storeFault('store the result', fault);
+      } finally {
+        flushIfCounted(settling);
+      }
+    });
     flushIfCounted(settling);
+    // As the plain `idempotent`: a refused write (or a lost lease) is an error, also when replayed from the checkpoint.
+    if (settled.kind !== 'completed') throw refusalError(settled);
     return result;
   };
 }
@@ -146,6 +179,12 @@ function checkpointSized(store: IdempotencyStore): IdempotencyStore {
   return new Proxy(store, {
     get: (target, property, receiver) => (property === 'maxResultBytes' ? maxResultBytes : Reflect.get(target, property, receiver)),
   });
+}
+
+/** A store failure in a durable step, wrapped as the engine wraps its own ("Could not <what>: …", the cause kept), once. */
+function storeFault(what: string, error: unknown): IdempotencyStoreError {
+  if (hasErrorCode(error, ErrorCode.storeFailure)) return error as IdempotencyStoreError;
+  return new IdempotencyStoreError(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`, error);
 }
 
 /**

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { heldClaim } from '../../../lib/idempotency/core/claim/settlement';
 import { IdempotencyEngine } from '../../../lib/idempotency/core/engine';
+import { unkeptLease } from '../../../lib/idempotency/core/lease-keeper';
 import { resolveEngineOptions } from '../../../lib/idempotency/core/options';
 import type { StepFunction } from '../../../lib/idempotency/core/steps/step-runner';
 import { MemoryStore } from '../../../lib/idempotency/testing';
@@ -51,15 +53,40 @@ describe('a claim whose owner brings its lease token and lease end', () => {
   });
 });
 
-describe('Invocation.held', () => {
+describe('heldClaim with the invocation as its holder (the durable wrapper)', () => {
   it("settles a claim by its token with the owner's steps, its leaseLost a live getter rather than a copied value", async () => {
     const { invocation } = ownedClaimScene();
     const begun = await invocation.begin({ key: randomUUID(), leaseToken: 'execution-token', leaseExpiresAt: Date.now() + HOUR });
     if (begun.kind !== 'claimed') throw new Error(`expected a claim, got ${begun.kind}`);
     const step: StepFunction = async (_name, fn) => fn();
-    const claim = invocation.held(begun.claim.idem.key!, 'execution-token', undefined, step);
+    const claim = heldClaim(begun.claim.idem.key!, 'execution-token', undefined, invocation.claimant, unkeptLease(), step, true);
     expect(claim.idem.step).toBe(step);
     expect(typeof Object.getOwnPropertyDescriptor(claim.idem, 'leaseLost')?.get).toBe('function');
     expect(await claim.complete('done')).toEqual({ kind: 'completed' });
+  });
+
+  it('throws a release that fails past the retries (throwSettleFaults) and may release again, where a plain claim logs it', async () => {
+    const { clock, store, invocation } = ownedClaimScene();
+    const begun = await invocation.begin({ key: randomUUID(), leaseToken: 'execution-token', leaseExpiresAt: Date.now() + HOUR });
+    if (begun.kind !== 'claimed') throw new Error(`expected a claim, got ${begun.kind}`);
+    const id = begun.claim.idem.key!;
+    const release = store.release.bind(store);
+    let faults = 100;
+    store.release = async (...args) => (faults-- > 0 ? Promise.reject(new Error('throttled')) : release(...args));
+    const logged = heldClaim(id, 'execution-token', undefined, invocation.claimant, unkeptLease());
+    const retriedOut = async (settling: Promise<void>) => {
+      const outcome = settling.then(
+        () => 'settled',
+        (error: Error) => error.message,
+      );
+      await clock.advance(60_000); // the settlement's retries back off on the virtual clock
+      return outcome;
+    };
+    expect(await retriedOut(logged.release('the handler threw'))).toBe('settled');
+    const thrown = heldClaim(id, 'execution-token', undefined, invocation.claimant, unkeptLease(), undefined, true);
+    expect(await retriedOut(thrown.release('the handler threw'))).toBe('throttled');
+    faults = 0;
+    await thrown.release('the handler threw');
+    expect(await store.get(id)).toBeUndefined();
   });
 });

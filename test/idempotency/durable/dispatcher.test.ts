@@ -73,6 +73,36 @@ describe('durableDispatcher on SQS', () => {
     expect(warnings).toEqual([expect.objectContaining({ itemIdentifier: 'm-9', reason: 'no-stable-id' })]);
   });
 
+  it('fails only the record a reader throws on, with the reason in the log, and starts the others', async () => {
+    const warnings: Record<string, unknown>[] = [];
+    const handler = dispatcher({
+      payload: (message) => ({ orderId: (JSON.parse((message as { body: string }).body) as { order: { id: string } }).order.id }),
+      logger: { warn: (_message, fields) => void warnings.push(fields) },
+    });
+    const answer = await handler(
+      sqsEvent([
+        sqsRecord({ order: { id: 'o-1' } }, { messageId: 'm-1' }),
+        sqsRecord('not an order', { messageId: 'm-2' }),
+        sqsRecord({ order: { id: 'o-3' } }, { messageId: 'm-3' }),
+      ]),
+    );
+    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-2' }] });
+    expect(lambda.started.map((execution) => execution.payload)).toEqual(['{"orderId":"o-1"}', '{"orderId":"o-3"}']);
+    expect(warnings).toEqual([expect.objectContaining({ itemIdentifier: 'm-2', reason: 'unreadable' })]);
+    expect(String(warnings[0]!.error)).toContain('payload');
+  });
+
+  it('fails only the record whose id reader throws, and starts the others', async () => {
+    const handler = dispatcher({
+      id: (message) => (JSON.parse((message as { body: string }).body) as { order: { id: string } }).order.id,
+    });
+    const answer = await handler(
+      sqsEvent([sqsRecord({ order: { id: 'o-1' } }, { messageId: 'm-1' }), sqsRecord({ note: 'no order' }, { messageId: 'm-2' })]),
+    );
+    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-2' }] });
+    expect(lambda.started.map((execution) => execution.name)).toEqual([executionName('orders', 'o-1')]);
+  });
+
   it('fails a record whose invoke failed, so SQS redelivers it, and starts it on the redelivery', async () => {
     const handler = dispatcher();
     lambda.failNext(1);
@@ -109,6 +139,12 @@ describe('durableDispatcher on EventBridge', () => {
     expect(error).toBeInstanceOf(DurableDispatchError);
     expect(error).toMatchObject({ reason: 'payload-conflict' });
     expect(lambda.started).toHaveLength(1);
+  });
+
+  it('throws DurableDispatchError (unreadable) for an event its payload reader throws on, and starts nothing', async () => {
+    const handler = dispatcher({ payload: () => JSON.parse('not json') });
+    await expect(handler(orderPlaced('evt-3'))).rejects.toMatchObject({ name: 'DurableDispatchError', reason: 'unreadable' });
+    expect(lambda.requests).toBe(0);
   });
 
   it('throws for an event without an id, and starts no execution without a name', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { typedCodec } from 'lambda-idempotency/codecs';
 import { idempotent } from 'lambda-idempotency/durable';
 import { DynamoDbStore } from 'lambda-idempotency/dynamodb';
 import { LocalDurableTestRunner } from '@aws/durable-execution-sdk-js-testing';
@@ -32,6 +33,22 @@ describe('idempotent across the replays of one durable execution', () => {
     expect(effects).toMatchObject({ reserve: 1, charge: 1, email: 1 });
     expect(metrics.total('Claimed')).toBe(1);
     expect(metrics.lines).toHaveLength(1);
+  });
+
+  it("gives a step's result back through the wrapper's codec on every replay (typedCodec: a Date stays a Date)", async () => {
+    const seen: string[] = [];
+    const handler = idempotent(
+      async (_event: OrderEvent, context, idem) => {
+        const reserved = await idem.step('reserve', async () => ({ until: new Date('2026-12-06T00:00:00Z') }));
+        seen.push(reserved.until instanceof Date ? 'Date' : typeof reserved.until);
+        await context.wait('window', { seconds: 1 });
+        return reserved.until.toISOString();
+      },
+      durableOptions(store, { codec: typedCodec() }),
+    );
+    const result = await runDurable(handler, { id: randomUUID(), orderId: 'o-9' });
+    expect(result.getStatus()).toBe('SUCCEEDED');
+    expect(seen).toEqual(['Date', 'Date']);
   });
 
   it("surfaces the SDK's own determinism error unchanged when step names change between replays", async () => {

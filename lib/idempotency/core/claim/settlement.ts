@@ -34,8 +34,8 @@ const COMPLETED: Settled = Object.freeze({ kind: 'completed' });
 /**
  * The settlement of a claim, exactly once: complete (with the handler's writes, if any) or release. Each decision
  * is a pure `Verdict`; `send` writes it. The handler has run by then, so a store fault on a plain completion or a
- * release is logged and counted, never thrown: its caller gets its answer. A commit's fault is thrown, since the
- * handler's writes may or may not have landed.
+ * release is logged and counted, not thrown (unless `throwSettleFaults`): its caller gets its answer. A commit's
+ * fault is thrown, since the handler's writes may or may not have landed.
  */
 export function heldClaim(
   id: string,
@@ -44,6 +44,12 @@ export function heldClaim(
   holder: ClaimHolder,
   keeper: LeaseKeeper,
   step: StepFunction = stepRunner(id, fingerprint, holder),
+  /**
+   * Whether a store fault on a plain completion or a release is thrown (the store's error, unwrapped) once the
+   * retries are spent, leaving the claim unsettled for its owner to settle again: a durable execution's claim, whose
+   * lease is the execution's (the SDK retries the step). Otherwise it is logged: an invocation's lease ends soon.
+   */
+  throwSettleFaults = false,
 ): Claim {
   const { options, telemetry, cache } = holder;
   const { store, now } = options;
@@ -76,6 +82,10 @@ export function heldClaim(
       }
     } catch (error) {
       telemetry.event(verdict.send === 'complete' ? 'completeFailed' : 'releaseFailed', { ...fields, error: String(error) });
+      if (throwSettleFaults) {
+        settled = false;
+        throw error;
+      }
     }
     return COMPLETED;
   };
@@ -93,6 +103,7 @@ export function heldClaim(
     } catch (error) {
       if (!invalid(error)) {
         telemetry.event('commitFailed', { ...at, error: error instanceof Error ? error.message : String(error) });
+        if (throwSettleFaults) settled = false;
         throw holder.storeFault('commit the writes with the result (they may have been committed)', error);
       }
       await send({ send: 'release', reason: 'the writes could not be sent' });

@@ -103,7 +103,7 @@ export function stepRunner(recordId: string, fingerprint: string | undefined, sc
 }
 
 /** A step's value through the codec; a codec that fails is the step's error (a step is never stored without its result). */
-async function encodeStepValue(codec: ResultCodec | undefined, name: string, value: unknown, id: string): Promise<unknown> {
+export async function encodeStepValue(codec: ResultCodec | undefined, name: string, value: unknown, id: string): Promise<unknown> {
   if (!codec) return value;
   try {
     return await codec.encode(value, { id });
