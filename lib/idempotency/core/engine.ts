@@ -6,7 +6,7 @@ import type { InvocationClock } from './lease';
 import { LocalCache } from './local-cache';
 import type { ResolvedEngineOptions } from './options';
 import type { BeginRequest, Begun, Claim, Execution, Outcome } from './outcome';
-import type { StepFunction } from './steps/step-runner';
+import type { StepFunction } from './steps/step-function';
 import { InvocationTelemetry } from './telemetry';
 
 /** The core: claim -> decide -> run -> complete | release. Knows no event source and no database. */

@@ -6,7 +6,7 @@ import { assertValidKey } from './key-rules';
 import type { IdempotencyContext } from './outcome';
 import { fingerprintOf } from './scoped-key';
 import { assertFunction, assertOneOf } from './validate';
-import { uniqueStepNames, type StepFunction } from './steps/step-runner';
+import { uniqueStepNames, type StepFunction } from './steps/step-function';
 
 /** What to do with an event that has no key. */
 export type MissingKeyPolicy = 'reject' | 'run-without-idempotency';

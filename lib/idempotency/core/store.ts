@@ -6,6 +6,7 @@
 import type { AtomicCompletionResult, BusinessWrite, PendingWrite, WriteOptions } from './business-write';
 import type { EncodedResult, IdempotencyRecord } from './record';
 import type { RenewRequest, RenewResult } from './renewal';
+import type { StepRunner } from './steps/step-function';
 import type { StepGetRequest, StepPutRequest, StepPutResult } from './steps/step-record';
 
 export type { RenewRequest, RenewResult } from './renewal';
@@ -99,4 +100,9 @@ export interface IdempotencyStore {
   getStep?(request: StepGetRequest): Promise<EncodedResult | undefined>;
   /** Optional: stores a completed step's result unless one is stored (see `StepPutRequest`). */
   putStep?(request: StepPutRequest): Promise<StepPutResult>;
+  /**
+   * Optional, with `getStep` and `putStep`: core's `stepRunner`, which makes `idem.step` store through them. The store
+   * that keeps steps brings it, so a handler whose store keeps none bundles none of it; without it `idem.step` throws.
+   */
+  readonly stepRunner?: StepRunner;
 }

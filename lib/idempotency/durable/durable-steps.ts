@@ -1,6 +1,6 @@
 import type { DurableContext } from '@aws/durable-execution-sdk-js';
 import { IdempotencyStepInvalidError } from '../errors';
-import { uniqueStepNames, type StepFunction } from '../core/steps/step-runner';
+import { uniqueStepNames, type StepFunction } from '../core/steps/step-function';
 import { DURABLE_CHECKPOINT_BYTES } from './execution-claim';
 
 /** Why a step's result cannot be checkpointed, or `undefined` when it can (JSON, at most `maxBytes`). */

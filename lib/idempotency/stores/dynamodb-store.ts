@@ -68,6 +68,8 @@ export class DynamoDbStore implements IdempotencyStore {
   readonly getStep?: NonNullable<IdempotencyStore['getStep']>;
   /** With `steps`: stores a step's result unless one is stored, one conditional `PutItem` beside the record. */
   readonly putStep?: NonNullable<IdempotencyStore['putStep']>;
+  /** With `steps`: the runner of `idem.step` (see `IdempotencyStore.stepRunner`). */
+  readonly stepRunner?: IdempotencyStore['stepRunner'];
 
   constructor(options: DynamoDbStoreOptions) {
     if (typeof options?.tableName !== 'string' || options.tableName.length === 0) {
@@ -90,10 +92,11 @@ export class DynamoDbStore implements IdempotencyStore {
     }
     const { steps } = options;
     if (steps !== undefined) {
-      if (typeof steps?.get !== 'function' || typeof steps.put !== 'function')
+      if (typeof steps?.get !== 'function' || typeof steps.put !== 'function' || typeof steps.runner !== 'function')
         throw new TypeError(`Expected \`steps\` to be dynamoDbSteps() from lambda-idempotency/dynamodb, got ${JSON.stringify(steps)}`);
       this.getStep = (request) => steps.get(this, request);
       this.putStep = (request) => steps.put(this, request);
+      this.stepRunner = steps.runner;
     }
   }
 

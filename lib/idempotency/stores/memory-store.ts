@@ -17,6 +17,7 @@ import type { Doc } from './memory-expression';
 import { MemoryTables, type MemoryTableKeys } from './memory-tables';
 import { MemorySteps } from './memory-steps';
 import type { EncodedResult, StepGetRequest, StepPutRequest, StepPutResult } from '../core/store';
+import { stepRunner } from '../core/steps/step-runner';
 
 /** Options of `MemoryStore`. */
 export interface MemoryStoreOptions {
@@ -42,6 +43,8 @@ export class MemoryStore implements IdempotencyStore {
   private readonly records = new Map<string, IdempotencyRecord>();
   private readonly tables: MemoryTables;
   private readonly steps = new MemorySteps();
+  /** `idem.step` through `getStep` / `putStep`: a MemoryStore always keeps steps. */
+  readonly stepRunner = stepRunner;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.maxResultBytes = options.maxResultBytes ?? DYNAMODB_MAX_RESULT_BYTES;

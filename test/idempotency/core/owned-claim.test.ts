@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IdempotencyEngine } from '../../../lib/idempotency/core/engine';
 import { resolveEngineOptions } from '../../../lib/idempotency/core/options';
-import type { StepFunction } from '../../../lib/idempotency/core/steps/step-runner';
+import type { StepFunction } from '../../../lib/idempotency/core/steps/step-function';
 import { MemoryStore } from '../../../lib/idempotency/testing';
 import { VirtualClock } from '../../support/virtual-clock';
 

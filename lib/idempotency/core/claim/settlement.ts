@@ -10,7 +10,7 @@ import { encodeWithCodec } from '../codec-port';
 import { encodeForStore } from '../result-codec';
 import type { LeaseKeeper } from '../lease-keeper';
 import { downstreamKey } from '../scoped-key';
-import { stepRunner, type StepFunction } from '../steps/step-runner';
+import { NO_STEPS, type StepFunction } from '../steps/step-function';
 import type { CompleteRequest } from '../store';
 import type { InvocationTelemetry } from '../telemetry';
 import { completionVerdict, refusedCommitVerdict, type Verdict } from './settlement-verdict';
@@ -43,7 +43,7 @@ export function heldClaim(
   fingerprint: string | undefined,
   holder: ClaimHolder,
   keeper: LeaseKeeper,
-  step: StepFunction = stepRunner(id, fingerprint, holder),
+  step: StepFunction = (holder.options.store.stepRunner ?? NO_STEPS)(id, fingerprint, holder),
 ): Claim {
   const { options, telemetry, cache } = holder;
   const { store, now } = options;
