@@ -102,7 +102,7 @@ export interface DynamoDbSteps {
   /** Stores a step's result unless one is stored: one conditional `PutItem`. */
   put(table: DynamoDbRecordTable, request: StepPutRequest): Promise<StepPutResult>;
   /** Core's runner of `idem.step`, which stores through `get` and `put`: it comes with them, not with every handler. */
-  readonly runner: StepRunner;
+  readonly stepRunner: StepRunner;
 }
 
 /**
@@ -114,6 +114,6 @@ export function dynamoDbSteps(): DynamoDbSteps {
   return Object.freeze({
     get: (table: DynamoDbRecordTable, request: StepGetRequest) => getStep(table.client, table.tableName, table.layout, request),
     put: (table: DynamoDbRecordTable, request: StepPutRequest) => putStep(table.client, table.tableName, table.layout, request),
-    runner: stepRunner,
+    stepRunner,
   });
 }
