@@ -71,7 +71,7 @@ export function eventKeyReader<TEvent, TContext = Context>(
  * which every event handled in one invocation shares, so the whole event is the fingerprint: a redelivery (the
  * same event) replays, another event under the same key is refused as a payload mismatch, never handed this one's result.
  */
-export const DEFAULT_EVENT_KEY: EventKeyDefaults<unknown, Context | undefined> = Object.freeze({
+export const DEFAULT_EVENT_KEY: EventKeyDefaults<unknown, Context | undefined> = /* @__PURE__ */ Object.freeze({
   key(event: unknown, context: Context | undefined): string | undefined {
     const id = (event as { id?: unknown } | null)?.id;
     if (typeof id === 'string' && id.length > 0) return id;
