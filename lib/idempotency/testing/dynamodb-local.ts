@@ -87,11 +87,16 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   });
   exited.catch(() => undefined);
   const endpoint = `http://127.0.0.1:${port}`;
+  // When Java fails first, the poller must stop too: left running it would hold sockets and timers for the whole
+  // timeout, keeping the caller's test process (and jest's workers) alive after the rejection.
+  const polling = new AbortController();
   try {
-    await Promise.race([waitUntilReady(endpoint, options.timeoutMs ?? 30_000), exited]);
+    await Promise.race([waitUntilReady(endpoint, options.timeoutMs ?? 30_000, polling.signal), exited]);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
+  } finally {
+    polling.abort();
   }
   return { endpoint, port, pid: child.pid!, stop: () => stopProcess(child) };
 }
@@ -128,19 +133,20 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function waitUntilReady(endpoint: string, timeoutMs: number): Promise<void> {
+async function waitUntilReady(endpoint: string, timeoutMs: number, stopped: AbortSignal): Promise<void> {
   // Loaded here, not at the top: importing `lambda-idempotency/testing` for MemoryStore loads no SDK.
   const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
   const client = new DynamoDBClient({ ...DYNAMODB_LOCAL_CLIENT_CONFIG, endpoint });
   const deadline = Date.now() + timeoutMs;
   try {
-    for (;;) {
+    while (!stopped.aborted) {
       try {
-        await client.send(new ListTablesCommand({}));
+        await client.send(new ListTablesCommand({}), { abortSignal: stopped });
         return;
       } catch (error) {
+        if (stopped.aborted) return;
         if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms: ${String(error)}`);
-        await sleep(100);
+        await sleep(100, undefined, { signal: stopped }).catch(() => undefined);
       }
     }
   } finally {

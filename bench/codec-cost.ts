@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/codec-cost.ts`: the CPU cost of result codecs per replay and per stored result, beside the plain
+ * Part of `npm run bench` (alone: `npx tsx bench/codec-cost.ts`): the CPU cost of result codecs per replay and per stored result, beside the plain
  * path. An `idempotent` handler on `MemoryStore` (no network: what is left is the engine's and the codec's own work)
  * replays one stored result many times; `process.cpuUsage()` gives CPU microseconds per call. The result is a
  * payment-like object of about 1 KB with a Date and a nested list. KMS adds its own round trip per call (not measured here).
@@ -10,7 +10,7 @@ import { idempotent, type ResultCodec } from '../lib/idempotency';
 import { composeCodecs, redactResults, typedCodec } from '../lib/idempotency/codecs';
 import { encryptResults, localKeyProvider } from '../lib/idempotency/encryption';
 import { MemoryStore } from '../lib/idempotency/testing';
-import { bundleSize, HANDLERS } from './size';
+import { bundleSize, HANDLERS } from '../scripts/size';
 
 const RESULT = {
   id: 'pay_1',
@@ -43,11 +43,20 @@ const cpuMicros = async (times: number, call: (i: number) => Promise<unknown>) =
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** Five rounds, the codecs interleaved in each, so the JIT's warm-up and the machine's noise fall on all alike; the median of each. */
-async function main() {
+/**
+ * The codecs' cost as two Markdown tables (CPU per call, then bundle bytes). Five rounds, the codecs interleaved in
+ * each, so the JIT's warm-up and the machine's noise fall on all alike; the median of each.
+ */
+export async function measureCodecCost(): Promise<string> {
   const handlers = Object.entries(CODECS).map(([name, codec]) => ({
     name,
-    handler: idempotent(async (event: { id: string }) => ({ ...RESULT, id: event.id }), { store: new MemoryStore(), key: (event) => event.id, codec, logger: quiet, metrics: false }),
+    handler: idempotent(async (event: { id: string }) => ({ ...RESULT, id: event.id }), {
+      store: new MemoryStore(),
+      key: (event) => event.id,
+      codec,
+      logger: quiet,
+      metrics: false,
+    }),
     replays: [] as number[],
     stores: [] as number[],
   }));
@@ -58,19 +67,21 @@ async function main() {
       entry.stores.push(await cpuMicros(STORES, (i) => entry.handler({ id: `new-${round}-${i}` }, context)));
     }
   }
-  console.log('| codec | CPU µs per replay | CPU µs per stored result (first run) |');
-  console.log('|---|---|---|');
-  for (const { name, replays, stores } of handlers) console.log(`| ${name} | ${median(replays).toFixed(1)} | ${median(stores).toFixed(1)} |`);
-  console.log('\n| bundle | minified | gzip |\n|---|---|---|');
+  const lines = ['| codec | CPU µs per replay | CPU µs per stored result (first run) |', '|---|---|---|'];
+  for (const { name, replays, stores } of handlers)
+    lines.push(`| ${name} | ${median(replays).toFixed(1)} | ${median(stores).toFixed(1)} |`);
+  lines.push('', '| bundle | minified | gzip |', '|---|---|---|');
   for (const [name, source] of Object.entries(BUNDLES)) {
     const size = await bundleSize(source, `${__dirname}/..`);
-    console.log(`| ${name} | ${size.minified} B | ${size.gzip} B |`);
+    lines.push(`| ${name} | ${size.minified} B | ${size.gzip} B |`);
   }
+  return lines.join('\n');
 }
 
 /** A user's handler that imports a codec, beside one that does not (`npm run size`'s first handler). */
 const BASE = HANDLERS['idempotent + DynamoDbStore'];
-const using = (imports: string, codec: string) => BASE.replace('export const handler', `${imports}\nexport const codec = ${codec};\nexport const handler`);
+const using = (imports: string, codec: string) =>
+  BASE.replace('export const handler', `${imports}\nexport const codec = ${codec};\nexport const handler`);
 const BUNDLES: Record<string, string> = {
   '`idempotent` + `DynamoDbStore`': BASE,
   '+ `typedCodec`': using("import { typedCodec } from 'lambda-idempotency/codecs';", 'typedCodec()'),
@@ -85,4 +96,4 @@ const BUNDLES: Record<string, string> = {
   '+ `idempotentFunction`': using("import { idempotentFunction } from 'lambda-idempotency';", 'idempotentFunction'),
 };
 
-void main();
+if (require.main === module) void measureCodecCost().then((tables) => console.log(tables));

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCode } from '../../lib/idempotency';
+import { RedisStore } from '../../lib/idempotency/redis';
+import { answerOf, longRunningFunction, virtualContext } from '../support/long-running-scenarios';
+import { CLIENT_KINDS, connectClient, inspector, redisUrl, uniquePrefix, type ClientKind, type TestClient } from '../support/redis';
+import { TcpFaultProxy } from '../support/tcp-fault-proxy';
+import { until } from '../support/until';
+import { VirtualClock } from '../support/virtual-clock';
+
+/**
+ * Renewals on the wire, between each real client and redis-server, as renewal-faults.dynamodb.test.ts does for
+ * DynamoDB: a renewal whose reply is lost after the script ran must count as renewed (the key's lease moved, the
+ * handler keeps it), never as a lost lease; and an outage that outlasts the lease aborts `idem.signal`.
+ */
+
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const TIMEOUT_MS = 1_000; // an unfaulted reply never reaches it, even on a loaded machine
+
+let admin: Awaited<ReturnType<typeof inspector>>;
+let proxy: TcpFaultProxy;
+beforeAll(async () => {
+  admin = await inspector();
+  proxy = await TcpFaultProxy.start(Number(new URL(redisUrl()).port));
+});
+afterAll(async () => {
+  await proxy.close();
+  admin.destroy();
+});
+
+describe.each(CLIENT_KINDS)('%s: renewals through a TCP fault proxy', (kind: ClientKind) => {
+  let store: RedisStore;
+  let connection: TestClient;
+  beforeAll(async () => {
+    connection = await connectClient(kind, proxy.url, kind === 'ioredis' ? { commandTimeoutMs: TIMEOUT_MS } : {});
+    store = new RedisStore({
+      client: connection.client,
+      keyPrefix: uniquePrefix(),
+      ...(kind === 'node-redis' && { commandTimeoutMs: TIMEOUT_MS }),
+    });
+    // Loads the scripts, so the faulted call is one EVALSHA.
+    const warm = {
+      id: randomUUID(),
+      leaseToken: randomUUID(),
+      leaseExpiresAt: Date.now() + MINUTE,
+      expiration: nowSeconds() + 3_600,
+      now: Date.now(),
+    };
+    await store.claim(warm);
+    await store.renew({ ...warm, leaseExpiresAt: warm.leaseExpiresAt + MINUTE });
+  });
+  afterEach(async () => {
+    proxy.restore();
+    await proxy.delivered();
+  });
+  afterAll(() => connection.close());
+
+  it('renew: a renewal whose reply was lost after the script ran counts as renewed, and the lease on the server moved', async () => {
+    const now = Date.now();
+    const claim = { id: randomUUID(), leaseToken: randomUUID(), leaseExpiresAt: now + MINUTE, expiration: nowSeconds() + 3_600, now };
+    await store.claim(claim);
+    const renewal = { id: claim.id, leaseToken: claim.leaseToken, leaseExpiresAt: now + 2 * MINUTE, expiration: claim.expiration, now };
+    const faults = proxy.faultsMade;
+    proxy.loseNextReply();
+    expect(await store.renew(renewal)).toEqual({ renewed: true });
+    expect(proxy.faultsMade).toBe(faults + 1); // the reply really was lost: the answer came from the store's resend
+    expect(Number((await admin.hGetAll(store.keyOf(claim.id))).leaseExpiresAt)).toBe(renewal.leaseExpiresAt);
+    // another invocation is still refused, and a renewal under another token never moves this lease
+    expect(await store.claim({ ...claim, leaseToken: randomUUID(), now: now + 90 * SECOND })).toMatchObject({ claimed: false });
+    expect(await store.renew({ ...renewal, leaseToken: randomUUID(), leaseExpiresAt: now + 5 * MINUTE })).toMatchObject({ renewed: false });
+  });
+
+  it('through idempotent: a lost renewal reply keeps the lease, a duplicate past the first lease is turned away, nothing is lost', async () => {
+    const clock = new VirtualClock();
+    const event = { id: randomUUID() };
+    const duplicates: string[] = [];
+    const fn = longRunningFunction(store, clock, async (_event, idem) => {
+      const faults = proxy.faultsMade;
+      proxy.loseNextReply();
+      await clock.advance(30 * SECOND); // the first renewal: it runs on the server, its reply does not come back
+      await until(() => proxy.faultsMade > faults);
+      await clock.advance(35 * SECOND); // past the claim's own lease (60 s): only the renewals hold the key now
+      duplicates.push(await answerOf(fn.handler(event, virtualContext(clock, 15 * MINUTE))));
+      await clock.advance(10 * SECOND);
+      return idem.leaseLost ? 'lost' : 'done';
+    });
+    expect(await fn.handler(event, virtualContext(clock, 15 * MINUTE))).toBe('done');
+    expect(duplicates).toEqual([`refused: ${ErrorCode.inProgress}`]);
+    expect(fn.metrics.at(-1)).toMatchObject({ Claimed: 1, LeaseRenewals: 2, LeasesLost: 0, StoreErrors: 0, FencingRejections: 0 });
+    expect(await fn.handler(event, virtualContext(clock, 15 * MINUTE))).toBe('done'); // the result, replayed
+  });
+
+  it('aborts idem.signal when redis-server stays out of reach until the lease end less the margin; the caller still gets the result', async () => {
+    const clock = new VirtualClock();
+    const event = { id: randomUUID() };
+    let signalled: unknown;
+    const fn = longRunningFunction(store, clock, async (_event, idem) => {
+      proxy.outage();
+      await clock.advance(59 * SECOND);
+      signalled = idem.signal.reason;
+      proxy.restore();
+      return idem.leaseLost ? 'finished, told the lease may be lost' : 'finished';
+    });
+    expect(await fn.handler(event, virtualContext(clock, 15 * MINUTE))).toBe('finished, told the lease may be lost');
+    expect(signalled).toMatchObject({ code: ErrorCode.leaseLost });
+    expect(fn.metrics.at(-1)).toMatchObject({ LeaseRenewals: 0, LeasesLost: 1, FencingRejections: 0 });
+  });
+});
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
