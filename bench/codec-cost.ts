@@ -11,6 +11,7 @@ import { composeCodecs, redactResults, typedCodec } from '../lib/idempotency/cod
 import { encryptResults, localKeyProvider } from '../lib/idempotency/encryption';
 import { MemoryStore } from '../lib/idempotency/testing';
 import { bundleSize, HANDLERS } from '../scripts/size';
+import { table } from './markdown';
 
 const RESULT = {
   id: 'pay_1',
@@ -67,15 +68,16 @@ export async function measureCodecCost(): Promise<string> {
       entry.stores.push(await cpuMicros(STORES, (i) => entry.handler({ id: `new-${round}-${i}` }, context)));
     }
   }
-  const lines = ['| codec | CPU µs per replay | CPU µs per stored result (first run) |', '|---|---|---|'];
-  for (const { name, replays, stores } of handlers)
-    lines.push(`| ${name} | ${median(replays).toFixed(1)} | ${median(stores).toFixed(1)} |`);
-  lines.push('', '| bundle | minified | gzip |', '|---|---|---|');
+  const cpu = table(
+    ['codec', 'CPU µs per replay', 'CPU µs per stored result (first run)'],
+    handlers.map(({ name, replays, stores }) => [name, median(replays).toFixed(1), median(stores).toFixed(1)]),
+  );
+  const sizes: string[][] = [];
   for (const [name, source] of Object.entries(BUNDLES)) {
     const size = await bundleSize(source, `${__dirname}/..`);
-    lines.push(`| ${name} | ${size.minified} B | ${size.gzip} B |`);
+    sizes.push([name, `${size.minified} B`, `${size.gzip} B`]);
   }
-  return lines.join('\n');
+  return `${cpu}\n\n${table(['bundle', 'minified', 'gzip'], sizes)}`;
 }
 
 /** A user's handler that imports a codec, beside one that does not (`npm run size`'s first handler). */

@@ -6,7 +6,7 @@ import { assertValidKey } from './key-rules';
 import type { IdempotencyContext } from './outcome';
 import { fingerprintOf } from './scoped-key';
 import { assertFunction, assertOneOf } from './validate';
-import { uniqueStepNames, type StepFunction } from './steps/step-runner';
+import { uniqueStepNames, type StepFunction } from './steps/step-function';
 
 /** What to do with an event that has no key. */
 export type MissingKeyPolicy = 'reject' | 'run-without-idempotency';
@@ -71,7 +71,7 @@ export function eventKeyReader<TEvent, TContext = Context>(
  * which every event handled in one invocation shares, so the whole event is the fingerprint: a redelivery (the
  * same event) replays, another event under the same key is refused as a payload mismatch, never handed this one's result.
  */
-export const DEFAULT_EVENT_KEY: EventKeyDefaults<unknown, Context | undefined> = Object.freeze({
+export const DEFAULT_EVENT_KEY: EventKeyDefaults<unknown, Context | undefined> = /* @__PURE__ */ Object.freeze({
   key(event: unknown, context: Context | undefined): string | undefined {
     const id = (event as { id?: unknown } | null)?.id;
     if (typeof id === 'string' && id.length > 0) return id;

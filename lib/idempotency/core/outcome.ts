@@ -1,7 +1,7 @@
 /** What the engine and its adapters say to each other: requests in, outcomes out. */
 
 import type { BusinessWrite, PendingWrite, WriteConditionFailure, WriteOptions } from './business-write';
-import type { StepFunction } from './steps/step-runner';
+import type { StepFunction } from './steps/step-function';
 
 export type { BusinessWrite, ConditionFailureRule, WriteConditionFailure, WriteOptions } from './business-write';
 

@@ -6,6 +6,10 @@
 import type { AtomicCompletionResult, BusinessWrite, PendingWrite, WriteOptions } from './business-write';
 import type { EncodedResult, IdempotencyRecord } from './record';
 import type { RenewRequest, RenewResult } from './renewal';
+import type { IdempotencyStoreError } from '../errors';
+import type { Settled } from './outcome';
+import type { StepRunner } from './steps/step-function';
+import type { InvocationTelemetry } from './telemetry';
 import type { StepGetRequest, StepPutRequest, StepPutResult } from './steps/step-record';
 
 export type { RenewRequest, RenewResult } from './renewal';
@@ -99,4 +103,49 @@ export interface IdempotencyStore {
   getStep?(request: StepGetRequest): Promise<EncodedResult | undefined>;
   /** Optional: stores a completed step's result unless one is stored (see `StepPutRequest`). */
   putStep?(request: StepPutRequest): Promise<StepPutResult>;
+  /**
+   * Optional: the engine's code for what the store's optional members make possible (see `StoreCapabilities`).
+   * Without it, or without one of its members, the engine refuses `idem.step` / `idem.write` as it does for a store
+   * that lacks those members.
+   */
+  readonly capabilities?: StoreCapabilities;
 }
+
+/**
+ * The engine's code that a store brings with its capabilities, so a handler bundles only what its store can do: a
+ * store given `steps: dynamoDbSteps()` brings the runner of `idem.step`; one given `transactions: dynamoDbTransactions()`
+ * brings the commit of `idem.write`'s writes. Data, not store calls: nothing here reaches the database by itself.
+ */
+export interface StoreCapabilities {
+  /** With `getStep` and `putStep`: core's `stepRunner`, which makes `idem.step` store through them. */
+  readonly stepRunner?: StepRunner | undefined;
+  /** With `completeWith` and `collectWrite`: core's `commitWrites`, which settles a claim whose handler wrote. */
+  readonly commitWrites?: CommitWrites | undefined;
+}
+
+/**
+ * What committing a claim's writes needs from the claim's settlement (`core/claim/settlement.ts`): its retries, its
+ * log fields, and its other two ways to settle, so a commit answers as a plain completion does.
+ */
+export interface CommitSettlement {
+  /** The store whose `completeWith` commits. */
+  readonly store: IdempotencyStore;
+  readonly telemetry: InvocationTelemetry;
+  /** The claim's log fields (its hashed key). */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** Sends `write`, tried again as a completion is while the invocation has time to spare and `retryable` says so. */
+  retried<T>(write: () => Promise<T>, retryable: (error: unknown) => boolean): Promise<T>;
+  /** Completes the record with `request` alone (a write refusal stored as the key's answer). */
+  complete(request: CompleteRequest): Promise<unknown>;
+  /** Releases the key, saying why. */
+  release(reason: string): Promise<unknown>;
+  /** Keeps a committed result in the local cache. */
+  remember(request: CompleteRequest): void;
+  /** Wraps a failure as the invocation's store fault: "Could not <what>: …". */
+  storeFault(what: string, error: unknown): IdempotencyStoreError;
+  /** Called before a commit fault is thrown: a durable claim is left open for its step's retry to settle again. */
+  reopen(): void;
+}
+
+/** Settles a claim whose handler wrote through `idem.write`: `request`'s result and the `writes` in one atomic write. */
+export type CommitWrites = (request: CompleteRequest, writes: readonly PendingWrite[], settlement: CommitSettlement) => Promise<Settled>;

@@ -4,8 +4,9 @@ import { expirationFrom } from '../core/backoff';
 import { decodeWithCodec, stepCodec } from '../core/codec-port';
 import type { EncodedResult } from '../core/record';
 import { decodeResult } from '../core/result-codec';
+import { uniqueStepNames, type StepFunction, type StepScope } from '../core/steps/step-function';
 import { stepId } from '../core/steps/step-record';
-import { encodeStepResult, encodeStepValue, uniqueStepNames, type StepFunction, type StepScope } from '../core/steps/step-runner';
+import { encodeStepResult, encodeStepValue } from '../core/steps/step-runner';
 import { DURABLE_CHECKPOINT_BYTES } from './execution-claim';
 
 /** Why a step's result cannot be checkpointed, or `undefined` when it can (JSON, at most `maxBytes`). */

@@ -8,7 +8,9 @@ import {
   type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { EncodedResult } from '../core/record';
+import type { StepRunner } from '../core/steps/step-function';
 import { isLiveStep, STEP_STATUS, type StepGetRequest, type StepPutRequest, type StepPutResult } from '../core/steps/step-record';
+import { stepRunner } from '../core/steps/step-runner';
 import type { TableLayout } from '../table-layout';
 import { keyOf, resultFromItem } from './dynamodb-item';
 import type { DynamoDbRecordTable } from './dynamodb-transactions';
@@ -96,16 +98,19 @@ export interface DynamoDbSteps {
   get(table: DynamoDbRecordTable, request: StepGetRequest): Promise<EncodedResult | undefined>;
   /** Stores a step's result unless one is stored: one conditional `PutItem`. */
   put(table: DynamoDbRecordTable, request: StepPutRequest): Promise<StepPutResult>;
+  /** Core's runner of `idem.step`, which stores through `get` and `put`: it comes with them, not with every handler. */
+  readonly stepRunner: StepRunner;
 }
 
 /**
  * The steps capability of `DynamoDbStore`: `new DynamoDbStore({ tableName, steps: dynamoDbSteps() })`. A capability
  * the handler imports and passes to the store, as transactions are, so a handler that never calls `idem.step` bundles
- * none of the step storage.
+ * none of the step storage, nor the runner of `idem.step`.
  */
 export function dynamoDbSteps(): DynamoDbSteps {
   return Object.freeze({
     get: (table: DynamoDbRecordTable, request: StepGetRequest) => getStep(table.client, table.tableName, table.layout, request),
     put: (table: DynamoDbRecordTable, request: StepPutRequest) => putStep(table.client, table.tableName, table.layout, request),
+    stepRunner,
   });
 }

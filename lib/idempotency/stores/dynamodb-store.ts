@@ -19,6 +19,7 @@ import {
   type RenewRequest,
   type RenewResult,
   type StoreCallOptions,
+  type StoreCapabilities,
 } from '../core/store';
 import { renewalFound } from '../core/renewal';
 import { DEFAULT_TABLE_LAYOUT, resolveTableLayout, TABLE_LAYOUT_OPTIONS, type TableLayout, type TableLayoutOptions } from '../table-layout';
@@ -68,6 +69,8 @@ export class DynamoDbStore implements IdempotencyStore {
   readonly getStep?: NonNullable<IdempotencyStore['getStep']>;
   /** With `steps`: stores a step's result unless one is stored, one conditional `PutItem` beside the record. */
   readonly putStep?: NonNullable<IdempotencyStore['putStep']>;
+  /** The engine's code its `transactions` and `steps` bring: the commit of `idem.write`, the runner of `idem.step`. */
+  readonly capabilities: StoreCapabilities;
 
   constructor(options: DynamoDbStoreOptions) {
     if (typeof options?.tableName !== 'string' || options.tableName.length === 0) {
@@ -81,7 +84,11 @@ export class DynamoDbStore implements IdempotencyStore {
     this.layout = Object.keys(options).some((key) => LAYOUT_OPTIONS.has(key)) ? resolveTableLayout(options) : DEFAULT_TABLE_LAYOUT;
     const { transactions } = options;
     if (transactions !== undefined) {
-      if (typeof transactions?.commit !== 'function' || typeof transactions.collect !== 'function')
+      if (
+        typeof transactions?.commit !== 'function' ||
+        typeof transactions.collect !== 'function' ||
+        typeof transactions.commitWrites !== 'function'
+      )
         throw new TypeError(
           `Expected \`transactions\` to be dynamoDbTransactions() from lambda-idempotency/dynamodb-transactions, got ${JSON.stringify(transactions)}`,
         );
@@ -90,11 +97,12 @@ export class DynamoDbStore implements IdempotencyStore {
     }
     const { steps } = options;
     if (steps !== undefined) {
-      if (typeof steps?.get !== 'function' || typeof steps.put !== 'function')
+      if (typeof steps?.get !== 'function' || typeof steps.put !== 'function' || typeof steps.stepRunner !== 'function')
         throw new TypeError(`Expected \`steps\` to be dynamoDbSteps() from lambda-idempotency/dynamodb, got ${JSON.stringify(steps)}`);
       this.getStep = (request) => steps.get(this, request);
       this.putStep = (request) => steps.put(this, request);
     }
+    this.capabilities = { commitWrites: transactions?.commitWrites, stepRunner: steps?.stepRunner };
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {

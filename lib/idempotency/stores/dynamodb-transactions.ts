@@ -1,6 +1,7 @@
 import { TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { BusinessWrite, WriteOptions } from '../core/business-write';
-import type { AtomicCompletionResult, CompleteRequest, PendingWrite } from '../core/store';
+import { commitWrites } from '../core/claim/commit-writes';
+import type { AtomicCompletionResult, CommitWrites, CompleteRequest, PendingWrite } from '../core/store';
 import type { TableLayout } from '../table-layout';
 import { atomicCompletionInput, cancellationOutcome, checkTransactionWrites } from './dynamodb-transaction';
 import { pendingWrite } from './pending-write';
@@ -28,6 +29,8 @@ export interface DynamoDbTransactions {
   ): PendingWrite;
   /** Completes the record and commits the writes, all or nothing, fenced on the lease token. */
   commit(table: DynamoDbRecordTable, request: CompleteRequest, writes: readonly PendingWrite[]): Promise<AtomicCompletionResult>;
+  /** Core's settlement of a claim whose handler wrote, through `commit`: it comes with it, not with every handler. */
+  readonly commitWrites: CommitWrites;
 }
 
 /**
@@ -36,6 +39,7 @@ export interface DynamoDbTransactions {
  */
 export function dynamoDbTransactions(): DynamoDbTransactions {
   return Object.freeze({
+    commitWrites,
     collect(table: DynamoDbRecordTable, id: string, collected: readonly PendingWrite[], action: BusinessWrite, options?: WriteOptions) {
       const write = pendingWrite(collected, action, options);
       checkTransactionWrites(table.tableName, id, [...collected, write], table.layout);

@@ -7,6 +7,7 @@ import {
   type IdempotencyRecord,
   type IdempotencyStore,
   type StoreCallOptions,
+  type StoreCapabilities,
 } from '../core/store';
 import type { AtomicCompletionResult, BusinessWrite, PendingWrite, RenewRequest, RenewResult } from '../core/store';
 import type { WriteOptions } from '../core/business-write';
@@ -17,6 +18,8 @@ import type { Doc } from './memory-expression';
 import { MemoryTables, type MemoryTableKeys } from './memory-tables';
 import { MemorySteps } from './memory-steps';
 import type { EncodedResult, StepGetRequest, StepPutRequest, StepPutResult } from '../core/store';
+import { stepRunner } from '../core/steps/step-runner';
+import { commitWrites } from '../core/claim/commit-writes';
 
 /** Options of `MemoryStore`. */
 export interface MemoryStoreOptions {
@@ -42,6 +45,8 @@ export class MemoryStore implements IdempotencyStore {
   private readonly records = new Map<string, IdempotencyRecord>();
   private readonly tables: MemoryTables;
   private readonly steps = new MemorySteps();
+  /** A MemoryStore always keeps steps and commits writes: it brings the engine's code for both. */
+  readonly capabilities: StoreCapabilities = Object.freeze({ stepRunner, commitWrites });
 
   constructor(options: MemoryStoreOptions = {}) {
     this.maxResultBytes = options.maxResultBytes ?? DYNAMODB_MAX_RESULT_BYTES;

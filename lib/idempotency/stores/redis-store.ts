@@ -13,7 +13,9 @@ import type {
   StepPutRequest,
   StepPutResult,
   StoreCallOptions,
+  StoreCapabilities,
 } from '../core/store';
+import { stepRunner } from '../core/steps/step-runner';
 import { redisCommands, type RedisClientLike, type RedisCommands } from './redis-client';
 import { isConnectionFailure, isNoScript } from './redis-errors';
 import { claimArgs, claimResultFromReply, completeArgs, recordFromFields } from './redis-record';
@@ -70,6 +72,8 @@ export class RedisStore implements IdempotencyStore {
   readonly keyPrefix: string;
   /** The store's own bound on each reply, if any. */
   readonly commandTimeoutMs: number | undefined;
+  /** A RedisStore always keeps steps: it brings the runner of `idem.step` (no transactions: `idem.write` is refused). */
+  readonly capabilities: StoreCapabilities = Object.freeze({ stepRunner });
   private readonly commands: RedisCommands;
 
   constructor(options: RedisStoreOptions) {

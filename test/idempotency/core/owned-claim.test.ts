@@ -3,7 +3,7 @@ import { heldClaim } from '../../../lib/idempotency/core/claim/settlement';
 import { IdempotencyEngine } from '../../../lib/idempotency/core/engine';
 import { unkeptLease } from '../../../lib/idempotency/core/lease-keeper';
 import { resolveEngineOptions } from '../../../lib/idempotency/core/options';
-import type { StepFunction } from '../../../lib/idempotency/core/steps/step-runner';
+import type { StepFunction } from '../../../lib/idempotency/core/steps/step-function';
 import { MemoryStore } from '../../../lib/idempotency/testing';
 import { VirtualClock } from '../../support/virtual-clock';
 

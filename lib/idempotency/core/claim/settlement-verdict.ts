@@ -36,7 +36,7 @@ export function refusedCommitVerdict(
   outcome: Exclude<AtomicCompletionResult, { completed: true }>,
   request: CompleteRequest,
   writes: readonly PendingWrite[],
-): { readonly settled: Exclude<Settled, { kind: 'completed' }>; readonly then?: Verdict } {
+): { readonly settled: Exclude<Settled, { kind: 'completed' }>; readonly then?: Exclude<Verdict, { send: 'commit' }> } {
   if (outcome.reason === 'fenced') return { settled: { kind: 'lease-lost' } };
   const { failures } = outcome;
   const final = failures.some((failure) => writes[failure.index]?.onConditionFailure === 'store');

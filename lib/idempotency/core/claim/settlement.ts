@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, hasErrorCode, type IdempotencyStoreError } from '../../errors';
+import type { IdempotencyStoreError } from '../../errors';
 import { expirationFrom, settleDeadline, SETTLE_RETRY_DELAYS_MS } from '../backoff';
 import type { PendingWrite } from '../business-write';
 import { remainingTimeMs, type InvocationClock } from '../lease';
@@ -10,10 +10,10 @@ import { encodeWithCodec } from '../codec-port';
 import { encodeForStore } from '../result-codec';
 import type { LeaseKeeper } from '../lease-keeper';
 import { downstreamKey } from '../scoped-key';
-import { stepRunner, type StepFunction } from '../steps/step-runner';
+import { NO_STEPS, type StepFunction } from '../steps/step-function';
 import type { CompleteRequest, EncodedResult } from '../store';
 import type { InvocationTelemetry } from '../telemetry';
-import { completionVerdict, refusedCommitVerdict, type Verdict } from './settlement-verdict';
+import { completionVerdict, type Verdict } from './settlement-verdict';
 import { writeCollector } from './write-collector';
 
 /** What a held claim needs from the invocation that holds it. */
@@ -43,7 +43,7 @@ export function heldClaim(
   fingerprint: string | undefined,
   holder: ClaimHolder,
   keeper: LeaseKeeper,
-  step: StepFunction = stepRunner(id, fingerprint, holder),
+  step: StepFunction = (holder.options.store.capabilities?.stepRunner ?? NO_STEPS)(id, fingerprint, holder),
   /**
    * Whether a store fault on a plain completion or a release is thrown (the store's error, unwrapped) once the
    * retries are spent, leaving the claim unsettled for its owner to settle again: a durable execution's claim, whose
@@ -67,7 +67,22 @@ export function heldClaim(
 
   /** The one sender: writes what `verdict` says, retried while the invocation has time to spare. */
   const send = async (verdict: Verdict): Promise<Settled> => {
-    if (verdict.send === 'commit') return commit(verdict);
+    // The commit comes with the store that commits writes (`capabilities`: the write collector checked it), so a
+    // handler whose store cannot bundles none of it; it answers through this sender's retries, completion and release.
+    if (verdict.send === 'commit')
+      return store.capabilities!.commitWrites!(verdict.request, verdict.writes, {
+        store,
+        telemetry,
+        fields,
+        retried: (write, retryable) => retried(write, holder, retryable),
+        complete: (request) => send({ send: 'complete', request }),
+        release: (reason) => send({ send: 'release', reason }),
+        remember: (request) => remember(request, now()),
+        storeFault: holder.storeFault,
+        reopen: () => {
+          if (throwSettleFaults) settled = false;
+        },
+      });
     const write: () => Promise<{ completed?: boolean; released?: boolean }> =
       verdict.send === 'complete' ? () => store.complete(verdict.request) : () => store.release(id, leaseToken);
     const step = verdict.send === 'complete' ? 'completion' : 'release';
@@ -88,40 +103,6 @@ export function heldClaim(
       }
     }
     return COMPLETED;
-  };
-
-  const commit = async ({ request, writes }: Extract<Verdict, { send: 'commit' }>): Promise<Settled> => {
-    const at = { ...fields, writes: writes.length };
-    const invalid = (error: unknown) => hasErrorCode(error, ErrorCode.writeInvalid);
-    let outcome;
-    try {
-      outcome = await retried(
-        () => store.completeWith!(request, writes),
-        holder,
-        (error) => !invalid(error),
-      );
-    } catch (error) {
-      if (!invalid(error)) {
-        telemetry.event('commitFailed', { ...at, error: error instanceof Error ? error.message : String(error) });
-        if (throwSettleFaults) settled = false;
-        throw holder.storeFault('commit the writes with the result (they may have been committed)', error);
-      }
-      await send({ send: 'release', reason: 'the writes could not be sent' });
-      throw error;
-    }
-    if (outcome.completed) {
-      telemetry.event('committed', at);
-      remember(request, now());
-      return COMPLETED;
-    }
-    const { settled: refusal, then } = refusedCommitVerdict(outcome, request, writes);
-    if (refusal.kind === 'lease-lost') telemetry.event('fenced', { ...at, step: 'the commit' });
-    else {
-      const answer = then?.send === 'complete' ? 'answered with the refusal from now on' : 'released';
-      telemetry.event('writeRefused', { ...at, failed: refusal.failures[0]?.name, then: answer });
-    }
-    if (then) await send(then);
-    return refusal;
   };
 
   return {

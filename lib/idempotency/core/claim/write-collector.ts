@@ -17,7 +17,8 @@ export function writeCollector(
       throw new IdempotencyWriteInvalidError(
         'idem.write was called after the request was completed or released; the write would never be committed.',
       );
-    if (typeof store.completeWith !== 'function' || typeof store.collectWrite !== 'function') {
+    // The store commits the writes (`completeWith`), and brings the engine's commit of them with it (`capabilities`).
+    if (typeof store.completeWith !== 'function' || typeof store.collectWrite !== 'function' || !store.capabilities?.commitWrites) {
       throw new IdempotencyWriteInvalidError(
         `idem.write needs a store that commits writes with the result (completeWith), such as DynamoDbStore with \`transactions: dynamoDbTransactions()\` or MemoryStore; ${store.constructor?.name ?? 'this store'} cannot.`,
       );

@@ -1,45 +1,10 @@
-import { IdempotencyStepInvalidError, type IdempotencyStoreError } from '../../errors';
+import { IdempotencyStepInvalidError } from '../../errors';
 import { expirationFrom } from '../backoff';
 import { decodeWithCodec, stepCodec, type ResultCodec } from '../codec-port';
 import type { EncodedResult } from '../record';
 import { decodeResult, encodeResult } from '../result-codec';
-import type { IdempotencyStore } from '../store';
-import type { InvocationTelemetry } from '../telemetry';
+import { noStepsError, uniqueStepNames, type StepRunner } from './step-function';
 import { stepId } from './step-record';
-
-/** `idem.step`: runs `fn` once per request and name, and gives every later run of the request its stored result. */
-export type StepFunction = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
-
-/** What a request's steps need from the engine. */
-export interface StepScope {
-  readonly options: {
-    readonly store: IdempotencyStore;
-    readonly now: () => number;
-    readonly expiresAfterSeconds: number;
-    /** The handler's result codec: a step's result is stored as a result is (typed, redacted, encrypted). */
-    readonly codec: ResultCodec | undefined;
-  };
-  readonly telemetry: InvocationTelemetry;
-  /** Wraps a store failure as the invocation's own store fault (adapters answer it as a store failure): "Could not <what>: …". */
-  readonly storeFault: (what: string, error: unknown) => IdempotencyStoreError;
-}
-
-/**
- * Names must be unique within a request (a step is found again by its name alone), and non-empty strings.
- * Returns a checker that throws on the first name used twice.
- */
-export function uniqueStepNames(): (name: unknown) => void {
-  const used = new Set<string>();
-  return (name) => {
-    if (typeof name !== 'string' || name.length === 0)
-      throw new TypeError(`Expected a step name to be a non-empty string, got ${String(name)}`);
-    if (used.has(name))
-      throw new IdempotencyStepInvalidError(
-        `The step name ${JSON.stringify(name)} is used twice in one request: step names must be unique.`,
-      );
-    used.add(name);
-  };
-}
 
 /**
  * A step's result encoded as results are, or an `IdempotencyStepInvalidError` when it cannot be stored whole
@@ -66,7 +31,7 @@ export function encodeStepResult(name: string, value: unknown, maxBytes: number)
  * returns the stored results and runs only the steps that had not finished. Two runs racing one step (a run whose
  * lease was taken over, and its successor) both go on with the result stored first.
  */
-export function stepRunner(recordId: string, fingerprint: string | undefined, scope: StepScope): StepFunction {
+export const stepRunner: StepRunner = (recordId, fingerprint, scope) => {
   const checkName = uniqueStepNames();
   const { store, now: clock, expiresAfterSeconds } = scope.options;
   const codec = stepCodec(scope.options.codec);
@@ -79,11 +44,7 @@ export function stepRunner(recordId: string, fingerprint: string | undefined, sc
   };
   return async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     checkName(name);
-    if (!store.getStep || !store.putStep) {
-      throw new IdempotencyStepInvalidError(
-        'This store keeps no steps (it has no getStep / putStep): idem.step needs one that does (DynamoDbStore with `steps: dynamoDbSteps()`, RedisStore, MemoryStore).',
-      );
-    }
+    if (!store.getStep || !store.putStep) throw noStepsError();
     const id = stepId(recordId, fingerprint, name);
     // The codec binds what it stores to the step's own id (encryption's associated data), as a result to its record's.
     const decodeStored = async (encoded: EncodedResult): Promise<T> => {
@@ -100,7 +61,7 @@ export function stepRunner(recordId: string, fingerprint: string | undefined, sc
     );
     return put.stored ? value : decodeStored(put.existing);
   };
-}
+};
 
 /** A step's value through the codec; a codec that fails is the step's error (a step is never stored without its result). */
 export async function encodeStepValue(codec: ResultCodec | undefined, name: string, value: unknown, id: string): Promise<unknown> {

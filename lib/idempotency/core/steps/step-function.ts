@@ -1,0 +1,70 @@
+/**
+ * `idem.step`'s shape and its name rule, which every kind of step shares (stored, durable, keyless), and the stand-in
+ * for a store that keeps none. The runner that stores steps (`step-runner.ts`) comes with the store that keeps them,
+ * so a handler whose store keeps no steps bundles none of it.
+ */
+import { IdempotencyStepInvalidError, type IdempotencyStoreError } from '../../errors';
+import type { ResultCodec } from '../codec-port';
+import type { EncodedResult } from '../record';
+import type { InvocationTelemetry } from '../telemetry';
+import type { StepGetRequest, StepPutRequest, StepPutResult } from './step-record';
+
+/** `idem.step`: runs `fn` once per request and name, and gives every later run of the request its stored result. */
+export type StepFunction = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
+/** What the steps need of a store (`IdempotencyStore`'s step members). */
+export interface StepStore {
+  readonly maxResultBytes: number;
+  getStep?(request: StepGetRequest): Promise<EncodedResult | undefined>;
+  putStep?(request: StepPutRequest): Promise<StepPutResult>;
+}
+
+/** What a request's steps need from the engine. */
+export interface StepScope {
+  readonly options: {
+    readonly store: StepStore;
+    readonly now: () => number;
+    readonly expiresAfterSeconds: number;
+    /** The handler's result codec: a step's result is stored as a result is (typed, redacted, encrypted). */
+    readonly codec: ResultCodec | undefined;
+  };
+  readonly telemetry: InvocationTelemetry;
+  /** Wraps a store failure as the invocation's own store fault (adapters answer it as a store failure): "Could not <what>: …". */
+  readonly storeFault: (what: string, error: unknown) => IdempotencyStoreError;
+}
+
+/** Makes the `idem.step` of one claimed request (record id, payload fingerprint): what a store that keeps steps gives. */
+export type StepRunner = (recordId: string, fingerprint: string | undefined, scope: StepScope) => StepFunction;
+
+/**
+ * Names must be unique within a request (a step is found again by its name alone), and non-empty strings.
+ * Returns a checker that throws on the first name used twice.
+ */
+export function uniqueStepNames(): (name: unknown) => void {
+  const used = new Set<string>();
+  return (name) => {
+    if (typeof name !== 'string' || name.length === 0)
+      throw new TypeError(`Expected a step name to be a non-empty string, got ${String(name)}`);
+    if (used.has(name))
+      throw new IdempotencyStepInvalidError(
+        `The step name ${JSON.stringify(name)} is used twice in one request: step names must be unique.`,
+      );
+    used.add(name);
+  };
+}
+
+/** The `idem.step` of a claim whose store keeps no steps: names are checked as anywhere, then every step is refused. */
+export const NO_STEPS: StepRunner = () => {
+  const checkName = uniqueStepNames();
+  return async (name) => {
+    checkName(name);
+    throw noStepsError();
+  };
+};
+
+/** Why a store cannot take `idem.step`. */
+export function noStepsError(): IdempotencyStepInvalidError {
+  return new IdempotencyStepInvalidError(
+    'This store keeps no steps (it has no getStep / putStep): idem.step needs one that does (DynamoDbStore with `steps: dynamoDbSteps()`, RedisStore, MemoryStore).',
+  );
+}
