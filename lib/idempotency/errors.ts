@@ -42,7 +42,8 @@ export class IdempotencyError extends Error {
 
   constructor(code: IdempotencyErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
+    // The class's runtime name would do, but a minifier renames classes; each subclass names itself instead.
+    this.name = 'IdempotencyError';
     this.code = code;
   }
 }
@@ -51,6 +52,7 @@ export class IdempotencyError extends Error {
 export class IdempotencyKeyMissingError extends IdempotencyError {
   constructor(message = 'The request carries no idempotency key.') {
     super(ErrorCode.keyMissing, message);
+    this.name = 'IdempotencyKeyMissingError';
   }
 }
 
@@ -58,6 +60,7 @@ export class IdempotencyKeyMissingError extends IdempotencyError {
 export class IdempotencyKeyInvalidError extends IdempotencyError {
   constructor(message: string) {
     super(ErrorCode.keyInvalid, message);
+    this.name = 'IdempotencyKeyInvalidError';
   }
 }
 
@@ -68,6 +71,7 @@ export class IdempotencyInProgressError extends IdempotencyError {
 
   constructor(retryAfterSeconds: number) {
     super(ErrorCode.inProgress, 'A request with this idempotency key is still in progress.');
+    this.name = 'IdempotencyInProgressError';
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
@@ -76,6 +80,7 @@ export class IdempotencyInProgressError extends IdempotencyError {
 export class IdempotencyPayloadMismatchError extends IdempotencyError {
   constructor() {
     super(ErrorCode.payloadMismatch, 'This idempotency key was already used with a different payload.');
+    this.name = 'IdempotencyPayloadMismatchError';
   }
 }
 
@@ -89,6 +94,7 @@ export class IdempotencyResultUnavailableError extends IdempotencyError {
       ErrorCode.resultUnavailable,
       'A request with this idempotency key already completed, but its result could not be stored (too large, or its codec failed) and cannot be replayed.',
     );
+    this.name = 'IdempotencyResultUnavailableError';
   }
 }
 
@@ -96,6 +102,7 @@ export class IdempotencyResultUnavailableError extends IdempotencyError {
 export class IdempotencyStoreError extends IdempotencyError {
   constructor(message: string, cause: unknown) {
     super(ErrorCode.storeFailure, message, { cause });
+    this.name = 'IdempotencyStoreError';
   }
 }
 
@@ -115,6 +122,7 @@ export class IdempotencyWriteConditionError extends IdempotencyError {
       ErrorCode.writeConditionFailed,
       `The condition of ${names.length === 1 ? 'the write' : 'the writes'} ${names.join(', ')} failed; nothing was written.`,
     );
+    this.name = 'IdempotencyWriteConditionError';
     this.write = names[0] ?? '';
     this.failures = failures;
   }
@@ -124,6 +132,7 @@ export class IdempotencyWriteConditionError extends IdempotencyError {
 export class IdempotencyWriteInvalidError extends IdempotencyError {
   constructor(message: string, cause?: unknown) {
     super(ErrorCode.writeInvalid, message, { cause });
+    this.name = 'IdempotencyWriteInvalidError';
   }
 }
 
@@ -136,6 +145,7 @@ export class IdempotencyLeaseLostError extends IdempotencyError {
     message = "The lease on this idempotency key was taken over by another invocation before the writes were committed; nothing was written, and the other invocation's result stands.",
   ) {
     super(ErrorCode.leaseLost, message);
+    this.name = 'IdempotencyLeaseLostError';
   }
 }
 
@@ -148,6 +158,7 @@ export class IdempotencyLeaseLostError extends IdempotencyError {
 export class IdempotencyResultUndecodableError extends IdempotencyError {
   constructor(message: string, cause?: unknown) {
     super(ErrorCode.resultUndecodable, message, { cause });
+    this.name = 'IdempotencyResultUndecodableError';
   }
 }
 
@@ -164,5 +175,6 @@ export function hasErrorCode(error: unknown, code: IdempotencyErrorCode): boolea
 export class IdempotencyStepInvalidError extends IdempotencyError {
   constructor(message: string, cause?: unknown) {
     super(ErrorCode.stepInvalid, message, { cause });
+    this.name = 'IdempotencyStepInvalidError';
   }
 }
