@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ErrorCode } from '../../lib/idempotency';
@@ -6,16 +5,13 @@ import { DynamoDbStore } from '../../lib/idempotency/dynamodb';
 import { LOCAL_CLIENT_CONFIG } from '../../lib/local/dynamodb-local';
 import { freshIdempotencyTable, localEndpoint, testClient } from '../support/dynamodb';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
-import { answerOf, longRunningFunction, virtualContext } from '../support/long-running-scenarios';
-import { VirtualClock } from '../support/virtual-clock';
+import { outageUntilLeaseEnd, renewalWithLostAnswer } from '../support/long-running-scenarios';
 
 /**
  * Renewals on the wire, between the real SDK and DynamoDB Local: an answer lost after the renewal landed (the
  * SDK's retry must count as renewed, not as a lost lease), and an outage that outlasts the lease.
  */
 
-const SECOND = 1_000;
-const MINUTE = 60 * SECOND;
 const direct = testClient();
 let proxy: FaultProxy;
 const clients: DynamoDBClient[] = [];
@@ -45,42 +41,25 @@ async function proxiedStore(maxAttempts?: number): Promise<DynamoDbStore> {
 
 it('counts a renewal whose answer was lost (the SDK retried it) as renewed: nothing lost, the lease holds', async () => {
   const store = await proxiedStore();
-  const clock = new VirtualClock();
-  const event = { id: randomUUID() };
-  const duplicates: string[] = [];
   const seenBefore = proxy.seen.UpdateItem ?? 0;
-  const fn = longRunningFunction(store, clock, async (_event, idem) => {
-    const lost = proxy.inject({ operation: 'UpdateItem', nth: 1, fault: { kind: 'lost-response' } });
-    await clock.advance(30 * SECOND); // the first renewal: it lands, its answer does not
-    await lost;
-    await clock.advance(35 * SECOND); // past the claim's own lease (60 s): only the renewal holds the key now
-    duplicates.push(await answerOf(fn.handler(event, virtualContext(clock, 15 * MINUTE))));
-    await clock.advance(10 * SECOND);
-    return idem.leaseLost ? 'lost' : 'done';
-  });
-  expect(await fn.handler(event, virtualContext(clock, 15 * MINUTE))).toBe('done');
-  expect(duplicates).toEqual([`refused: ${ErrorCode.inProgress}`]);
+  const run = await renewalWithLostAnswer(store, () => proxy.inject({ operation: 'UpdateItem', nth: 1, fault: { kind: 'lost-response' } }));
+  expect(run.result).toBe('done');
+  expect(run.duplicates).toEqual([`refused: ${ErrorCode.inProgress}`]);
   // The renewal, the SDK's retry of it (refused by the condition, recognised as its own), the second renewal, the completion.
   expect((proxy.seen.UpdateItem ?? 0) - seenBefore).toBe(4);
-  expect(fn.metrics.at(-1)).toMatchObject({ LeaseRenewals: 2, LeasesLost: 0, StoreErrors: 0, FencingRejections: 0 });
+  expect(run.fn.metrics.at(-1)).toMatchObject({ LeaseRenewals: 2, LeasesLost: 0, StoreErrors: 0, FencingRejections: 0 });
 });
 
 it('aborts idem.signal when the store stays down until the lease end less the margin; the caller still gets the result', async () => {
-  const store = await proxiedStore(1);
-  const clock = new VirtualClock();
-  const event = { id: randomUUID() };
-  let signalled: unknown;
-  const fn = longRunningFunction(store, clock, async (_event, idem) => {
-    proxy.outage();
-    await clock.advance(59 * SECOND);
-    signalled = idem.signal.reason;
-    proxy.restore();
-    return idem.leaseLost ? 'finished, told the lease may be lost' : 'finished';
-  });
-  expect(await fn.handler(event, virtualContext(clock, 15 * MINUTE))).toBe('finished, told the lease may be lost');
-  expect(signalled).toMatchObject({ code: ErrorCode.leaseLost });
-  expect(fn.metrics.at(-1)).toMatchObject({ LeaseRenewals: 0, LeasesLost: 1, FencingRejections: 0 });
-  expect(fn.logs.filter((log) => /may be lost/.test(log.message))).toHaveLength(1);
+  const run = await outageUntilLeaseEnd(
+    await proxiedStore(1),
+    () => proxy.outage(),
+    () => proxy.restore(),
+  );
+  expect(run.result).toBe('finished, told the lease may be lost');
+  expect(run.signalled).toMatchObject({ code: ErrorCode.leaseLost });
+  expect(run.fn.metrics.at(-1)).toMatchObject({ LeaseRenewals: 0, LeasesLost: 1, FencingRejections: 0 });
+  expect(run.fn.logs.filter((log) => /may be lost/.test(log.message))).toHaveLength(1);
   // Nobody took the key over meanwhile, so the completion still lands: a duplicate gets the result.
-  expect(await fn.handler(event, virtualContext(clock, 15 * MINUTE))).toBe('finished, told the lease may be lost');
+  expect(await run.replay()).toBe('finished, told the lease may be lost');
 });

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../../lib/idempotency';
 import { RedisStore } from '../../lib/idempotency/redis';
-import { answerOf, longRunningFunction, virtualContext } from '../support/long-running-scenarios';
+import { outageUntilLeaseEnd, renewalWithLostAnswer } from '../support/long-running-scenarios';
 import { CLIENT_KINDS, connectClient, inspector, redisUrl, uniquePrefix, type ClientKind, type TestClient } from '../support/redis';
 import { TcpFaultProxy } from '../support/tcp-fault-proxy';
 import { until } from '../support/until';
-import { VirtualClock } from '../support/virtual-clock';
 
 /**
  * Renewals on the wire, between each real client and redis-server, as renewal-faults.dynamodb.test.ts does for
@@ -71,39 +70,26 @@ describe.each(CLIENT_KINDS)('%s: renewals through a TCP fault proxy', (kind: Cli
   });
 
   it('through idempotent: a lost renewal reply keeps the lease, a duplicate past the first lease is turned away, nothing is lost', async () => {
-    const clock = new VirtualClock();
-    const event = { id: randomUUID() };
-    const duplicates: string[] = [];
-    const fn = longRunningFunction(store, clock, async (_event, idem) => {
+    const run = await renewalWithLostAnswer(store, () => {
       const faults = proxy.faultsMade;
-      proxy.loseNextReply();
-      await clock.advance(30 * SECOND); // the first renewal: it runs on the server, its reply does not come back
-      await until(() => proxy.faultsMade > faults);
-      await clock.advance(35 * SECOND); // past the claim's own lease (60 s): only the renewals hold the key now
-      duplicates.push(await answerOf(fn.handler(event, virtualContext(clock, 15 * MINUTE))));
-      await clock.advance(10 * SECOND);
-      return idem.leaseLost ? 'lost' : 'done';
+      proxy.loseNextReply(); // the renewal runs on the server, its reply does not come back
+      return until(() => proxy.faultsMade > faults);
     });
-    expect(await fn.handler(event, virtualContext(clock, 15 * MINUTE))).toBe('done');
-    expect(duplicates).toEqual([`refused: ${ErrorCode.inProgress}`]);
-    expect(fn.metrics.at(-1)).toMatchObject({ Claimed: 1, LeaseRenewals: 2, LeasesLost: 0, StoreErrors: 0, FencingRejections: 0 });
-    expect(await fn.handler(event, virtualContext(clock, 15 * MINUTE))).toBe('done'); // the result, replayed
+    expect(run.result).toBe('done');
+    expect(run.duplicates).toEqual([`refused: ${ErrorCode.inProgress}`]);
+    expect(run.fn.metrics.at(-1)).toMatchObject({ Claimed: 1, LeaseRenewals: 2, LeasesLost: 0, StoreErrors: 0, FencingRejections: 0 });
+    expect(await run.replay()).toBe('done'); // the result, replayed
   });
 
   it('aborts idem.signal when redis-server stays out of reach until the lease end less the margin; the caller still gets the result', async () => {
-    const clock = new VirtualClock();
-    const event = { id: randomUUID() };
-    let signalled: unknown;
-    const fn = longRunningFunction(store, clock, async (_event, idem) => {
-      proxy.outage();
-      await clock.advance(59 * SECOND);
-      signalled = idem.signal.reason;
-      proxy.restore();
-      return idem.leaseLost ? 'finished, told the lease may be lost' : 'finished';
-    });
-    expect(await fn.handler(event, virtualContext(clock, 15 * MINUTE))).toBe('finished, told the lease may be lost');
-    expect(signalled).toMatchObject({ code: ErrorCode.leaseLost });
-    expect(fn.metrics.at(-1)).toMatchObject({ LeaseRenewals: 0, LeasesLost: 1, FencingRejections: 0 });
+    const run = await outageUntilLeaseEnd(
+      store,
+      () => proxy.outage(),
+      () => proxy.restore(),
+    );
+    expect(run.result).toBe('finished, told the lease may be lost');
+    expect(run.signalled).toMatchObject({ code: ErrorCode.leaseLost });
+    expect(run.fn.metrics.at(-1)).toMatchObject({ LeaseRenewals: 0, LeasesLost: 1, FencingRejections: 0 });
   });
 });
 

@@ -49,6 +49,44 @@ export function virtualContext(clock: VirtualClock, remainingMs: number): Contex
 }
 
 /**
+ * Renewals on the wire, the same on every store: `loseNextRenewalAnswer` arms the fault (the next renewal lands, its
+ * answer does not) and resolves once it struck. The handler outlives the claim's own 60 s lease on that renewal
+ * alone, so a duplicate past it must be turned away and nothing lost.
+ */
+export async function renewalWithLostAnswer(store: IdempotencyStore, loseNextRenewalAnswer: () => Promise<unknown>) {
+  const clock = new VirtualClock();
+  const event = { id: randomUUID() };
+  const duplicates: string[] = [];
+  const fn = longRunningFunction(store, clock, async (_event, idem) => {
+    const lost = loseNextRenewalAnswer();
+    await clock.advance(30 * SECOND); // the first renewal: it lands, its answer does not
+    await lost;
+    await clock.advance(35 * SECOND); // past the claim's own lease (60 s): only the renewals hold the key now
+    duplicates.push(await answerOf(fn.handler(event, virtualContext(clock, 15 * MINUTE))));
+    await clock.advance(10 * SECOND);
+    return idem.leaseLost ? 'lost' : 'done';
+  });
+  const result = await fn.handler(event, virtualContext(clock, 15 * MINUTE));
+  return { result, duplicates, fn, replay: () => fn.handler(event, virtualContext(clock, 15 * MINUTE)) };
+}
+
+/** The store out of reach (`outage`) until the lease's end less the margin, then back (`restore`): `idem.signal` aborts. */
+export async function outageUntilLeaseEnd(store: IdempotencyStore, outage: () => void, restore: () => void) {
+  const clock = new VirtualClock();
+  const event = { id: randomUUID() };
+  let signalled: unknown;
+  const fn = longRunningFunction(store, clock, async (_event, idem) => {
+    outage();
+    await clock.advance(59 * SECOND);
+    signalled = idem.signal.reason;
+    restore();
+    return idem.leaseLost ? 'finished, told the lease may be lost' : 'finished';
+  });
+  const result = await fn.handler(event, virtualContext(clock, 15 * MINUTE));
+  return { result, signalled, fn, replay: () => fn.handler(event, virtualContext(clock, 15 * MINUTE)) };
+}
+
+/**
  * The long-running work every store must carry, on a virtual clock against a real store: a handler that runs
  * for many slices is never taken over and costs one renewal per renewal interval; a crashed one is taken over
  * within one slice; a refused renewal aborts `idem.signal`; handlers shorter than the renewal point pay nothing.
