@@ -311,11 +311,15 @@ describe.each(EVENT_SHAPES)('idempotentHttp with %s events', (_shape, makeEvent)
   );
 
   it('answers a duplicate of a running request with 409 and Retry-After once its wait is over', async () => {
-    const handler = countingHandler(() => sleep(300).then(() => ({ statusCode: 201, body: 'slow' })));
+    // The first run finishes only once the duplicate has its answer: no race with the clock on a loaded machine.
+    let finish = () => {};
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const handler = countingHandler(() => finished.then(() => ({ statusCode: 201, body: 'slow' })));
     const wrapped = wrap(handler, { inFlightWaitMs: 50 });
     const first = wrapped(post('k'), lambdaContext());
     await until(() => handler.runs === 1);
     const duplicate = await wrapped(post('k'), lambdaContext());
+    finish();
     expect(duplicate).toMatchObject({ statusCode: 409 });
     expect(problemType(duplicate)).toBe(`${TYPE}request-in-progress`);
     expect(Number(header(duplicate, 'Retry-After'))).toBeGreaterThanOrEqual(1);

@@ -252,12 +252,16 @@ describe.each(EVENT_SHAPES)('idempotentWebhook with %s events against DynamoDB L
   });
 
   it('answers a delivery that finds the event still running after its wait with 409 and Retry-After', async () => {
-    const { runs, handler } = recordingHandler(() => sleep(400));
+    // The first run finishes only once the duplicate has its answer: no race with the clock on a loaded machine.
+    let finish = () => {};
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const { runs, handler } = recordingHandler(() => finished);
     const wrapped = wrap(handler, { inFlightWaitMs: 50 });
     const body = JSON.stringify(stripeEvent());
     const first = wrapped(deliver(body), lambdaContext());
     await until(() => runs.length === 1);
     const duplicate = await wrapped(deliver(body), lambdaContext());
+    finish();
     expect(duplicate).toMatchObject({ statusCode: 409 });
     expect(problemOf(duplicate).type).toBe(`${TYPE}request-in-progress`);
     expect(Number(duplicate.headers?.['Retry-After'])).toBeGreaterThanOrEqual(1);
