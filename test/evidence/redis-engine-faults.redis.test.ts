@@ -3,9 +3,8 @@ import { idempotentHttp, type ApiGatewayEvent, type HttpResponse } from '../../l
 import { RedisStore } from '../../lib/idempotency/redis';
 import { httpEvent } from '../support/api-gateway-fixtures';
 import { lambdaContext } from '../support/lambda-context';
-import { CLIENT_KINDS, connectClient, inspector, redisUrl, uniquePrefix, type TestClient } from '../support/redis';
+import { CLIENT_KINDS, connectClient, redisBehindFaultProxy, uniquePrefix, type TestClient } from '../support/redis';
 import { recordingLogger } from '../support/silent-logger';
-import { TcpFaultProxy } from '../support/tcp-fault-proxy';
 import { until } from '../support/until';
 
 /**
@@ -18,16 +17,7 @@ const STORE_UNAVAILABLE = 'tag:lambda-idempotency,2026:problems/idempotency-stor
 const TIMEOUT_MS = 1_000; // generous: an unfaulted reply must never reach it, even on a loaded machine
 const DELAY_MS = 2_500;
 
-let admin: Awaited<ReturnType<typeof inspector>>;
-let proxy: TcpFaultProxy;
-beforeAll(async () => {
-  admin = await inspector();
-  proxy = await TcpFaultProxy.start(Number(new URL(redisUrl()).port));
-});
-afterAll(async () => {
-  await proxy.close();
-  admin.destroy();
-});
+const redis = redisBehindFaultProxy();
 
 const request = (key: string) =>
   httpEvent({
@@ -43,7 +33,7 @@ describe.each(CLIENT_KINDS)('%s: faults through idempotentHttp', (kind) => {
   let connection: TestClient;
   let store: RedisStore;
   beforeAll(async () => {
-    connection = await connectClient(kind, proxy.url, kind === 'ioredis' ? { commandTimeoutMs: TIMEOUT_MS } : {});
+    connection = await connectClient(kind, redis.proxy.url, kind === 'ioredis' ? { commandTimeoutMs: TIMEOUT_MS } : {});
     store = new RedisStore({
       client: connection.client,
       keyPrefix: uniquePrefix(),
@@ -51,14 +41,14 @@ describe.each(CLIENT_KINDS)('%s: faults through idempotentHttp', (kind) => {
     });
   });
   afterEach(async () => {
-    proxy.restore();
-    await proxy.delivered();
+    redis.proxy.restore();
+    await redis.proxy.delivered();
     // Every scenario ends settled: no record is left in progress for its lease to free.
-    expect(await admin.keys(`${store.keyPrefix}*`)).toHaveLength(await completedCount());
+    expect(await redis.admin.keys(`${store.keyPrefix}*`)).toHaveLength(await completedCount());
   });
   async function completedCount(): Promise<number> {
-    const keys = await admin.keys(`${store.keyPrefix}*`);
-    const statuses = await Promise.all(keys.map((key) => admin.hGet(key, 'status')));
+    const keys = await redis.admin.keys(`${store.keyPrefix}*`);
+    const statuses = await Promise.all(keys.map((key) => redis.admin.hGet(key, 'status')));
     return statuses.filter((status) => status === 'COMPLETED').length;
   }
   afterAll(() => connection.close());
@@ -83,9 +73,9 @@ describe.each(CLIENT_KINDS)('%s: faults through idempotentHttp', (kind) => {
   }
 
   it.each([
-    ['the reply is lost after the script ran', () => proxy.loseNextReply()],
-    ['the connection is reset before the request arrives', () => proxy.resetNextRequest()],
-    ['the reply comes back past the timeout', () => proxy.delayNextReply(DELAY_MS)],
+    ['the reply is lost after the script ran', () => redis.proxy.loseNextReply()],
+    ['the connection is reset before the request arrives', () => redis.proxy.resetNextRequest()],
+    ['the reply comes back past the timeout', () => redis.proxy.delayNextReply(DELAY_MS)],
   ])(
     'at completion, when %s: the caller gets its 201, duplicates the same response replayed, and the handler ran once',
     async (_name, fault) => {
@@ -94,7 +84,7 @@ describe.each(CLIENT_KINDS)('%s: faults through idempotentHttp', (kind) => {
       const first = await handler(key);
       expect(first.statusCode).toBe(201);
       expect(replayed(first)).toBe(false);
-      await proxy.delivered();
+      await redis.proxy.delivered();
       const duplicate = await handler(key);
       expect(replayed(duplicate)).toBe(true);
       expect(duplicate.body).toBe(first.body);
@@ -103,8 +93,8 @@ describe.each(CLIENT_KINDS)('%s: faults through idempotentHttp', (kind) => {
   );
 
   it.each([
-    ['the reply is lost after the script ran', () => proxy.loseNextReply()],
-    ['the connection is reset before the request arrives', () => proxy.resetNextRequest()],
+    ['the reply is lost after the script ran', () => redis.proxy.loseNextReply()],
+    ['the connection is reset before the request arrives', () => redis.proxy.resetNextRequest()],
   ])(
     "at the claim, when %s: the claim is still the caller's (no key locked by its own claim), the handler runs once, the caller gets its 201",
     async (_name, fault) => {
@@ -122,7 +112,7 @@ describe.each(CLIENT_KINDS)('%s: faults through idempotentHttp', (kind) => {
   );
 
   it("at release, when the reply is lost: the handler's own 503 reaches the caller, and the retry runs at once (no 409)", async () => {
-    const { handler, state } = paymentHandler(() => proxy.loseNextReply(), { failFirst: true });
+    const { handler, state } = paymentHandler(() => redis.proxy.loseNextReply(), { failFirst: true });
     const key = randomUUID();
     expect(await handler(key)).toMatchObject({ statusCode: 503, body: 'gateway down' });
     const retry = await handler(key);
@@ -135,13 +125,13 @@ describe.each(CLIENT_KINDS)('%s: faults through idempotentHttp', (kind) => {
   it('at the claim, during an outage: a 503 problem, nothing ran, nothing stored; after it the retry runs once', async () => {
     const { handler, state } = paymentHandler();
     const key = randomUUID();
-    proxy.outage();
+    redis.proxy.outage();
     const response = await handler(key);
     expect(response).toMatchObject({ statusCode: 503, headers: { 'Content-Type': 'application/problem+json' } });
     expect(JSON.parse(response.body!).type).toBe(STORE_UNAVAILABLE);
     expect(state.runs).toBe(0);
-    expect(await admin.keys(`${store.keyPrefix}*`)).toHaveLength(await completedCount());
-    proxy.restore();
+    expect(await redis.admin.keys(`${store.keyPrefix}*`)).toHaveLength(await completedCount());
+    redis.proxy.restore();
     let retry: HttpResponse | undefined;
     await until(async () => (retry = await handler(key)).statusCode !== 503, 15_000); // 503s until the client has reconnected
     expect(retry).toMatchObject({ statusCode: 201 });

@@ -4,8 +4,8 @@ import type { StepPutRequest } from '../../lib/idempotency/core/store';
 import { lambdaContext } from '../support/lambda-context';
 import { recordingLogger } from '../support/silent-logger';
 import { RedisStore } from '../../lib/idempotency/redis';
-import { TcpFaultProxy } from '../support/tcp-fault-proxy';
-import { CLIENT_KINDS, connectClient, inspector, redisUrl, uniquePrefix, type ClientKind, type TestClient } from '../support/redis';
+import type { TcpFaultProxy } from '../support/tcp-fault-proxy';
+import { CLIENT_KINDS, connectClient, redisBehindFaultProxy, uniquePrefix, type ClientKind, type TestClient } from '../support/redis';
 import { until } from '../support/until';
 
 /**
@@ -92,22 +92,13 @@ async function retry<T>(call: () => Promise<T>): Promise<T> {
   return result!;
 }
 
-let admin: Awaited<ReturnType<typeof inspector>>;
-let proxy: TcpFaultProxy;
-beforeAll(async () => {
-  admin = await inspector();
-  proxy = await TcpFaultProxy.start(Number(new URL(redisUrl()).port));
-});
-afterAll(async () => {
-  await proxy.close();
-  admin.destroy();
-});
+const redis = redisBehindFaultProxy();
 
 describe.each(CLIENT_KINDS)('%s through a TCP fault proxy', (kind) => {
   let store: RedisStore;
   let connection: TestClient;
   beforeAll(async () => {
-    ({ store, connection } = await faultyStore(kind, proxy, uniquePrefix()));
+    ({ store, connection } = await faultyStore(kind, redis.proxy, uniquePrefix()));
     const warm = claimOf(); // loads the scripts, so every faulted call is one EVALSHA
     await store.claim(warm);
     await store.complete({ id: warm.id, leaseToken: warm.leaseToken, result: { encoding: 'undefined' }, expiration: warm.expiration });
@@ -115,22 +106,22 @@ describe.each(CLIENT_KINDS)('%s through a TCP fault proxy', (kind) => {
     await store.putStep(stepOf());
   });
   afterEach(async () => {
-    proxy.restore();
-    await proxy.delivered();
+    redis.proxy.restore();
+    await redis.proxy.delivered();
   });
   afterAll(() => connection.close());
 
-  const stored = (id: string) => admin.hGetAll(store.keyOf(id));
+  const stored = (id: string) => redis.admin.hGetAll(store.keyOf(id));
 
   describe.each(FAULTS)('%s', (fault) => {
     it("claim: the first call is answered or rejected as the client does, and the retry with the same token is still the caller's claim", async () => {
       const request = claimOf();
-      arm(proxy, fault);
+      arm(redis.proxy, fault);
       const first = await settle(store.claim(request));
       expect(first.answered ? 'answered' : 'rejected').toBe(FIRST_CALL[kind][fault]);
       if (first.answered) expect(first.value).toEqual({ claimed: true });
-      proxy.restore();
-      await proxy.delivered();
+      redis.proxy.restore();
+      await redis.proxy.delivered();
       expect((await stored(request.id)).leaseToken).toBe(LANDED[kind][fault] ? request.leaseToken : undefined);
       expect(await retry(() => store.claim(request))).toEqual({ claimed: true });
       expect(await stored(request.id)).toMatchObject({ status: 'IN_PROGRESS', leaseToken: request.leaseToken });
@@ -150,12 +141,12 @@ describe.each(CLIENT_KINDS)('%s through a TCP fault proxy', (kind) => {
         result: { encoding: 'json', data: '{"charge":"ch_1"}' } as const,
         expiration: request.expiration,
       };
-      arm(proxy, fault);
+      arm(redis.proxy, fault);
       const first = await settle(store.complete(completion));
       expect(first.answered ? 'answered' : 'rejected').toBe(FIRST_CALL[kind][fault]);
       if (first.answered) expect(first.value).toEqual({ completed: true });
-      proxy.restore();
-      await proxy.delivered();
+      redis.proxy.restore();
+      await redis.proxy.delivered();
       expect((await stored(request.id)).status).toBe(LANDED[kind][fault] ? 'COMPLETED' : 'IN_PROGRESS');
       expect(await retry(() => store.complete(completion))).toEqual({ completed: true });
       expect(await stored(request.id)).toMatchObject({ status: 'COMPLETED', leaseToken: request.leaseToken, result: '{"charge":"ch_1"}' });
@@ -164,28 +155,28 @@ describe.each(CLIENT_KINDS)('%s through a TCP fault proxy', (kind) => {
     it('release: a release that landed counts as released when retried, and the key is free', async () => {
       const request = claimOf();
       await store.claim(request);
-      arm(proxy, fault);
+      arm(redis.proxy, fault);
       const first = await settle(store.release(request.id, request.leaseToken));
       expect(first.answered ? 'answered' : 'rejected').toBe(FIRST_CALL[kind][fault]);
       if (first.answered) expect(first.value).toEqual({ released: true });
-      proxy.restore();
-      await proxy.delivered();
-      expect(await admin.exists(store.keyOf(request.id))).toBe(LANDED[kind][fault] ? 0 : 1);
+      redis.proxy.restore();
+      await redis.proxy.delivered();
+      expect(await redis.admin.exists(store.keyOf(request.id))).toBe(LANDED[kind][fault] ? 0 : 1);
       expect(await retry(() => store.release(request.id, request.leaseToken))).toEqual({ released: true });
-      expect(await admin.exists(store.keyOf(request.id))).toBe(0);
+      expect(await redis.admin.exists(store.keyOf(request.id))).toBe(0);
     });
   });
 
   describe.each(FAULTS)('%s at a step put', (fault) => {
     it('putStep: a put that landed is found by its retry, which goes on with the same result, and the key holds that one result', async () => {
       const request = stepOf();
-      arm(proxy, fault);
+      arm(redis.proxy, fault);
       const first = await settle(store.putStep(request));
       expect(first.answered ? 'answered' : 'rejected').toBe(FIRST_CALL[kind][fault]);
       // Stored, or (when the store's own resend found the landed put) handed back as existing: the same bytes either way.
       if (first.answered) expect(first.value.stored ? request.result : first.value.existing).toEqual(request.result);
-      proxy.restore();
-      await proxy.delivered();
+      redis.proxy.restore();
+      await redis.proxy.delivered();
       expect((await stored(request.id)).status).toBe(LANDED[kind][fault] ? 'STEP' : undefined);
       // The same put again: one that landed hands back its own result; one that did not (an outage) stores it now.
       expect(await retry(() => store.putStep(request))).toEqual(
@@ -198,11 +189,11 @@ describe.each(CLIENT_KINDS)('%s through a TCP fault proxy', (kind) => {
   it('idem.step: a step whose put lost its reply runs once, and the re-run after a released error finds it stored', async () => {
     const effects = { charge: 0, email: 0 };
     let mailDown = true;
-    const faults = proxy.faultsMade;
+    const faults = redis.proxy.faultsMade;
     const handler = idempotent(
       async (_event: unknown, _context, idem) => {
         const charge = await idem.step('charge', async () => {
-          proxy.loseNextReply(); // the claim and the step's read are answered: the next request is this step's put
+          redis.proxy.loseNextReply(); // the claim and the step's read are answered: the next request is this step's put
           return { chargeId: `ch_${++effects.charge}` };
         });
         if (mailDown) throw new Error('the mail server is down');
@@ -212,10 +203,10 @@ describe.each(CLIENT_KINDS)('%s through a TCP fault proxy', (kind) => {
       { store, key: () => 'order-1', operation: `steps-${randomUUID()}`, logger: recordingLogger() },
     );
     await expect(handler({}, lambdaContext())).rejects.toThrow('the mail server is down');
-    expect(proxy.faultsMade).toBe(faults + 1); // the put's reply really was lost
+    expect(redis.proxy.faultsMade).toBe(faults + 1); // the put's reply really was lost
     expect(effects).toEqual({ charge: 1, email: 0 });
     mailDown = false;
-    proxy.restore();
+    redis.proxy.restore();
     expect(await handler({}, lambdaContext())).toEqual({ charge: { chargeId: 'ch_1' }, email: 'e_1' });
     expect(effects).toEqual({ charge: 1, email: 1 });
   });
@@ -223,12 +214,12 @@ describe.each(CLIENT_KINDS)('%s through a TCP fault proxy', (kind) => {
   it("get: rejects with the signal's reason as soon as it aborts, while the reply is held back", async () => {
     const request = claimOf();
     await store.claim(request);
-    proxy.delayNextReply(DELAY_MS);
-    const faults = proxy.faultsMade;
+    redis.proxy.delayNextReply(DELAY_MS);
+    const faults = redis.proxy.faultsMade;
     const controller = new AbortController();
     const read = store.get(request.id, { signal: controller.signal });
     read.catch(() => undefined);
-    await until(() => proxy.faultsMade > faults); // the reply has reached the proxy and is held there
+    await until(() => redis.proxy.faultsMade > faults); // the reply has reached the proxy and is held there
     controller.abort(new Error('the wait is over'));
     await expect(read).rejects.toThrow('the wait is over');
   });
@@ -236,7 +227,7 @@ describe.each(CLIENT_KINDS)('%s through a TCP fault proxy', (kind) => {
   it("an outage at the claim reaches an idempotent handler as a store failure with the client's error as cause, and nothing runs", async () => {
     let runs = 0;
     const handler = idempotent(async () => ++runs, { store, key: () => randomUUID(), logger: recordingLogger() });
-    proxy.outage();
+    redis.proxy.outage();
     const error = await handler({}, lambdaContext()).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: ErrorCode.storeFailure, cause: expect.objectContaining({ message: expect.any(String) }) });
     expect(runs).toBe(0);

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../../lib/idempotency';
 import { RedisStore } from '../../lib/idempotency/redis';
 import { outageUntilLeaseEnd, renewalWithLostAnswer } from '../support/long-running-scenarios';
-import { CLIENT_KINDS, connectClient, inspector, redisUrl, uniquePrefix, type ClientKind, type TestClient } from '../support/redis';
-import { TcpFaultProxy } from '../support/tcp-fault-proxy';
+import { CLIENT_KINDS, connectClient, redisBehindFaultProxy, uniquePrefix, type ClientKind, type TestClient } from '../support/redis';
 import { until } from '../support/until';
 
 /**
@@ -16,22 +15,13 @@ const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const TIMEOUT_MS = 1_000; // an unfaulted reply never reaches it, even on a loaded machine
 
-let admin: Awaited<ReturnType<typeof inspector>>;
-let proxy: TcpFaultProxy;
-beforeAll(async () => {
-  admin = await inspector();
-  proxy = await TcpFaultProxy.start(Number(new URL(redisUrl()).port));
-});
-afterAll(async () => {
-  await proxy.close();
-  admin.destroy();
-});
+const redis = redisBehindFaultProxy();
 
 describe.each(CLIENT_KINDS)('%s: renewals through a TCP fault proxy', (kind: ClientKind) => {
   let store: RedisStore;
   let connection: TestClient;
   beforeAll(async () => {
-    connection = await connectClient(kind, proxy.url, kind === 'ioredis' ? { commandTimeoutMs: TIMEOUT_MS } : {});
+    connection = await connectClient(kind, redis.proxy.url, kind === 'ioredis' ? { commandTimeoutMs: TIMEOUT_MS } : {});
     store = new RedisStore({
       client: connection.client,
       keyPrefix: uniquePrefix(),
@@ -49,8 +39,8 @@ describe.each(CLIENT_KINDS)('%s: renewals through a TCP fault proxy', (kind: Cli
     await store.renew({ ...warm, leaseExpiresAt: warm.leaseExpiresAt + MINUTE });
   });
   afterEach(async () => {
-    proxy.restore();
-    await proxy.delivered();
+    redis.proxy.restore();
+    await redis.proxy.delivered();
   });
   afterAll(() => connection.close());
 
@@ -59,11 +49,11 @@ describe.each(CLIENT_KINDS)('%s: renewals through a TCP fault proxy', (kind: Cli
     const claim = { id: randomUUID(), leaseToken: randomUUID(), leaseExpiresAt: now + MINUTE, expiration: nowSeconds() + 3_600, now };
     await store.claim(claim);
     const renewal = { id: claim.id, leaseToken: claim.leaseToken, leaseExpiresAt: now + 2 * MINUTE, expiration: claim.expiration, now };
-    const faults = proxy.faultsMade;
-    proxy.loseNextReply();
+    const faults = redis.proxy.faultsMade;
+    redis.proxy.loseNextReply();
     expect(await store.renew(renewal)).toEqual({ renewed: true });
-    expect(proxy.faultsMade).toBe(faults + 1); // the reply really was lost: the answer came from the store's resend
-    expect(Number((await admin.hGetAll(store.keyOf(claim.id))).leaseExpiresAt)).toBe(renewal.leaseExpiresAt);
+    expect(redis.proxy.faultsMade).toBe(faults + 1); // the reply really was lost: the answer came from the store's resend
+    expect(Number((await redis.admin.hGetAll(store.keyOf(claim.id))).leaseExpiresAt)).toBe(renewal.leaseExpiresAt);
     // another invocation is still refused, and a renewal under another token never moves this lease
     expect(await store.claim({ ...claim, leaseToken: randomUUID(), now: now + 90 * SECOND })).toMatchObject({ claimed: false });
     expect(await store.renew({ ...renewal, leaseToken: randomUUID(), leaseExpiresAt: now + 5 * MINUTE })).toMatchObject({ renewed: false });
@@ -71,9 +61,9 @@ describe.each(CLIENT_KINDS)('%s: renewals through a TCP fault proxy', (kind: Cli
 
   it('through idempotent: a lost renewal reply keeps the lease, a duplicate past the first lease is turned away, nothing is lost', async () => {
     const run = await renewalWithLostAnswer(store, () => {
-      const faults = proxy.faultsMade;
-      proxy.loseNextReply(); // the renewal runs on the server, its reply does not come back
-      return until(() => proxy.faultsMade > faults);
+      const faults = redis.proxy.faultsMade;
+      redis.proxy.loseNextReply(); // the renewal runs on the server, its reply does not come back
+      return until(() => redis.proxy.faultsMade > faults);
     });
     expect(run.result).toBe('done');
     expect(run.duplicates).toEqual([`refused: ${ErrorCode.inProgress}`]);
@@ -84,8 +74,8 @@ describe.each(CLIENT_KINDS)('%s: renewals through a TCP fault proxy', (kind: Cli
   it('aborts idem.signal when redis-server stays out of reach until the lease end less the margin; the caller still gets the result', async () => {
     const run = await outageUntilLeaseEnd(
       store,
-      () => proxy.outage(),
-      () => proxy.restore(),
+      () => redis.proxy.outage(),
+      () => redis.proxy.restore(),
     );
     expect(run.result).toBe('finished, told the lease may be lost');
     expect(run.signalled).toMatchObject({ code: ErrorCode.leaseLost });

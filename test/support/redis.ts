@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import type { RedisClientLike } from '../../lib/idempotency/redis';
+import { TcpFaultProxy } from './tcp-fault-proxy';
 
 /** The redis-server global-setup started for this run. */
 export function redisUrl(): string {
@@ -93,4 +94,29 @@ export async function inspector() {
 /** A key prefix of its own, so test files and tests never see each other's records. */
 export function uniquePrefix(): string {
   return `test:${randomUUID()}:`;
+}
+
+/**
+ * For a test file: redis-server behind a TCP fault proxy (started before its tests, closed after them) and a direct
+ * `admin` client to look at what the server holds. Read both through the returned object inside tests.
+ */
+export function redisBehindFaultProxy(): { readonly proxy: TcpFaultProxy; readonly admin: Awaited<ReturnType<typeof inspector>> } {
+  let proxy: TcpFaultProxy | undefined;
+  let admin: Awaited<ReturnType<typeof inspector>> | undefined;
+  beforeAll(async () => {
+    admin = await inspector();
+    proxy = await TcpFaultProxy.start(Number(new URL(redisUrl()).port));
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    admin?.destroy();
+  });
+  return {
+    get proxy() {
+      return proxy!;
+    },
+    get admin() {
+      return admin!;
+    },
+  };
 }
