@@ -49,24 +49,22 @@ export function redisWireFaults(proxy: TcpFaultProxy, client: Redis): WireFaults
   const ready = async () => {
     for (let waited = 0; client.status !== 'ready' && waited < 5000; waited += 10) await sleep(10);
   };
+  // Each fault is armed for one call, then the proxy is restored and the client connected again.
+  const during = async <T>(arm: () => void, call: () => Promise<T>): Promise<T> => {
+    arm();
+    try {
+      return await call();
+    } finally {
+      proxy.restore();
+      await ready();
+    }
+  };
   return {
-    async answerLostRetried(_call, send) {
-      proxy.loseNextReply();
-      try {
-        return await send();
-      } finally {
-        proxy.restore();
-        await ready();
-      }
-    },
-    async neverLands(send) {
-      proxy.outage();
-      try {
-        return await failure(send);
-      } finally {
-        proxy.restore();
-        await ready();
-      }
-    },
+    answerLostRetried: (_call, send) => during(() => proxy.loseNextReply(), send),
+    neverLands: (send) =>
+      during(
+        () => proxy.outage(),
+        () => failure(send),
+      ),
   };
 }
