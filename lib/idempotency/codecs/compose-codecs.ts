@@ -6,7 +6,10 @@ import { assertCodec, stepCodec, type ResultCodec } from '../core/codec-port';
  */
 export function composeCodecs(...codecs: readonly ResultCodec[]): ResultCodec {
   codecs.forEach((codec) => assertCodec(codec ?? null));
-  return {
+  const reversed = [...codecs].reverse();
+  // Derived once, on the first step that asks (every claim's step runner does): the lossless parts, or this codec itself.
+  let forSteps: { readonly codec: ResultCodec | undefined } | undefined;
+  const composed: ResultCodec = {
     async encode(value, context) {
       let encoded = value;
       for (const codec of codecs) encoded = await codec.encode(encoded, context);
@@ -14,12 +17,19 @@ export function composeCodecs(...codecs: readonly ResultCodec[]): ResultCodec {
     },
     async decode(stored, context) {
       let decoded = stored;
-      for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded, context);
+      for (const codec of reversed) decoded = await codec.decode(decoded, context);
       return decoded;
     },
     forSteps() {
-      const lossless = codecs.flatMap((codec) => stepCodec(codec) ?? []);
-      return lossless.length === 0 ? undefined : composeCodecs(...lossless);
+      if (!forSteps) {
+        const parts = codecs.map(stepCodec);
+        const lossless = parts.filter((part): part is ResultCodec => part !== undefined);
+        forSteps = {
+          codec: lossless.length === 0 ? undefined : parts.every((part, i) => part === codecs[i]) ? composed : composeCodecs(...lossless),
+        };
+      }
+      return forSteps.codec;
     },
   };
+  return composed;
 }
