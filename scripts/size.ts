@@ -67,8 +67,8 @@ export const BUDGET: Readonly<Record<HandlerName, { readonly minified: number; r
   // the name and refuses), and DEFAULT_EVENT_KEY is marked pure, so idempotentHttp drops it. Measured 38,190 / 13,039
   // (-1,875 / -576), 49,274 / 17,028 (-2,055 / -634) and 56,028 / 19,160 (-779 / -195).
   // Lowered by 2.2 KB / 0.6 KB gzip: custom table layouts became a capability the handler imports (`layout:
-  // tableLayout({ … })`), so a handler on a table of its own bundles none of their validation. Measured 36,035 / 12,416,
-  // 47,118 / 16,366 and 53,869 / 18,481.
+  // tableLayout({ … })`), so a handler on a table of its own bundles none of their validation. Measured 36,036 / 12,418,
+  // 47,119 / 16,374 and 53,870 / 18,495.
   'idempotent + DynamoDbStore': { minified: 36_085, gzip: 12_470 },
   'idempotentHttp + DynamoDbStore': { minified: 47_170, gzip: 16_420 },
   'idempotentHttp + DynamoDbStore + dynamoDbTransactions': { minified: 53_920, gzip: 18_530 },
