@@ -61,6 +61,8 @@ export function heldClaim(
 
   /** The one sender: writes what `verdict` says, retried while the invocation has time to spare. */
   const send = async (verdict: Verdict): Promise<Settled> => {
+    // The commit comes with the store that commits writes (`capabilities`: the write collector checked it), so a
+    // handler whose store cannot bundles none of it; it answers through this sender's retries, completion and release.
     if (verdict.send === 'commit')
       return store.capabilities!.commitWrites!(verdict.request, verdict.writes, {
         store,
