@@ -23,6 +23,10 @@ export function grantResultKey(key: kms.IKey, grantee: iam.IGrantable): iam.Gran
     actions: [...RESULT_KEY_ACTIONS],
     resourceArns: [key.keyArn],
     resource: key,
-    conditions: { 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [KMS_ENCRYPTION_CONTEXT_KEY] } },
+    // ForAllValues holds vacuously for a request without an encryption context; Null: false demands one.
+    conditions: {
+      'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [KMS_ENCRYPTION_CONTEXT_KEY] },
+      Null: { 'kms:EncryptionContextKeys': 'false' },
+    },
   });
 }

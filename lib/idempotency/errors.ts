@@ -87,7 +87,7 @@ export class IdempotencyResultUnavailableError extends IdempotencyError {
   constructor() {
     super(
       ErrorCode.resultUnavailable,
-      'A request with this idempotency key already completed, but its result was too large to store and cannot be replayed.',
+      'A request with this idempotency key already completed, but its result could not be stored (too large, or its codec failed) and cannot be replayed.',
     );
   }
 }

@@ -14,7 +14,11 @@ const actions = (statement: Statement) => [statement.Action].flat().sort();
 const KMS_STATEMENT = (key: kms.Key) => ({
   Action: [...RESULT_KEY_ACTIONS].sort(),
   Resource: { 'Fn::GetAtt': [logicalId(key), 'Arn'] },
-  Condition: { 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [KMS_ENCRYPTION_CONTEXT_KEY] } },
+  // ForAllValues alone holds for a request with no encryption context at all: the Null condition requires one.
+  Condition: {
+    'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [KMS_ENCRYPTION_CONTEXT_KEY] },
+    Null: { 'kms:EncryptionContextKeys': 'false' },
+  },
 });
 
 describe('the grants on the results’ KMS key (encryptResults with kmsKeyProvider)', () => {

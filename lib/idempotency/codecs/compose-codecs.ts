@@ -1,4 +1,4 @@
-import { assertCodec, type ResultCodec } from '../core/codec-port';
+import { assertCodec, stepCodec, type ResultCodec } from '../core/codec-port';
 
 /**
  * Several codecs as one: `encode` applies them in order, `decode` in reverse. Put encryption last, so it
@@ -16,6 +16,10 @@ export function composeCodecs(...codecs: readonly ResultCodec[]): ResultCodec {
       let decoded = stored;
       for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded, context);
       return decoded;
+    },
+    forSteps() {
+      const lossless = codecs.flatMap((codec) => stepCodec(codec) ?? []);
+      return lossless.length === 0 ? undefined : composeCodecs(...lossless);
     },
   };
 }

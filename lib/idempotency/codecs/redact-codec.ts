@@ -41,10 +41,20 @@ export function redactResults(options: RedactOptions): ResultCodec {
   const replaceWith = 'replaceWith' in options ? options.replaceWith : REDACTED;
   const replacement = (value: unknown, path: string) => (typeof replaceWith === 'function' ? replaceWith(value, path) : replaceWith);
   const segments = paths.map((path) => path.split('.'));
+  const redactAll = (value: unknown) =>
+    segments.reduce((result, path) => redact(result, path, [], replacement, options.remove === true), value);
   return {
-    encode: (value) => segments.reduce((result, path) => redact(result, path, [], replacement, options.remove === true), value),
+    // Behind typedCodec the result is its envelope: the paths start inside it.
+    encode: (value) => (isTypedEnvelope(value) ? { ...value, value: redactAll(value.value) } : redactAll(value)),
     decode: (stored) => stored,
+    // A step's value must come back whole (the handler goes on with it): steps are never redacted.
+    forSteps: () => undefined,
   };
+}
+
+/** `typedCodec`'s stored form, `{ "$typed": <version>, "value": <tree> }`. */
+function isTypedEnvelope(value: unknown): value is { readonly $typed: unknown; readonly value: unknown } {
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, '$typed') && Object.hasOwn(value, 'value');
 }
 
 /** A copy of `value` with the member at `path` redacted; `value` itself is never changed (the caller still holds it). */
@@ -61,6 +71,9 @@ function redact(
     return parsed === undefined ? value : JSON.stringify(redact(parsed.json, path, at, replacement, remove));
   }
   if (typeof value !== 'object' || value === null) return value;
+  // typedCodec's form of a plain object that has its own `$t` member: the members are under `v`.
+  if (!Array.isArray(value) && (value as Record<string, unknown>).$t === 'Object' && Object.hasOwn(value, 'v'))
+    return { ...value, v: redact((value as Record<string, unknown>).v, path, at, replacement, remove) };
   const [head, ...rest] = path as [string, ...string[]];
   const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [...value] : { ...(value as Record<string, unknown>) };
   const names = head === '*' ? Object.keys(copy) : Object.hasOwn(copy, head) ? [head] : [];

@@ -119,9 +119,13 @@ function toTree(value: unknown, types: readonly TypedValue[], path: Set<object>,
         'Set',
         [...object].map((v, i) => toTree(v, types, path, `${at}<${i}>`)),
       );
-    if (Array.isArray(object)) return object.map((v, i) => toTree(v, types, path, `${at}[${i}]`));
+    // Array.from visits holes, which JSON would make `null`: they come back `undefined`.
+    if (Array.isArray(object)) return Array.from(object, (v, i) => toTree(v, types, path, `${at}[${i}]`));
+    // An object with its own toJSON (a Decimal, a Temporal value) is stored as JSON would store it.
+    const toJSON = (object as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') return toTree(toJSON.call(object, at), types, path, at);
     const members: Record<string, unknown> = {};
-    for (const [key, member] of Object.entries(object)) members[key] = toTree(member, types, path, `${at}.${key}`);
+    for (const [key, member] of Object.entries(object)) setMember(members, key, toTree(member, types, path, `${at}.${key}`));
     return Object.hasOwn(object, TAG) ? tagged('Object', members) : members;
   } finally {
     path.delete(object);
@@ -165,7 +169,12 @@ function members(node: Record<string, unknown>, types: ReadonlyMap<string, Typed
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     // A member that was `undefined` comes back present and `undefined`, as the handler returned it.
-    result[key] = fromTree(value, types);
+    setMember(result, key, fromTree(value, types));
   }
   return result;
+}
+
+/** An own member, `__proto__` included: assigning `__proto__` would set the object's prototype instead. */
+function setMember(object: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -79,7 +79,25 @@ function toJsonValue(value: unknown, key: string): unknown {
   }
   // Boxed primitives read as their primitive, as in JSON.stringify.
   if (item instanceof Number || item instanceof String || item instanceof Boolean || item instanceof BigInt) return item.valueOf();
+  // JSON would make every Map and Set `{}`, so two different ones would fingerprint alike: they are written by content,
+  // in canonical order (equal content, equal text), under a member name no JSON payload has.
+  if (item instanceof Map) return { [MAP]: sortedByText([...item].map(([k, v]) => [canonicalJson(k) ?? 'null', v] as const)) };
+  if (item instanceof Set)
+    return {
+      [SET]: [...item]
+        .map((v) => canonicalJson(v) ?? 'null')
+        .sort()
+        .map((text) => new CanonicalJson(text)),
+    };
   return item;
+}
+
+const MAP = '\u0000Map';
+const SET = '\u0000Set';
+
+/** A Map's entries ordered by their key's canonical text, each `[key, value]` with the key's text embedded as it is. */
+function sortedByText(entries: readonly (readonly [string, unknown])[]): unknown[] {
+  return [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([text, value]) => [new CanonicalJson(text), value]);
 }
 
 function leaf(value: unknown): string | undefined {

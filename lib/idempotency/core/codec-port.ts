@@ -18,9 +18,20 @@ export interface ResultCodecContext {
 export interface ResultCodec {
   encode(value: unknown, context: ResultCodecContext): unknown;
   decode(stored: unknown, context: ResultCodecContext): unknown;
+  /**
+   * The codec an `idem.step` result goes through. A step's stored value feeds the handler's later code on a re-run,
+   * so it must come back whole: a lossy codec (redaction) returns `undefined` here, a composition keeps its lossless
+   * parts. Absent: the codec itself.
+   */
+  forSteps?(): ResultCodec | undefined;
 }
 
-/** A codec's encoding of a result, or `undefined` when it failed (logged): nothing is stored, and the key is released. */
+/** What a step's result goes through: the codec's lossless part (`forSteps`), or the codec itself. */
+export function stepCodec(codec: ResultCodec | undefined): ResultCodec | undefined {
+  return codec?.forSteps ? codec.forSteps() : codec;
+}
+
+/** A codec's encoding of a result, or `undefined` when it failed (logged): the key then completes without its result. */
 export type CodecEncoding = { readonly value: unknown } | undefined;
 
 /** Applies `codec` to a result about to be stored. Never throws: a failure is logged, counted and answered `undefined`. */
@@ -34,7 +45,8 @@ export async function encodeWithCodec(
   try {
     return { value: await codec.encode(value, { id }) };
   } catch (error) {
-    telemetry.record(MetricName.resultsNotStored, 'warn', 'The codec could not encode the result, so it is not stored.', {
+    // Counted once, as `ResultsNotStored`, by the completion that follows.
+    telemetry.record(undefined, 'warn', 'The codec could not encode the result, so it is not stored.', {
       idempotencyKey: id,
       error: String(error),
     });

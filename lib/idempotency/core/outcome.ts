@@ -91,7 +91,7 @@ export type Refusal =
   | { readonly kind: 'in-progress'; readonly retryAfterSeconds: number }
   /** The key was used before with another payload fingerprint. */
   | { readonly kind: 'mismatch' }
-  /** The key completed, but its result was too large to store: it cannot be replayed, and must not run again. */
+  /** The key completed, but its result could not be stored (too large, or its codec failed): it cannot be replayed, and must not run again. */
   | { readonly kind: 'unavailable' }
   | WriteRefusal;
 

@@ -20,7 +20,11 @@ export const TELEMETRY_EVENTS = {
   storeFailed: [MetricName.storeErrors, 'error', 'The store failed ({step}).'],
   notSerialisable: [undefined, 'warn', 'The result is not JSON-serialisable, so it cannot be replayed.'],
   stored: [undefined, 'debug', 'Stored the result.'],
-  notStored: [MetricName.resultsNotStored, 'warn', 'The result is too large to store; duplicates cannot replay it.'],
+  notStored: [
+    MetricName.resultsNotStored,
+    'warn',
+    'The result could not be stored (too large, not JSON, or its codec failed); duplicates cannot replay it.',
+  ],
   committed: [undefined, 'debug', 'Committed the writes with the result.'],
   writeRefused: [undefined, 'info', "A write's condition failed; nothing was written, and the key is {then}."],
   released: [undefined, 'info', 'Released the key for a retry.'],

@@ -102,7 +102,8 @@ const PROBLEMS: Readonly<Record<ProblemOutcome['kind'], ProblemText>> = {
   unavailable: {
     type: ProblemType.responseUnavailable,
     title: 'Response unavailable',
-    detail: 'The request with this Idempotency-Key was processed, but its response was too large to store, so it cannot be repeated.',
+    detail:
+      'The request with this Idempotency-Key was processed, but its response could not be stored (too large, or its codec failed), so it cannot be repeated.',
   },
   'store-unavailable': {
     type: ProblemType.storeUnavailable,

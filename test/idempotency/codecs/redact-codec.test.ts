@@ -1,5 +1,6 @@
 import { idempotentHttp, type HttpResponse } from 'lambda-idempotency';
-import { REDACTED, redactResults } from 'lambda-idempotency/codecs';
+import { composeCodecs, REDACTED, redactResults, typedCodec } from 'lambda-idempotency/codecs';
+import { idempotent } from 'lambda-idempotency';
 import { MemoryStore } from 'lambda-idempotency/testing';
 import { httpEvent } from '../../support/api-gateway-fixtures';
 import { lambdaContext } from '../../support/lambda-context';
@@ -30,6 +31,45 @@ describe('redactResults', () => {
       statusCode: 201,
       body: '{"card":{"number":"[REDACTED]"}}',
     });
+  });
+
+  it('redacts behind typedCodec too, in either order, and the replay keeps its types', async () => {
+    const result = { paymentId: 'p-1', at: new Date('2026-12-05T08:00:00Z'), card: { number: '4111111111111111', brand: 'visa' } };
+    for (const codec of [
+      composeCodecs(typedCodec(), redactResults({ paths: ['card.number'] })),
+      composeCodecs(redactResults({ paths: ['card.number'] }), typedCodec()),
+    ]) {
+      const stored = JSON.stringify(await codec.encode(result, context));
+      expect(stored).not.toContain('4111111111111111');
+      expect(await codec.decode(JSON.parse(stored), context)).toEqual({ ...result, card: { number: REDACTED, brand: 'visa' } });
+    }
+  });
+
+  it("never redacts a step's stored result: a re-run gets the step's value whole, only the replayed result is redacted", async () => {
+    const sentToPsp: string[] = [];
+    let run = 0;
+    const handler = idempotent(
+      async (_event: { id: string }, _context, idem) => {
+        run++;
+        const card = await idem.step('tokenize', async () => ({ token: 'tok_4111_real' }));
+        const charge = await idem.step('charge', async () => {
+          sentToPsp.push(card.token);
+          if (run === 1) throw new Error('the PSP timed out');
+          return { ok: true };
+        });
+        return { charge, token: card.token };
+      },
+      {
+        store: new MemoryStore(),
+        key: (event) => event.id,
+        codec: composeCodecs(typedCodec(), redactResults({ paths: ['token'] })),
+        logger: recordingLogger(),
+      },
+    );
+    await expect(handler({ id: 'o-1' }, lambdaContext())).rejects.toThrow('the PSP timed out');
+    expect(await handler({ id: 'o-1' }, lambdaContext())).toEqual({ charge: { ok: true }, token: 'tok_4111_real' });
+    expect(sentToPsp).toEqual(['tok_4111_real', 'tok_4111_real']);
+    expect(await handler({ id: 'o-1' }, lambdaContext())).toEqual({ charge: { ok: true }, token: REDACTED }); // the replay
   });
 
   it('leaves what a path does not reach as it is', async () => {

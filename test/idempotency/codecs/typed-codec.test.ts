@@ -49,6 +49,28 @@ describe('typedCodec', () => {
     expect(Object.is(back.nested.numbers[3], -0)).toBe(true);
   });
 
+  it("keeps an own __proto__ member as a member (as JSON does), and never makes it the replay's prototype", async () => {
+    const echoed = JSON.parse('{"amount":5,"__proto__":{"isAdmin":true}}');
+    const replayed = (await roundTrip(echoed)) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(replayed)).toBe(Object.prototype);
+    expect((replayed as { isAdmin?: unknown }).isAdmin).toBeUndefined();
+    expect(Object.hasOwn(replayed, '__proto__')).toBe(true);
+    expect(JSON.stringify(replayed)).toBe(JSON.stringify(echoed));
+  });
+
+  it("stores an object with its own toJSON as JSON would (a Decimal), and an array's holes as undefined", async () => {
+    class Decimal {
+      constructor(private readonly text: string) {}
+      toJSON() {
+        return this.text;
+      }
+    }
+    expect(await roundTrip({ total: new Decimal('19.99') })).toEqual({ total: '19.99' });
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+    const holes = await roundTrip([1, , 3]);
+    expect(holes).toEqual([1, undefined, 3]);
+  });
+
   it('keeps an invalid Date an invalid Date', async () => {
     const back = (await roundTrip({ at: new Date(Number.NaN) })) as { at: Date };
     expect(back.at).toBeInstanceOf(Date);

@@ -68,6 +68,33 @@ describe('canonicalJson (values)', () => {
     );
   });
 
+  it('fingerprints a Map and a Set by their content, whatever their order, never as an empty object', () => {
+    const one = new Map<string, unknown>([['acct-1', 100n]]);
+    expect(canonicalJson(one)).not.toBe(canonicalJson(new Map([['acct-2', 999_999n]])));
+    expect(canonicalJson(one)).not.toBe(canonicalJson({}));
+    expect(
+      canonicalJson(
+        new Map([
+          ['a', 1],
+          ['b', 2],
+        ]),
+      ),
+    ).toBe(
+      canonicalJson(
+        new Map([
+          ['b', 2],
+          ['a', 1],
+        ]),
+      ),
+    );
+    expect(canonicalJson(new Set([1, 2]))).toBe(canonicalJson(new Set([2, 1])));
+    expect(canonicalJson(new Set([1, 2]))).not.toBe(canonicalJson(new Set([1, 3])));
+    expect(canonicalJson(new Set([1]))).not.toBe(canonicalJson(new Map([[1, 1]])));
+    expect(canonicalJson({ nested: new Map([[{ id: 1 }, new Set(['x'])]]) })).not.toBe(
+      canonicalJson({ nested: new Map([[{ id: 1 }, new Set(['y'])]]) }),
+    );
+  });
+
   it('walks 100,000 levels without overflowing the stack', () => {
     let deep: unknown = 'leaf';
     for (let i = 0; i < 100_000; i++) deep = i % 2 ? [deep] : { k: deep };

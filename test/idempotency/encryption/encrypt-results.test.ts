@@ -82,7 +82,7 @@ describe('encryptResults with a local key provider', () => {
 describe('a wrapper with an encrypting codec, when the codec fails', () => {
   const metricsOf = (lines: string[]) => lines.map((line) => JSON.parse(line) as Record<string, number>);
 
-  it('returns the result, stores nothing and releases the key when encoding throws, with a warning that says why', async () => {
+  it('returns the result and completes the key without it when encoding throws: a duplicate is never run again', async () => {
     const failing: KeyProvider = {
       generateDataKey: async () => {
         throw new Error('no key today');
@@ -91,21 +91,52 @@ describe('a wrapper with an encrypting codec, when the codec fails', () => {
     };
     const logger = recordingLogger();
     const store = new MemoryStore();
+    const lines: string[] = [];
     let runs = 0;
     const handler = idempotent(async () => ({ run: ++runs }), {
       store,
       key: () => 'k',
       codec: encryptResults({ keyProvider: failing }),
       logger,
+      metrics: { emit: (line) => void lines.push(line) },
     });
     expect(await handler({}, lambdaContext())).toEqual({ run: 1 });
     expect(logger.warnings.map((w) => w.message)).toContain('The codec could not encode the result, so it is not stored.');
     expect(logger.warnings.find((w) => w.message.startsWith('The codec'))?.fields.error).toContain('no key today');
-    expect(await store.get(scopedId('default', undefined, 'k'))).toBeUndefined();
-    expect(await handler({}, lambdaContext())).toEqual({ run: 2 }); // released, so the retry runs: nothing was stored to replay
+    expect(metricsOf(lines).at(-1)?.[MetricName.resultsNotStored]).toBe(1);
+    expect(await store.get(scopedId('default', undefined, 'k'))).toMatchObject({ status: 'COMPLETED', result: { encoding: 'omitted' } });
+    // As a result too large to store: the side effect happened once, so a duplicate is told, never run again.
+    await expect(handler({}, lambdaContext())).rejects.toMatchObject({ code: ErrorCode.resultUnavailable });
+    expect(runs).toBe(1);
   });
 
-  it("with the handler's own writes (idem.write), writes nothing, frees the key and throws a store fault when encoding fails", async () => {
+  it('never runs a duplicate that waited for an in-flight call whose result the codec could not encode (a KMS throttle)', async () => {
+    const throttled: KeyProvider = {
+      generateDataKey: async () => {
+        throw new Error('ThrottlingException');
+      },
+      decryptDataKey: async () => randomBytes(32),
+    };
+    let charges = 0;
+    let finishCharge = () => {};
+    const charging = new Promise<void>((resolve) => (finishCharge = resolve));
+    const handler = idempotent(
+      async () => {
+        charges++;
+        await charging;
+        return { chargeId: `ch_${charges}` };
+      },
+      { store: new MemoryStore(), key: () => 'o-1', codec: encryptResults({ keyProvider: throttled }), logger: recordingLogger() },
+    );
+    const first = handler({}, lambdaContext());
+    const duplicate = handler({}, lambdaContext()).catch((error: { code?: string }) => error.code); // a double click: it waits
+    finishCharge();
+    expect(await first).toEqual({ chargeId: 'ch_1' });
+    expect(await duplicate).toBe(ErrorCode.resultUnavailable);
+    expect(charges).toBe(1);
+  });
+
+  it("with the handler's own writes (idem.write), commits them with the key completed without its result when encoding fails", async () => {
     const failing: KeyProvider = {
       generateDataKey: async () => {
         throw new Error('no key today');
@@ -122,9 +153,10 @@ describe('a wrapper with an encrypting codec, when the codec fails', () => {
       },
       { store, key: () => 'k', codec: encryptResults({ keyProvider: failing }), logger: recordingLogger() },
     );
-    await expect(handler({}, lambdaContext())).rejects.toMatchObject({ code: ErrorCode.storeFailure });
-    expect(store.items('accounts')).toEqual([]);
-    expect(await store.get(scopedId('default', undefined, 'k'))).toBeUndefined();
+    expect(await handler({}, lambdaContext())).toEqual({ opened: true });
+    expect(store.items('accounts')).toEqual([{ pk: 'alice', balance: 1 }]); // the writes land with their completion, as for any unstorable result
+    expect(await store.get(scopedId('default', undefined, 'k'))).toMatchObject({ status: 'COMPLETED', result: { encoding: 'omitted' } });
+    await expect(handler({}, lambdaContext())).rejects.toMatchObject({ code: ErrorCode.resultUnavailable });
     expect(runs).toBe(1);
   });
 

@@ -162,7 +162,7 @@ describe('encrypted results with KMS through the stand-in: the wire and an outag
     }
   });
 
-  it('returns the response when KMS fails at completion, stores nothing and frees the key, with a warning', async () => {
+  it('returns the response when KMS fails at completion, completes the key without it, and never runs a duplicate', async () => {
     const logger = recordingLogger();
     const handler = idempotentHttp(async () => ({ statusCode: 201, body: JSON.stringify({ run: ++runs }) }), {
       store: new DynamoDbStore({ tableName, client }),
@@ -171,8 +171,13 @@ describe('encrypted results with KMS through the stand-in: the wire and an outag
     });
     kms.outage = true;
     const key = randomUUID();
+    const before = runs;
     expect(((await handler(post(key), lambdaContext())) as HttpResponse).statusCode).toBe(201);
-    expect(await scanAll(client, tableName)).toEqual([]);
     expect(logger.warnings.find((w) => w.message.startsWith('The codec could not encode'))?.fields.error).toContain('KMSInternalException');
+    kms.outage = false;
+    const duplicate = (await handler(post(key), lambdaContext())) as HttpResponse;
+    expect(duplicate.statusCode).toBe(500);
+    expect(JSON.parse(duplicate.body ?? '{}').type).toMatch(/response-unavailable$/);
+    expect(runs - before).toBe(1);
   });
 });

@@ -455,7 +455,7 @@ describe('big results', () => {
     await expect(wrapped({ key: 'k' }, lambdaContext())).rejects.toMatchObject({ code: ErrorCode.resultUnavailable });
     expect(handler.runs).toBe(1);
     expect(logger.warnings.map((w) => w.message)).toEqual([
-      expect.stringMatching(/too large to store/),
+      expect.stringMatching(/could not be stored \(too large/),
       expect.stringMatching(/its result was not stored; it cannot be replayed/),
     ]);
   });

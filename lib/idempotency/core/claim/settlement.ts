@@ -11,7 +11,7 @@ import { encodeForStore } from '../result-codec';
 import type { LeaseKeeper } from '../lease-keeper';
 import { downstreamKey } from '../scoped-key';
 import { NO_STEPS, type StepFunction } from '../steps/step-function';
-import type { CompleteRequest } from '../store';
+import type { CompleteRequest, EncodedResult } from '../store';
 import type { InvocationTelemetry } from '../telemetry';
 import { completionVerdict, type Verdict } from './settlement-verdict';
 import { writeCollector } from './write-collector';
@@ -106,17 +106,15 @@ export function heldClaim(
     writes: () => writes,
     complete: async (result) => {
       once('complete');
-      // A codec that fails stores nothing, so the key is freed at once and the caller gets its result; with the
-      // handler's writes, neither is written, and the caller is told (the writes go only with a stored result).
+      // A codec that fails (a KMS throttle) is a result that cannot be stored, as one too large: the handler's side
+      // effects happened, so the key completes without its result (with the handler's writes) and a duplicate, one
+      // already waiting included, is told so instead of running again. Releasing would charge twice.
       const coded = await encodeWithCodec(options.codec, result, id, telemetry);
-      if (!coded) {
-        await send({ send: 'release', reason: 'the codec failed' });
-        if (writes.length > 0) throw holder.storeFault('encode the result with the codec (nothing was written)', undefined);
-        return COMPLETED;
-      }
-      const encoded = encodeForStore(coded.value, store.maxResultBytes, (error) =>
-        telemetry.event('notSerialisable', { ...fields, error: String(error) }),
-      );
+      const encoded: EncodedResult = coded
+        ? encodeForStore(coded.value, store.maxResultBytes, (error) =>
+            telemetry.event('notSerialisable', { ...fields, error: String(error) }),
+          )
+        : { encoding: 'omitted' };
       return send(completionVerdict(id, leaseToken, encoded, expirationFrom(now(), options.expiresAfterSeconds), writes));
     },
     release: async (reason) => {

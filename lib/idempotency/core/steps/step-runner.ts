@@ -1,6 +1,6 @@
 import { IdempotencyStepInvalidError } from '../../errors';
 import { expirationFrom } from '../backoff';
-import { decodeWithCodec, type ResultCodec } from '../codec-port';
+import { decodeWithCodec, stepCodec, type ResultCodec } from '../codec-port';
 import type { EncodedResult } from '../record';
 import { decodeResult, encodeResult } from '../result-codec';
 import { noStepsError, uniqueStepNames, type StepRunner } from './step-function';
@@ -33,7 +33,8 @@ export function encodeStepResult(name: string, value: unknown, maxBytes: number)
  */
 export const stepRunner: StepRunner = (recordId, fingerprint, scope) => {
   const checkName = uniqueStepNames();
-  const { store, now: clock, expiresAfterSeconds, codec } = scope.options;
+  const { store, now: clock, expiresAfterSeconds } = scope.options;
+  const codec = stepCodec(scope.options.codec);
   const guarded = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
     try {
       return await call();
