@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, idempotent, type ClaimRequest } from '../../lib/idempotency';
+import type { StepPutRequest } from '../../lib/idempotency/core/store';
 import { lambdaContext } from '../support/lambda-context';
 import { recordingLogger } from '../support/silent-logger';
 import { RedisStore } from '../../lib/idempotency/redis';
@@ -111,6 +112,7 @@ describe.each(CLIENT_KINDS)('%s through a TCP fault proxy', (kind) => {
     await store.claim(warm);
     await store.complete({ id: warm.id, leaseToken: warm.leaseToken, result: { encoding: 'undefined' }, expiration: warm.expiration });
     await store.release(randomUUID(), 'none');
+    await store.putStep(stepOf());
   });
   afterEach(async () => {
     proxy.restore();
@@ -174,6 +176,50 @@ describe.each(CLIENT_KINDS)('%s through a TCP fault proxy', (kind) => {
     });
   });
 
+  describe.each(FAULTS)('%s at a step put', (fault) => {
+    it('putStep: a put that landed is found by its retry, which goes on with the same result, and the key holds that one result', async () => {
+      const request = stepOf();
+      arm(proxy, fault);
+      const first = await settle(store.putStep(request));
+      expect(first.answered ? 'answered' : 'rejected').toBe(FIRST_CALL[kind][fault]);
+      // Stored, or (when the store's own resend found the landed put) handed back as existing: the same bytes either way.
+      if (first.answered) expect(first.value.stored ? request.result : first.value.existing).toEqual(request.result);
+      proxy.restore();
+      await proxy.delivered();
+      expect((await stored(request.id)).status).toBe(LANDED[kind][fault] ? 'STEP' : undefined);
+      // The same put again: one that landed hands back its own result; one that did not (an outage) stores it now.
+      expect(await retry(() => store.putStep(request))).toEqual(
+        LANDED[kind][fault] ? { stored: false, existing: request.result } : { stored: true },
+      );
+      expect(await stored(request.id)).toMatchObject({ status: 'STEP', result: '{"charge":"ch_1"}' });
+    });
+  });
+
+  it('idem.step: a step whose put lost its reply runs once, and the re-run after a released error finds it stored', async () => {
+    const effects = { charge: 0, email: 0 };
+    let mailDown = true;
+    const faults = proxy.faultsMade;
+    const handler = idempotent(
+      async (_event: unknown, _context, idem) => {
+        const charge = await idem.step('charge', async () => {
+          proxy.loseNextReply(); // the claim and the step's read are answered: the next request is this step's put
+          return { chargeId: `ch_${++effects.charge}` };
+        });
+        if (mailDown) throw new Error('the mail server is down');
+        const email = await idem.step('email', async () => `e_${++effects.email}`);
+        return { charge, email };
+      },
+      { store, key: () => 'order-1', operation: `steps-${randomUUID()}`, logger: recordingLogger() },
+    );
+    await expect(handler({}, lambdaContext())).rejects.toThrow('the mail server is down');
+    expect(proxy.faultsMade).toBe(faults + 1); // the put's reply really was lost
+    expect(effects).toEqual({ charge: 1, email: 0 });
+    mailDown = false;
+    proxy.restore();
+    expect(await handler({}, lambdaContext())).toEqual({ charge: { chargeId: 'ch_1' }, email: 'e_1' });
+    expect(effects).toEqual({ charge: 1, email: 1 });
+  });
+
   it("get: rejects with the signal's reason as soon as it aborts, while the reply is held back", async () => {
     const request = claimOf();
     await store.claim(request);
@@ -196,6 +242,11 @@ describe.each(CLIENT_KINDS)('%s through a TCP fault proxy', (kind) => {
     expect(runs).toBe(0);
   });
 });
+
+function stepOf(): StepPutRequest {
+  const now = Date.now();
+  return { id: randomUUID(), result: { encoding: 'json', data: '{"charge":"ch_1"}' }, expiration: Math.floor(now / 1000) + 3_600, now };
+}
 
 function claimOf(): ClaimRequest {
   const now = Date.now();

@@ -9,16 +9,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { EncodedResult } from '../core/record';
 import type { StepRunner } from '../core/steps/step-function';
-import { isLiveStep, type StepGetRequest, type StepPutRequest, type StepPutResult } from '../core/steps/step-record';
+import { isLiveStep, STEP_STATUS, type StepGetRequest, type StepPutRequest, type StepPutResult } from '../core/steps/step-record';
 import { stepRunner } from '../core/steps/step-runner';
 import type { TableLayout } from '../table-layout';
 import { keyOf, resultFromItem } from './dynamodb-item';
 import type { DynamoDbRecordTable } from './dynamodb-transactions';
 
 type Item = Record<string, AttributeValue>;
-
-/** A step item's `status`: never a record's, so no claim or read of a record ever mistakes one for the other. */
-export const STEP_STATUS = 'STEP';
 
 /**
  * Put a step: written once. The condition admits only an absent or expired step, so of two runs racing one step

@@ -40,7 +40,7 @@ export function claimArgs(request: ClaimRequest): string[] {
 }
 
 /** Binary (gzip) results are kept as base64: both clients then read every field as a string. */
-function resultField(result: EncodedResult): string | undefined {
+export function resultField(result: EncodedResult): string | undefined {
   if (result.encoding === 'json' || result.encoding === 'write-refused') return result.data;
   if (result.encoding === 'json-gzip') return Buffer.from(result.data).toString('base64');
   return undefined;
@@ -61,7 +61,8 @@ export function fieldsFromFlat(flat: readonly unknown[]): Record<string, string>
   return fields;
 }
 
-function resultFromFields(fields: Record<string, string>): EncodedResult {
+/** A hash's `resultEncoding` and `result` fields as an encoded result (gzip bytes back from base64). */
+export function resultFromFields(fields: Record<string, string>): EncodedResult {
   const encoding = fields[A.resultEncoding];
   const stored = fields[A.result];
   if ((encoding === 'json' || encoding === 'write-refused') && stored !== undefined) return { encoding, data: stored };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { STEP_STATUS } from '../core/steps/step-record';
 
 /**
  * The store's Lua scripts: one per transition, each touching exactly one key (`KEYS[1]`), so every call is
@@ -9,11 +10,19 @@ import { createHash } from 'node:crypto';
  * the function's neither frees a record early nor keeps it late.
  */
 export interface RedisScript {
-  readonly name: 'claim' | 'complete' | 'release' | 'renew';
+  readonly name: 'claim' | 'complete' | 'release' | 'renew' | 'put-step';
   readonly source: string;
   /** SHA1 of `source`: what `EVALSHA` calls and `SCRIPT LOAD` would answer. */
   readonly sha: string;
 }
+
+/**
+ * Lua read of the key's hash, as the claim, the renewal and the step put begin: `old` is the flat reply (handed back
+ * as the holder), `f` the same fields by name; both empty for an absent key.
+ */
+const READ_HASH = `local old = redis.call('HGETALL', KEYS[1])
+local f = {}
+for i = 1, #old, 2 do f[old[i]] = old[i + 1] end`;
 
 function script(name: RedisScript['name'], source: string): RedisScript {
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
@@ -33,10 +42,8 @@ function script(name: RedisScript['name'], source: string): RedisScript {
  */
 export const CLAIM = script(
   'claim',
-  `local old = redis.call('HGETALL', KEYS[1])
+  `${READ_HASH}
 if #old > 0 then
-  local f = {}
-  for i = 1, #old, 2 do f[old[i]] = old[i + 1] end
   local nowMs = tonumber(ARGV[5])
   local expired = (tonumber(f.expiration) or 0) < math.floor(nowMs / 1000)
   local leaseEnded = f.status == 'IN_PROGRESS' and (tonumber(f.leaseExpiresAt) or 0) < nowMs
@@ -96,9 +103,7 @@ return 1`,
  */
 export const RENEW = script(
   'renew',
-  `local old = redis.call('HGETALL', KEYS[1])
-local f = {}
-for i = 1, #old, 2 do f[old[i]] = old[i + 1] end
+  `${READ_HASH}
 if f.status ~= 'IN_PROGRESS' or f.leaseToken ~= ARGV[1] then
   table.insert(old, 1, 'refused')
   return old
@@ -107,4 +112,28 @@ if (tonumber(f.leaseExpiresAt) or 0) >= tonumber(ARGV[2]) then return {'renewed'
 redis.call('HSET', KEYS[1], 'leaseExpiresAt', ARGV[2], 'expiration', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return {'renewed'}`,
+);
+
+/**
+ * Put a step (`idem.step`'s recovery point), written once: the DynamoDB step's condition, in one script on one key.
+ * ARGV: expiration (s), the key's lifetime (ms), now (ms), resultEncoding, [result]. A hash already there whose
+ * expiration has not passed (the records' rule: `expiration < now (s)` is expired) stands, and comes back in the
+ * same reply: another run's result, or this very put's when a retry follows a lost answer (the same bytes, so
+ * the caller goes on with the value it stored). An expired one is replaced, with a fresh lifetime on the
+ * caller's clock. Replies: {'stored'}, {'existing', ...its fields}.
+ */
+export const PUT_STEP = script(
+  'put-step',
+  `${READ_HASH}
+if #old > 0 then
+  if (tonumber(f.expiration) or 0) >= math.floor(tonumber(ARGV[3]) / 1000) then
+    table.insert(old, 1, 'existing')
+    return old
+  end
+  redis.call('DEL', KEYS[1])
+end
+redis.call('HSET', KEYS[1], 'status', '${STEP_STATUS}', 'expiration', ARGV[1], 'createdAt', ARGV[3], 'resultEncoding', ARGV[4])
+if #ARGV >= 5 then redis.call('HSET', KEYS[1], 'result', ARGV[5]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return {'stored'}`,
 );

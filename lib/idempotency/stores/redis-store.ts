@@ -4,17 +4,24 @@ import type {
   ClaimRequest,
   ClaimResult,
   CompleteRequest,
+  EncodedResult,
   IdempotencyRecord,
   IdempotencyStore,
   RenewRequest,
   RenewResult,
+  StepGetRequest,
+  StepPutRequest,
+  StepPutResult,
   StoreCallOptions,
+  StoreCapabilities,
 } from '../core/store';
+import { stepRunner } from '../core/steps/step-runner';
 import { redisCommands, type RedisClientLike, type RedisCommands } from './redis-client';
 import { isConnectionFailure, isNoScript } from './redis-errors';
 import { claimArgs, claimResultFromReply, completeArgs, recordFromFields } from './redis-record';
 import { renewArgs, renewResultFromReply } from './redis-renewal';
-import { CLAIM, COMPLETE, RELEASE, RENEW, type RedisScript } from './redis-scripts';
+import { CLAIM, COMPLETE, PUT_STEP, RELEASE, RENEW, type RedisScript } from './redis-scripts';
+import { putStepArgs, stepFromFields, stepPutResultFromReply } from './redis-step';
 
 /** The default `maxResultBytes`: large enough for any API response worth replaying, small enough not to stall a single-threaded server. */
 export const REDIS_MAX_RESULT_BYTES = 1024 * 1024;
@@ -53,8 +60,9 @@ const CONNECTION_RETRY_DELAYS_MS = [50, 200];
 export const OPTION_NAMES: readonly string[] = ['client', 'keyPrefix', 'maxResultBytes', 'commandTimeoutMs'];
 
 /**
- * Idempotency records in Redis or Valkey: one Lua script per transition, called by its SHA (and sent
- * whole only when the server has lost its script cache), each on one key, so one round trip and one slot.
+ * Idempotency records, and `idem.step`'s recovery points, in Redis or Valkey: one Lua script per transition,
+ * called by its SHA (and sent whole only when the server has lost its script cache), each on one key, so one
+ * round trip and one slot.
  * See the README's Redis section for what Redis does and does not promise across a failover.
  */
 export class RedisStore implements IdempotencyStore {
@@ -64,6 +72,8 @@ export class RedisStore implements IdempotencyStore {
   readonly keyPrefix: string;
   /** The store's own bound on each reply, if any. */
   readonly commandTimeoutMs: number | undefined;
+  /** A RedisStore always keeps steps: it brings the runner of `idem.step` (no transactions: `idem.write` is refused). */
+  readonly capabilities: StoreCapabilities = Object.freeze({ stepRunner });
   private readonly commands: RedisCommands;
 
   constructor(options: RedisStoreOptions) {
@@ -107,6 +117,19 @@ export class RedisStore implements IdempotencyStore {
 
   async renew(request: RenewRequest): Promise<RenewResult> {
     return renewResultFromReply(request.id, await this.run(RENEW, request.id, renewArgs(request)));
+  }
+
+  /** A step's stored result (`idem.step`): one `HGETALL` of the step's key; an expired step counts as absent. */
+  async getStep(request: StepGetRequest): Promise<EncodedResult | undefined> {
+    return stepFromFields(await this.bounded('HGETALL', this.commands.hGetAll(this.keyOf(request.id))), request.now);
+  }
+
+  /**
+   * Stores a step's result unless a live one is stored (then hands that one back): one script on the step's key.
+   * A put retried after a lost answer finds its own result and goes on with it, so the step does not run again.
+   */
+  async putStep(request: StepPutRequest): Promise<StepPutResult> {
+    return stepPutResultFromReply(await this.run(PUT_STEP, request.id, putStepArgs(request)), request.now);
   }
 
   /**

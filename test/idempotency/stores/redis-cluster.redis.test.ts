@@ -90,6 +90,44 @@ describe.each(CLUSTER_CLIENTS)('RedisStore on a Redis Cluster through %s', (_nam
       expect(await store.get(request.id)).toMatchObject({ status: 'COMPLETED', result: { data: `"${request.id}"` } });
   });
 
+  it("stores, refuses and reads the steps of 30 requests spread over the nodes, each call on its step key's slot", async () => {
+    const now = Date.now();
+    const steps = Array.from({ length: 30 }, () => ({
+      id: randomUUID(),
+      result: { encoding: 'json', data: `"${randomUUID()}"` } as const,
+      expiration: Math.floor(now / 1000) + 3_600,
+      now,
+    }));
+    for (const step of steps) expect(await store.putStep(step)).toEqual({ stored: true });
+    for (const step of steps) {
+      expect(await store.putStep({ ...step, result: { encoding: 'json', data: '"second"' } })).toEqual({
+        stored: false,
+        existing: step.result,
+      });
+      expect(await store.getStep({ id: step.id, now })).toEqual(step.result);
+    }
+  });
+
+  it('runs a handler of three steps on the cluster: a released error re-runs only the unfinished step', async () => {
+    const effects = { reserve: 0, charge: 0, email: 0 };
+    let mailDown = true;
+    const handler = idempotent(
+      async (event: { key: string }, _context, idem) => {
+        const reservation = await idem.step('reserve', async () => `r-${++effects.reserve}`);
+        const charge = await idem.step('charge', async () => `c-${++effects.charge}`);
+        if (mailDown) throw new Error('the mail server is down');
+        const email = await idem.step('email', async () => `e-${++effects.email}`);
+        return { order: event.key, reservation, charge, email };
+      },
+      { store, key: (event) => event.key, operation: `steps-${randomUUID()}`, logger: recordingLogger() },
+    );
+    const key = randomUUID();
+    await expect(handler({ key }, lambdaContext())).rejects.toThrow('the mail server is down');
+    mailDown = false;
+    expect(await handler({ key }, lambdaContext())).toEqual({ order: key, reservation: 'r-1', charge: 'c-1', email: 'e-1' });
+    expect(effects).toEqual({ reserve: 1, charge: 1, email: 1 });
+  });
+
   it('runs 20 keys × 10 concurrent duplicates as exactly 20 executions', async () => {
     const runs = new Map<string, number>();
     const handler = idempotent(

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ClaimRequest } from '../../../lib/idempotency';
+import type { StepPutRequest } from '../../../lib/idempotency/core/store';
 import { RedisStore } from '../../../lib/idempotency/redis';
 import { encodeResult } from '../../../lib/idempotency/core/result-codec';
 import { EXPIRED_KEY_GRACE_MS } from '../../../lib/idempotency/stores/redis-record';
@@ -37,12 +38,13 @@ describe.each(CLIENT_KINDS)('RedisStore with %s against a real redis-server', (k
     connection = await connectClient(kind);
     counter = countCommands(connection.client);
     store = new RedisStore({ client: counter.client, keyPrefix: uniquePrefix() });
-    // Load the three scripts, so round trips are counted as they are once the server has them cached
+    // Load the scripts, so round trips are counted as they are once the server has them cached
     // (a cold cache costs one more the first time: see redis-durability.redis.test.ts).
     const warm = claimOf();
     await store.claim(warm);
     await store.complete({ id: warm.id, leaseToken: warm.leaseToken, result: { encoding: 'undefined' }, expiration: warm.expiration });
     await store.release(warm.id, warm.leaseToken);
+    await store.putStep({ id: randomUUID(), result: { encoding: 'undefined' }, expiration: warm.expiration, now: NOW });
   });
   afterAll(() => connection.close());
   beforeEach(() => counter.reset());
@@ -280,6 +282,71 @@ describe.each(CLIENT_KINDS)('RedisStore with %s against a real redis-server', (k
       const controller = new AbortController();
       controller.abort(new Error('wait over'));
       await expect(store.get(randomUUID(), { signal: controller.signal })).rejects.toThrow('wait over');
+    });
+  });
+
+  describe('steps', () => {
+    const stepOf = (overrides: Partial<StepPutRequest> = {}): StepPutRequest => ({
+      id: randomUUID(),
+      result: { encoding: 'json', data: '{"charge":"ch_1"}' },
+      expiration: NOW_S + RETENTION_S,
+      now: NOW,
+      ...overrides,
+    });
+
+    it("stores a step in one round trip as a hash under the prefix, its key living to its expiration plus the grace on the caller's clock", async () => {
+      const data = new Uint8Array([0x1f, 0x8b, 0, 255, 10]);
+      const request = stepOf({ result: { encoding: 'json-gzip', data }, now: NOW + 0.4 }); // a clock reading fractions
+      const before = Date.now();
+      expect(await store.putStep(request)).toEqual({ stored: true });
+      const after = Date.now();
+      expect(counter.counts).toEqual({ evalsha: 1 });
+      expect(await admin.hGetAll(store.keyOf(request.id))).toEqual({
+        status: 'STEP',
+        expiration: String(request.expiration),
+        createdAt: String(request.now),
+        resultEncoding: 'json-gzip',
+        result: Buffer.from(data).toString('base64'),
+      });
+      const lifetime = Math.ceil((request.expiration + 1) * 1000 - request.now + EXPIRED_KEY_GRACE_MS);
+      const expiresAt = await admin.pExpireTime(store.keyOf(request.id));
+      expect(expiresAt).toBeGreaterThanOrEqual(before + lifetime);
+      expect(expiresAt).toBeLessThanOrEqual(after + lifetime);
+      counter.reset();
+      expect(await store.getStep({ id: request.id, now: NOW })).toEqual({ encoding: 'json-gzip', data });
+      expect(counter.counts).toEqual({ hgetall: 1 });
+    });
+
+    it("measures a step key's lifetime on the caller's clock, so a caller whose clock is a day behind the server's keeps it", async () => {
+      const dayAgo = NOW - 86_400_000;
+      const request = stepOf({ now: dayAgo, expiration: Math.floor(dayAgo / 1000) + RETENTION_S });
+      await store.putStep(request);
+      expect(await admin.pTTL(store.keyOf(request.id))).toBeGreaterThan((RETENTION_S - 60) * 1000);
+    });
+
+    it('stores no result field for a step that returned undefined, and reads it back as such', async () => {
+      const request = stepOf({ result: { encoding: 'undefined' } });
+      await store.putStep(request);
+      expect(await admin.hExists(store.keyOf(request.id), 'result')).toBe(0);
+      expect(await store.getStep({ id: request.id, now: NOW })).toEqual({ encoding: 'undefined' });
+    });
+
+    it("replaces a step expired by the caller's clock before Redis drops its key, with a fresh lifetime", async () => {
+      const request = stepOf({ expiration: NOW_S + 10 });
+      await store.putStep(request);
+      const later = NOW + 11_000;
+      const again = stepOf({ id: request.id, result: { encoding: 'json', data: '"new"' }, expiration: NOW_S + RETENTION_S, now: later });
+      expect(await store.putStep(again)).toEqual({ stored: true });
+      expect(await admin.pTTL(store.keyOf(request.id))).toBeGreaterThan((RETENTION_S - 60) * 1000);
+      expect(await store.getStep({ id: request.id, now: later })).toEqual({ encoding: 'json', data: '"new"' });
+    });
+
+    it('refuses to write a step over a live record under the same key, and leaves the record alone', async () => {
+      const request = claimOf();
+      await store.claim(request);
+      await expect(store.putStep(stepOf({ id: request.id }))).rejects.toThrow('not a step');
+      expect(await store.getStep({ id: request.id, now: NOW })).toBeUndefined();
+      expect(await store.get(request.id)).toMatchObject({ status: 'IN_PROGRESS', leaseToken: request.leaseToken });
     });
   });
 

@@ -65,6 +65,6 @@ export const NO_STEPS: StepRunner = () => {
 /** Why a store cannot take `idem.step`. */
 export function noStepsError(): IdempotencyStepInvalidError {
   return new IdempotencyStepInvalidError(
-    'This store keeps no steps (it has no getStep / putStep): idem.step needs one that does (DynamoDbStore with `steps: dynamoDbSteps()`).',
+    'This store keeps no steps (it has no getStep / putStep): idem.step needs one that does (DynamoDbStore with `steps: dynamoDbSteps()`, RedisStore, MemoryStore).',
   );
 }

@@ -36,6 +36,12 @@ export function stepId(recordId: string, fingerprint: string | undefined, name: 
     .digest('hex');
 }
 
+/**
+ * A stored step's `status`: never a record's (`IN_PROGRESS`, `COMPLETED`), so no claim or read of a record ever
+ * mistakes a step for one, in any store that keeps both in one key space.
+ */
+export const STEP_STATUS = 'STEP';
+
 /** Whether a stored step with `expiration` (epoch s) still counts at `now` (epoch ms): the records' rule. */
 export function isLiveStep(expiration: number, now: number): boolean {
   return expiration >= Math.floor(now / 1000);
