@@ -27,7 +27,7 @@ const BIN = join(ROOT, 'node_modules', '.bin');
 /** Names an entry must export, beyond what `require` and `import` must agree on. */
 const EXPECTED_EXPORTS: Readonly<Record<string, readonly string[]>> = {
   '.': ['idempotent', 'idempotentHttp', 'idempotentSqs', 'idempotentWebhook', 'idempotentMiddleware', 'IdempotencyError', 'ErrorCode', 'hasErrorCode', 'TABLE_NAME_ENV'],
-  './dynamodb': ['DynamoDbStore', 'dynamoDbSteps'],
+  './dynamodb': ['DynamoDbStore', 'dynamoDbSteps', 'tableLayout'],
   './dynamodb-transactions': ['dynamoDbTransactions', 'TRANSACTION_LIMITS'],
   './cdk': ['IdempotencyTable', 'PARTITION_KEY', 'TTL_ATTRIBUTE', 'TABLE_NAME_ENV', 'STORE_ACTIONS', 'DurableDispatcher'],
   './testing': ['MemoryStore', 'startDynamoDbLocal', 'createIdempotencyTable', 'DYNAMODB_LOCAL_CLIENT_CONFIG'],

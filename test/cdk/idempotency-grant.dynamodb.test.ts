@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { idempotent } from '../../lib/idempotency';
-import { DynamoDbStore } from '../../lib/idempotency/dynamodb';
+import { DynamoDbStore, tableLayout } from '../../lib/idempotency/dynamodb';
 import { STORE_ACTIONS } from 'lambda-idempotency/cdk';
 import { grantIdempotency, type IdempotencyGrantOptions } from 'lambda-idempotency/cdk';
 import { testClient } from '../support/dynamodb';
@@ -101,7 +101,10 @@ beforeAll(async () => {
   admin.destroy();
 });
 
-describeStoreContract('DynamoDbStore under the idempotency grant', () => new DynamoDbStore({ tableName, client, ...LAYOUT }));
+describeStoreContract(
+  'DynamoDbStore under the idempotency grant',
+  () => new DynamoDbStore({ tableName, client, layout: tableLayout(LAYOUT) }),
+);
 
 describe('every request the store sends satisfies the grant', () => {
   const statements = grantedStatements();
@@ -114,7 +117,7 @@ describe('every request the store sends satisfies the grant', () => {
         return event.key;
       },
       {
-        store: new DynamoDbStore({ tableName, client, ...LAYOUT }),
+        store: new DynamoDbStore({ tableName, client, layout: tableLayout(LAYOUT) }),
         operation: `grant-${randomUUID()}`,
         key: (event) => event.key,
         logger: recordingLogger(),

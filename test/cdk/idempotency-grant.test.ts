@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { STORE_ACTIONS } from 'lambda-idempotency/cdk';
 import { grantIdempotency, type IdempotencyGrantOptions } from 'lambda-idempotency/cdk';
-import { DynamoDbStore } from 'lambda-idempotency/dynamodb';
+import { tableLayout } from 'lambda-idempotency/dynamodb';
 import { logicalId, testApp } from '../infra/cdk-app';
 
 const SINGLE_TABLE: IdempotencyGrantOptions = {
@@ -88,15 +88,13 @@ describe('grantIdempotency also', () => {
 });
 
 describe('grantIdempotency refuses', () => {
-  it('an unknown option (a misspelt TTL attribute), with the wording the store uses', () => {
+  it("an unknown option (a misspelt TTL attribute), with the wording the store's tableLayout uses", () => {
     const { table, role } = applicationTable();
     const options = { ...SINGLE_TABLE, ttlAtribute: 'ttl' } as IdempotencyGrantOptions;
     expect(() => grantIdempotency(table, role, options)).toThrow(
       new TypeError('Unknown option `ttlAtribute` for grantIdempotency; did you mean `ttlAttribute`?'),
     );
-    expect(() => new DynamoDbStore({ tableName: 't', ...options })).toThrow(
-      new TypeError('Unknown option `ttlAtribute` for DynamoDbStore; did you mean `ttlAttribute`?'),
-    );
+    expect(() => tableLayout(options)).toThrow(new TypeError('Unknown option `ttlAtribute` for tableLayout; did you mean `ttlAttribute`?'));
   });
 
   it('a static partition key (the hot partition), with the TypeError the store gives', () => {

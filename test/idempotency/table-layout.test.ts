@@ -1,4 +1,4 @@
-import { DynamoDbStore } from '../../lib/idempotency/dynamodb';
+import { DynamoDbStore, tableLayout } from '../../lib/idempotency/dynamodb';
 import { ATTRIBUTES } from '../../lib/idempotency/schema';
 import {
   DEFAULT_TABLE_LAYOUT,
@@ -106,13 +106,34 @@ describe('table layout', () => {
     it('refuses a static partition key at construction (cold start), not at the first request', () => {
       expect(
         () =>
-          new DynamoDbStore({ tableName: 't', partitionKey: 'pk', partitionKeyValue: 'IDEMPOTENCY', sortKey: 'sk', sortKeyValue: '{id}' }),
+          new DynamoDbStore({
+            tableName: 't',
+            layout: tableLayout({ partitionKey: 'pk', partitionKeyValue: 'IDEMPOTENCY', sortKey: 'sk', sortKeyValue: '{id}' }),
+          }),
       ).toThrow(/hot|one partition/);
     });
 
     it('refuses an unknown option, so a misspelt TTL attribute cannot leave records that never expire', () => {
-      const options = { tableName: 't', ttlAtribute: 'ttl' } as unknown as ConstructorParameters<typeof DynamoDbStore>[0];
-      expect(() => new DynamoDbStore(options)).toThrow('Unknown option `ttlAtribute` for DynamoDbStore; did you mean `ttlAttribute`?');
+      const options = { ttlAtribute: 'ttl' } as unknown as TableLayoutOptions;
+      expect(() => tableLayout(options)).toThrow('Unknown option `ttlAtribute` for tableLayout; did you mean `ttlAttribute`?');
+    });
+
+    it('names the layout capability when 0.2.0 layout options are given to the store itself', () => {
+      const options = { tableName: 't', ttlAttribute: 'ttl' } as unknown as ConstructorParameters<typeof DynamoDbStore>[0];
+      expect(() => new DynamoDbStore(options)).toThrow(
+        '`ttlAttribute` is a table layout option: pass `layout: tableLayout({ ttlAttribute, … })` from lambda-idempotency/dynamodb.',
+      );
+    });
+
+    it('refuses a layout that tableLayout() did not make (the options themselves, say)', () => {
+      const options = { tableName: 't', layout: singleTable } as unknown as ConstructorParameters<typeof DynamoDbStore>[0];
+      expect(() => new DynamoDbStore(options)).toThrow(
+        'Expected `layout` to be tableLayout({ … }) from lambda-idempotency/dynamodb, got an object',
+      );
+    });
+
+    it('takes the layout tableLayout() validated', () => {
+      expect(new DynamoDbStore({ tableName: 't', layout: tableLayout(singleTable) }).layout).toEqual(resolveTableLayout(singleTable));
     });
 
     it('keeps the default layout for existing users', () => {

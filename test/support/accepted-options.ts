@@ -9,6 +9,7 @@ import { KNOWN_OPTIONS as DYNAMODB_STORE_OPTIONS } from '../../lib/idempotency/s
 import type { MemoryStoreOptions } from '../../lib/idempotency/stores/memory-store';
 import { OPTION_NAMES as REDIS_STORE_OPTIONS } from '../../lib/idempotency/stores/redis-store';
 import type { DynamoDbLocalOptions } from '../../lib/idempotency/testing/dynamodb-local';
+import { TABLE_LAYOUT_OPTIONS } from '../../lib/idempotency/table-layout';
 import { WEBHOOK_OPTION_KEYS } from '../../lib/idempotency/webhook/webhook-options';
 
 /**
@@ -35,6 +36,7 @@ export function acceptedOptions(): ReadonlyMap<string, readonly string[]> {
     ['idempotentMiddleware', EVENT_OPTION_KEYS],
     ['idempotentFunction', FUNCTION_OPTION_KEYS],
     ['DynamoDbStore', [...DYNAMODB_STORE_OPTIONS]],
+    ['tableLayout', TABLE_LAYOUT_OPTIONS],
     ['RedisStore', [...REDIS_STORE_OPTIONS]],
     ['MemoryStore', keysOf<MemoryStoreOptions>({ maxResultBytes: true, tables: true })],
     [

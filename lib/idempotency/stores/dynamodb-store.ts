@@ -7,7 +7,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { AtomicCompletionResult, PendingWrite } from '../core/store';
-import { assertKnownOptions } from '../core/validate';
+import { assertKnownOptions, describe } from '../core/validate';
 import type { DynamoDbTransactions } from './dynamodb-transactions';
 import {
   isOwnClaim,
@@ -22,15 +22,15 @@ import {
   type StoreCapabilities,
 } from '../core/store';
 import { renewalFound } from '../core/renewal';
-import { DEFAULT_TABLE_LAYOUT, resolveTableLayout, TABLE_LAYOUT_OPTIONS, type TableLayout, type TableLayoutOptions } from '../table-layout';
+import { DEFAULT_TABLE_LAYOUT, TABLE_LAYOUT_OPTIONS, type TableLayout } from '../table-layout';
 import { claimInput, completeInput, DYNAMODB_MAX_RESULT_BYTES, getInput, recordFromItem, releaseInput, renewInput } from './dynamodb-item';
 import type { DynamoDbSteps } from './dynamodb-step';
 
 /**
- * Options of `DynamoDbStore`. Without the layout options, the table is one of its own: partition key `id`
- * (string), TTL on `expiration`. With them, an existing (single-table) design: see `TableLayoutOptions`.
+ * Options of `DynamoDbStore`. Without `layout`, the table is one of its own: partition key `id` (string), TTL on
+ * `expiration`. With it, an existing (single-table) design: see `tableLayout`.
  */
-export interface DynamoDbStoreOptions extends TableLayoutOptions {
+export interface DynamoDbStoreOptions {
   /** The table the records live in; `IdempotencyTable` makes one, or name your existing table and map its layout. */
   readonly tableName: string;
   /**
@@ -38,6 +38,12 @@ export interface DynamoDbStoreOptions extends TableLayoutOptions {
    * @default new DynamoDBClient({})
    */
   readonly client?: DynamoDBClient;
+  /**
+   * Where the records go in a table you already have: `tableLayout({ partitionKey, partitionKeyValue, … })` from
+   * `lambda-idempotency/dynamodb`, validated there. Without it a handler's bundle carries none of that validation.
+   * @default the layout of a table of its own (`IdempotencyTable`): partition key `id`, TTL on `expiration`
+   */
+  readonly layout?: TableLayout;
   /**
    * Atomic completion (`idem.write`): `dynamoDbTransactions()` from `lambda-idempotency/dynamodb-transactions`.
    * Without it the store refuses `idem.write`, and a handler's bundle carries none of the transaction code.
@@ -76,12 +82,22 @@ export class DynamoDbStore implements IdempotencyStore {
     if (typeof options?.tableName !== 'string' || options.tableName.length === 0) {
       throw new TypeError(`Expected \`tableName\` to be a non-empty string, got ${JSON.stringify(options?.tableName)}`);
     }
-    // A misspelt layout option would silently write the default layout: records that never expire, or keys the table refuses.
+    // The layout options of 0.2.0, given to the store itself: name their new place rather than ignore them.
+    const flat = Object.keys(options).find((key) => (TABLE_LAYOUT_OPTIONS as readonly string[]).includes(key));
+    if (flat) {
+      throw new TypeError(
+        `\`${flat}\` is a table layout option: pass \`layout: tableLayout({ ${flat}, … })\` from lambda-idempotency/dynamodb.`,
+      );
+    }
     assertKnownOptions(options, KNOWN_OPTIONS, 'DynamoDbStore');
     this.tableName = options.tableName;
     this.client = options.client ?? new DynamoDBClient({});
-    // A table of its own takes the frozen default as it is: only a custom layout is validated.
-    this.layout = Object.keys(options).some((key) => LAYOUT_OPTIONS.has(key)) ? resolveTableLayout(options) : DEFAULT_TABLE_LAYOUT;
+    // A table of its own takes the frozen default as it is; a custom layout was validated by tableLayout().
+    const { layout = DEFAULT_TABLE_LAYOUT } = options;
+    if (typeof layout?.partitionKey?.template !== 'string' || typeof layout.attributes !== 'object') {
+      throw new TypeError(`Expected \`layout\` to be tableLayout({ … }) from lambda-idempotency/dynamodb, got ${describe(layout)}`);
+    }
+    this.layout = layout;
     const { transactions } = options;
     if (transactions !== undefined) {
       if (
@@ -157,9 +173,8 @@ export class DynamoDbStore implements IdempotencyStore {
   }
 }
 
-const LAYOUT_OPTIONS: ReadonlySet<string> = new Set(TABLE_LAYOUT_OPTIONS);
 /** The options `DynamoDbStore` accepts; any other key is refused. */
-export const KNOWN_OPTIONS: readonly string[] = ['tableName', 'client', 'transactions', 'steps', ...TABLE_LAYOUT_OPTIONS];
+export const KNOWN_OPTIONS: readonly string[] = ['tableName', 'client', 'layout', 'transactions', 'steps'];
 
 // By name as well as class: a second copy of the SDK in the bundle has its own class.
 function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {

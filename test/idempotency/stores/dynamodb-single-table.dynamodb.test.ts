@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeTimeToLiveCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { idempotent } from '../../../lib/idempotency';
-import { DynamoDbStore, dynamoDbSteps, type DynamoDbStoreOptions } from '../../../lib/idempotency/dynamodb';
+import { DynamoDbStore, dynamoDbSteps, tableLayout, type TableLayoutOptions } from '../../../lib/idempotency/dynamodb';
 import { scopedId } from '../../../lib/idempotency/core/scoped-key';
 import { scanAll, testClient } from '../../support/dynamodb';
 import { lambdaContext } from '../../support/lambda-context';
@@ -20,7 +20,7 @@ const SINGLE_TABLE = {
   sortKeyValue: 'IDEMPOTENCY',
   ttlAttribute: 'ttl',
   attributePrefix: 'idem_',
-} as const satisfies Omit<DynamoDbStoreOptions, 'tableName'>;
+} as const satisfies TableLayoutOptions;
 
 // The real clock, so the records' `ttl` values lie in the future and no TTL sweep removes them mid-test.
 const REAL_NOW = Date.now();
@@ -46,7 +46,7 @@ describe('a single table with pk/sk, TTL on `ttl`, prefixed attributes, holding 
 
   describeStoreContract(
     'DynamoDbStore on a single table (pk = IDEMPOTENCY#<id>, sk = IDEMPOTENCY)',
-    () => new DynamoDbStore({ tableName, client, ...SINGLE_TABLE }),
+    () => new DynamoDbStore({ tableName, client, layout: tableLayout(SINGLE_TABLE) }),
   );
 
   describe('beside the business items, with TTL on', () => {
@@ -63,7 +63,7 @@ describe('a single table with pk/sk, TTL on `ttl`, prefixed attributes, holding 
           return { charged: event.key };
         },
         {
-          store: new DynamoDbStore({ tableName, client, ...SINGLE_TABLE }),
+          store: new DynamoDbStore({ tableName, client, layout: tableLayout(SINGLE_TABLE) }),
           operation,
           key: (event) => event.key,
           expiresAfterSeconds: RETENTION_S,
@@ -126,16 +126,18 @@ describe('a single table with pk/sk, TTL on `ttl`, prefixed attributes, holding 
 describe('a table with a partition key alone, named PK, TTL on expiresAt, no prefix', () => {
   describeStoreContract('DynamoDbStore on a PK-only table (PK = IDEM#<id>#v1)', async () => {
     const tableName = await freshApplicationTable(client, { partitionKey: 'PK', ttlAttribute: 'expiresAt' }, { ttl: false });
-    return new DynamoDbStore({ tableName, client, partitionKey: 'PK', partitionKeyValue: 'IDEM#{id}#v1', ttlAttribute: 'expiresAt' });
+    return new DynamoDbStore({
+      tableName,
+      client,
+      layout: tableLayout({ partitionKey: 'PK', partitionKeyValue: 'IDEM#{id}#v1', ttlAttribute: 'expiresAt' }),
+    });
   });
   describeStepContract('DynamoDbStore on a PK-only table (PK = IDEM#<id>#v1)', async () => {
     const tableName = await freshApplicationTable(client, { partitionKey: 'PK', ttlAttribute: 'expiresAt' }, { ttl: false });
     return new DynamoDbStore({
       tableName,
       client,
-      partitionKey: 'PK',
-      partitionKeyValue: 'IDEM#{id}#v1',
-      ttlAttribute: 'expiresAt',
+      layout: tableLayout({ partitionKey: 'PK', partitionKeyValue: 'IDEM#{id}#v1', ttlAttribute: 'expiresAt' }),
       steps: dynamoDbSteps(),
     });
   });
@@ -147,12 +149,14 @@ describe('a table whose sort key repeats the id (PK = IDEM#<id>, SK = IDEM#<id>)
     return new DynamoDbStore({
       tableName,
       client,
-      partitionKey: 'PK',
-      partitionKeyValue: 'IDEM#{id}',
-      sortKey: 'SK',
-      sortKeyValue: 'IDEM#{id}',
-      ttlAttribute: 'TTL',
-      attributePrefix: '_idem.',
+      layout: tableLayout({
+        partitionKey: 'PK',
+        partitionKeyValue: 'IDEM#{id}',
+        sortKey: 'SK',
+        sortKeyValue: 'IDEM#{id}',
+        ttlAttribute: 'TTL',
+        attributePrefix: '_idem.',
+      }),
     });
   });
 });

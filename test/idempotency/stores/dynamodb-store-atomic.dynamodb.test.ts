@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { DynamoDbStore } from '../../../lib/idempotency/dynamodb';
+import { DynamoDbStore, tableLayout } from '../../../lib/idempotency/dynamodb';
 import { dynamoDbTransactions } from '../../../lib/idempotency/dynamodb-transactions';
 import { describeAtomicCompletionContract } from '../../support/atomic-completion-contract';
 import { freshIdempotencyTable, scanAll, testClient } from '../../support/dynamodb';
@@ -39,12 +39,14 @@ describeAtomicCompletionContract('DynamoDbStore on a single-table layout (pk/sk,
     tableName,
     client,
     transactions: dynamoDbTransactions(),
-    partitionKey: 'pk',
-    partitionKeyValue: 'IDEMPOTENCY#{id}',
-    sortKey: 'sk',
-    sortKeyValue: 'IDEMPOTENCY',
-    ttlAttribute: 'ttl',
-    attributePrefix: 'idem_',
+    layout: tableLayout({
+      partitionKey: 'pk',
+      partitionKeyValue: 'IDEMPOTENCY#{id}',
+      sortKey: 'sk',
+      sortKeyValue: 'IDEMPOTENCY',
+      ttlAttribute: 'ttl',
+      attributePrefix: 'idem_',
+    }),
   });
   return { store, table, items: async () => (await scanAll(client, table)).map((item) => unmarshall(item)) };
 });
