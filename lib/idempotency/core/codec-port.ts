@@ -1,6 +1,6 @@
 import { ErrorCode, hasErrorCode, IdempotencyResultUndecodableError, type IdempotencyStoreError } from '../errors';
 import { MetricName, type InvocationTelemetry } from './telemetry';
-import { describe } from './validate';
+import { refuseOption } from './validate';
 
 /** What a codec knows of the record it encodes or decodes. */
 export interface ResultCodecContext {
@@ -96,6 +96,6 @@ export function assertCodec(value: unknown): asserts value is ResultCodec | unde
   if (value === undefined) return;
   const codec = value as Partial<ResultCodec> | null;
   if (typeof codec !== 'object' || codec === null || typeof codec.encode !== 'function' || typeof codec.decode !== 'function') {
-    throw new TypeError(`Expected \`codec\` to be { encode, decode }, got ${describe(value)}`);
+    refuseOption('codec', 'be { encode, decode }', value);
   }
 }

@@ -1,5 +1,5 @@
 import { DEFAULTS } from './defaults';
-import { assertFraction, assertFunction, assertInteger, describe } from './validate';
+import { assertFraction, assertFunction, assertInteger, refuseOption } from './validate';
 
 /** How long a claim keeps other invocations out, and how a running handler keeps it. Part of `EngineOptions`. */
 export interface LeaseOptions {
@@ -73,8 +73,10 @@ export function resolveLeaseOptions(options: LeaseOptions, leaseMarginMs: number
   if (options.fixedLeaseMs !== undefined) assertInteger('fixedLeaseMs', options.fixedLeaseMs, 1_000);
   assertFunction('leaseTimer', leaseTimer, false);
   if (leaseSliceMs * (1 - leaseRenewalPoint) <= leaseMarginMs) {
-    throw new TypeError(
-      `Expected \`leaseRenewalPoint\` to leave more than \`leaseMarginMs\` (${leaseMarginMs} ms) of the ${leaseSliceMs} ms slice to retry a renewal, got ${describe(leaseRenewalPoint)}`,
+    refuseOption(
+      'leaseRenewalPoint',
+      `leave more than \`leaseMarginMs\` (${leaseMarginMs} ms) of the ${leaseSliceMs} ms slice to retry a renewal`,
+      leaseRenewalPoint,
     );
   }
   return { leaseSliceMs, leaseRenewalPoint, fixedLeaseMs: options.fixedLeaseMs, leaseTimer };

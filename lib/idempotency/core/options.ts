@@ -3,7 +3,7 @@ import { DEFAULTS } from './defaults';
 import { LEASE_OPTION_KEYS, resolveLeaseOptions, type LeaseOptions, type ResolvedLeaseOptions } from './lease-options';
 import type { IdempotencyStore } from './store';
 import { consoleLogger, type IdempotencyLogger, type MetricsOptions, type MetricsSettings } from './telemetry';
-import { assertFunction, assertInteger, assertKnownOptions, assertOptionsObject, describe } from './validate';
+import { assertFunction, assertInteger, assertKnownOptions, assertOptionsObject, refuseOption } from './validate';
 
 /** Options shared by every wrapper (`idempotent`, `idempotentHttp`, `idempotentSqs`, `idempotentWebhook`, the middy middleware). */
 export interface EngineOptions extends LeaseOptions {
@@ -122,11 +122,11 @@ export function resolveEngineOptions(
   assertKnownOptions(options, [...ENGINE_OPTION_KEYS, ...adapterKeys], wrapper);
   const store = options.store as Partial<IdempotencyStore> | undefined;
   if (!store || typeof store.claim !== 'function' || typeof store.complete !== 'function') {
-    throw new TypeError(`Expected \`store\` to be an IdempotencyStore (DynamoDbStore or MemoryStore), got ${describe(store)}`);
+    refuseOption('store', 'be an IdempotencyStore (DynamoDbStore or MemoryStore)', store);
   }
   const operation = options.operation ?? DEFAULTS.operation;
   if (typeof operation !== 'string' || operation.length === 0) {
-    throw new TypeError(`Expected \`operation\` to be a non-empty string, got ${describe(operation)}`);
+    refuseOption('operation', 'be a non-empty string', operation);
   }
   const resolved = {
     store: options.store,
@@ -155,7 +155,7 @@ export function resolveEngineOptions(
   assertFunction('sleep', resolved.sleep, false);
   assertFunction('random', resolved.random, false);
   if (typeof resolved.logger?.warn !== 'function') {
-    throw new TypeError(`Expected \`logger\` to have a warn method, got ${describe(resolved.logger)}`);
+    refuseOption('logger', 'have a warn method', resolved.logger);
   }
   return { ...resolved, ...resolveLeaseOptions(options, resolved.leaseMarginMs) };
 }
@@ -164,7 +164,7 @@ function resolveCacheEntries(localCache: EngineOptions['localCache']): number {
   if (localCache === undefined || localCache === false) return 0;
   if (localCache === true) return DEFAULTS.localCacheEntries;
   if (typeof localCache !== 'object' || localCache === null) {
-    throw new TypeError(`Expected \`localCache\` to be a boolean or { maxEntries }, got ${describe(localCache)}`);
+    refuseOption('localCache', 'be a boolean or { maxEntries }', localCache);
   }
   assertInteger('localCache.maxEntries', localCache.maxEntries, 1);
   return localCache.maxEntries;
@@ -174,17 +174,17 @@ function resolveMetrics(metrics: EngineOptions['metrics'], service: string): Met
   const enabled = metrics === undefined ? Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME) : metrics !== false;
   if (!enabled) return undefined;
   if (typeof metrics !== 'boolean' && metrics !== undefined && (typeof metrics !== 'object' || metrics === null)) {
-    throw new TypeError(`Expected \`metrics\` to be a boolean or { namespace, dimensions, emit }, got ${describe(metrics)}`);
+    refuseOption('metrics', 'be a boolean or { namespace, dimensions, emit }', metrics);
   }
   const settings: MetricsOptions = typeof metrics === 'object' ? metrics : {};
   const namespace = settings.namespace ?? DEFAULTS.metricsNamespace;
   if (typeof namespace !== 'string' || namespace.length === 0 || namespace.length > 255) {
-    throw new TypeError(`Expected \`metrics.namespace\` to be a string of 1 to 255 characters, got ${describe(namespace)}`);
+    refuseOption('metrics.namespace', 'be a string of 1 to 255 characters', namespace);
   }
   const dimensions = settings.dimensions ?? { Service: service };
   const entries = typeof dimensions === 'object' && dimensions !== null ? Object.entries(dimensions) : [];
   if (entries.length === 0 || entries.length > 30 || entries.some(([, value]) => typeof value !== 'string' || value.length === 0)) {
-    throw new TypeError(`Expected \`metrics.dimensions\` to map 1 to 30 names to non-empty strings, got ${describe(dimensions)}`);
+    refuseOption('metrics.dimensions', 'map 1 to 30 names to non-empty strings', dimensions);
   }
   assertFunction('metrics.emit', settings.emit, true);
   return { namespace, dimensions, emit: settings.emit ?? ((line) => void process.stdout.write(`${line}\n`)) };

@@ -10,39 +10,47 @@ export function describe(value: unknown): string {
   return String(value);
 }
 
+/**
+ * Throws the `TypeError` every option check words alike, "Expected `name` to <wanted>, got <value, described>":
+ * one shape, built in one place, so that each check carries only its own words.
+ */
+export function refuseOption(name: string, wanted: string, value: unknown): never {
+  throw new TypeError(`Expected \`${name}\` to ${wanted}, got ${describe(value)}`);
+}
+
 /** Throws a `TypeError` naming `name` unless `value` is an integer of at least `min`. */
 export function assertInteger(name: string, value: unknown, min: number): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
     const wanted = min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : `an integer >= ${min}`;
-    throw new TypeError(`Expected \`${name}\` to be ${wanted}, got ${describe(value)}`);
+    refuseOption(name, `be ${wanted}`, value);
   }
 }
 
 /** Throws a `TypeError` naming `name` unless `value` is a number strictly between 0 and 1. */
 export function assertFraction(name: string, value: unknown): asserts value is number {
   if (typeof value !== 'number' || !(value > 0 && value < 1)) {
-    throw new TypeError(`Expected \`${name}\` to be a number between 0 and 1 (exclusive), got ${describe(value)}`);
+    refuseOption(name, 'be a number between 0 and 1 (exclusive)', value);
   }
 }
 
 /** Throws a `TypeError` naming `name` unless `value` is a function (or absent when `optional`). */
 export function assertFunction(name: string, value: unknown, optional: boolean): void {
   if (value === undefined && optional) return;
-  if (typeof value !== 'function') throw new TypeError(`Expected \`${name}\` to be a function, got ${describe(value)}`);
+  if (typeof value !== 'function') refuseOption(name, 'be a function', value);
 }
 
 /** Throws a `TypeError` naming `name` unless `value` is one of `allowed`. */
 export function assertOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): asserts value is T {
   if (!allowed.includes(value as T)) {
     const list = allowed.map((item) => `'${item}'`).join(' or ');
-    throw new TypeError(`Expected \`${name}\` to be ${list}, got ${describe(value)}`);
+    refuseOption(name, `be ${list}`, value);
   }
 }
 
 /** Throws a `TypeError` naming `name` unless `value` starts like an absolute URI (`scheme:`). */
 export function assertUriPrefix(name: string, value: unknown): asserts value is string {
   if (typeof value !== 'string' || !/^[a-z][a-z0-9+.-]*:/i.test(value)) {
-    throw new TypeError(`Expected \`${name}\` to be an absolute URI prefix, got ${describe(value)}`);
+    refuseOption(name, 'be an absolute URI prefix', value);
   }
 }
 

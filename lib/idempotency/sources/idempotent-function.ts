@@ -6,7 +6,7 @@ import type { IdempotencyContext, Outcome } from '../core/outcome';
 import { refusalError } from '../core/refusal-error';
 import { fingerprintOf } from '../core/scoped-key';
 import { noteKeySpace } from '../core/shared-key-space';
-import { assertFunction, describe } from '../core/validate';
+import { assertFunction, refuseOption } from '../core/validate';
 import { functionKey } from './function-key';
 
 /** Options of `idempotentFunction`: how a call names its key, and the engine's options. */
@@ -112,7 +112,7 @@ export function idempotentFunction<TArgs extends readonly unknown[], TResult>(
       const clock = 'getRemainingTimeInMillis' in given ? (given as InvocationClock) : undefined;
       return () => ({ invocation: engine.start(clock), owned: true });
     }
-    throw new TypeError(`Expected \`within\` to be given the handler's \`idem\` or the Lambda context, got ${describe(given)}`);
+    refuseOption('within', `be given the handler's \`idem\` or the Lambda context`, given);
   };
 
   return bind(() => ({ invocation: engine.start(), owned: true }));

@@ -7,7 +7,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { AtomicCompletionResult, PendingWrite } from '../core/store';
-import { assertKnownOptions, describe } from '../core/validate';
+import { assertKnownOptions, refuseOption } from '../core/validate';
 import type { DynamoDbTransactions } from './dynamodb-transactions';
 import {
   isOwnClaim,
@@ -95,7 +95,7 @@ export class DynamoDbStore implements IdempotencyStore {
     // A table of its own takes the frozen default as it is; a custom layout was validated by tableLayout().
     const { layout = DEFAULT_TABLE_LAYOUT } = options;
     if (typeof layout?.partitionKey?.template !== 'string' || typeof layout.attributes !== 'object') {
-      throw new TypeError(`Expected \`layout\` to be tableLayout({ … }) from lambda-idempotency/dynamodb, got ${describe(layout)}`);
+      refuseOption('layout', 'be tableLayout({ … }) from lambda-idempotency/dynamodb', layout);
     }
     this.layout = layout;
     const { transactions } = options;
