@@ -16,6 +16,11 @@ export const DYNAMODB_MAX_RESULT_BYTES = 400 * 1024 - 4 * 1024;
 
 type Item = Record<string, AttributeValue>;
 
+/** A string attribute value: one of the two shapes every input builds, made in one place. */
+export const S = (value: string): AttributeValue => ({ S: value });
+/** A number attribute value: DynamoDB takes numbers as their decimal string. */
+export const N = (value: number): AttributeValue => ({ N: String(value) });
+
 // Attribute names go through placeholders: `status` and `ttl` are DynamoDB reserved words, and so may others become.
 // DynamoDB rejects placeholders an expression does not use, so each builder lists its own.
 const names = (layout: TableLayout, ...placeholders: (keyof TableLayout['attributes'])[]) =>
@@ -23,7 +28,7 @@ const names = (layout: TableLayout, ...placeholders: (keyof TableLayout['attribu
 
 /** The record's key: the partition key (and sort key) values the layout makes of the hashed id. */
 export function keyOf(layout: TableLayout, id: string): Item {
-  return Object.fromEntries(Object.entries(keyValues(layout, id)).map(([name, value]) => [name, { S: value }]));
+  return Object.fromEntries(Object.entries(keyValues(layout, id)).map(([name, value]) => [name, S(value)]));
 }
 
 /**
@@ -40,22 +45,22 @@ export function claimInput(tableName: string, request: ClaimRequest, layout: Tab
   const A = layout.attributes;
   const item: Item = {
     ...keyOf(layout, request.id),
-    [A.status]: { S: 'IN_PROGRESS' },
-    [A.leaseToken]: { S: request.leaseToken },
-    [A.leaseExpiresAt]: { N: String(request.leaseExpiresAt) },
-    [A.expiration]: { N: String(request.expiration) },
-    [A.createdAt]: { N: String(request.now) },
+    [A.status]: S('IN_PROGRESS'),
+    [A.leaseToken]: S(request.leaseToken),
+    [A.leaseExpiresAt]: N(request.leaseExpiresAt),
+    [A.expiration]: N(request.expiration),
+    [A.createdAt]: N(request.now),
   };
-  if (request.fingerprint !== undefined) item[A.fingerprint] = { S: request.fingerprint };
+  if (request.fingerprint !== undefined) item[A.fingerprint] = S(request.fingerprint);
   return {
     TableName: tableName,
     Item: item,
     ConditionExpression: 'attribute_not_exists(#id) OR #expiration < :nowSeconds OR (#status = :inProgress AND #leaseExpiresAt < :nowMs)',
     ExpressionAttributeNames: names(layout, 'id', 'expiration', 'status', 'leaseExpiresAt'),
     ExpressionAttributeValues: {
-      ':nowSeconds': { N: String(Math.floor(request.now / 1000)) },
-      ':nowMs': { N: String(request.now) },
-      ':inProgress': { S: 'IN_PROGRESS' },
+      ':nowSeconds': N(Math.floor(request.now / 1000)),
+      ':nowMs': N(request.now),
+      ':inProgress': S('IN_PROGRESS'),
     },
     ReturnValues: 'ALL_OLD',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -78,15 +83,15 @@ export function completeInput(
   layout: TableLayout = DEFAULT_TABLE_LAYOUT,
 ): UpdateItemCommandInput {
   const values: Item = {
-    ':completed': { S: 'COMPLETED' },
-    ':expiration': { N: String(request.expiration) },
-    ':encoding': { S: request.result.encoding },
-    ':mine': { S: request.leaseToken },
+    ':completed': S('COMPLETED'),
+    ':expiration': N(request.expiration),
+    ':encoding': S(request.result.encoding),
+    ':mine': S(request.leaseToken),
   };
   let set = '#status = :completed, #expiration = :expiration, #resultEncoding = :encoding';
   const remove = ['#leaseExpiresAt'];
   if (request.result.encoding === 'json' || request.result.encoding === 'write-refused') {
-    values[':result'] = { S: request.result.data };
+    values[':result'] = S(request.result.data);
     set += ', #result = :result';
   } else if (request.result.encoding === 'json-gzip') {
     values[':result'] = { B: request.result.data };
@@ -119,7 +124,7 @@ export function releaseInput(
     Key: keyOf(layout, id),
     ConditionExpression: 'attribute_not_exists(#id) OR #leaseToken = :mine',
     ExpressionAttributeNames: names(layout, 'id', 'leaseToken'),
-    ExpressionAttributeValues: { ':mine': { S: leaseToken } },
+    ExpressionAttributeValues: { ':mine': S(leaseToken) },
   };
 }
 
@@ -137,10 +142,10 @@ export function renewInput(tableName: string, request: RenewRequest, layout: Tab
     ConditionExpression: '#status = :inProgress AND #leaseToken = :mine AND #leaseExpiresAt < :lease',
     ExpressionAttributeNames: names(layout, 'leaseExpiresAt', 'expiration', 'status', 'leaseToken'),
     ExpressionAttributeValues: {
-      ':lease': { N: String(request.leaseExpiresAt) },
-      ':expiration': { N: String(request.expiration) },
-      ':inProgress': { S: 'IN_PROGRESS' },
-      ':mine': { S: request.leaseToken },
+      ':lease': N(request.leaseExpiresAt),
+      ':expiration': N(request.expiration),
+      ':inProgress': S('IN_PROGRESS'),
+      ':mine': S(request.leaseToken),
     },
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };

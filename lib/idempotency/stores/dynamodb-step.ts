@@ -12,7 +12,7 @@ import type { StepRunner } from '../core/steps/step-function';
 import { isLiveStep, STEP_STATUS, type StepGetRequest, type StepPutRequest, type StepPutResult } from '../core/steps/step-record';
 import { stepRunner } from '../core/steps/step-runner';
 import type { TableLayout } from '../table-layout';
-import { keyOf, resultFromItem } from './dynamodb-item';
+import { keyOf, N, resultFromItem, S } from './dynamodb-item';
 import type { DynamoDbRecordTable } from './dynamodb-transactions';
 
 type Item = Record<string, AttributeValue>;
@@ -26,19 +26,19 @@ export function putStepInput(tableName: string, request: StepPutRequest, layout:
   const A = layout.attributes;
   const item: Item = {
     ...keyOf(layout, request.id),
-    [A.status]: { S: STEP_STATUS },
-    [A.expiration]: { N: String(request.expiration) },
-    [A.createdAt]: { N: String(request.now) },
-    [A.resultEncoding]: { S: request.result.encoding },
+    [A.status]: S(STEP_STATUS),
+    [A.expiration]: N(request.expiration),
+    [A.createdAt]: N(request.now),
+    [A.resultEncoding]: S(request.result.encoding),
   };
-  if (request.result.encoding === 'json') item[A.result] = { S: request.result.data };
+  if (request.result.encoding === 'json') item[A.result] = S(request.result.data);
   if (request.result.encoding === 'json-gzip') item[A.result] = { B: request.result.data };
   return {
     TableName: tableName,
     Item: item,
     ConditionExpression: 'attribute_not_exists(#id) OR #expiration < :nowSeconds',
     ExpressionAttributeNames: { '#id': A.id, '#expiration': A.expiration },
-    ExpressionAttributeValues: { ':nowSeconds': { N: String(Math.floor(request.now / 1000)) } },
+    ExpressionAttributeValues: { ':nowSeconds': N(Math.floor(request.now / 1000)) },
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
 }

@@ -5,7 +5,7 @@ import { IdempotencyWriteInvalidError } from '../errors';
 import type { AtomicCompletionResult, CompleteRequest, PendingWrite, WriteConditionFailure } from '../core/store';
 import { writeKind } from '../core/business-write';
 import { DEFAULT_TABLE_LAYOUT, type TableLayout } from '../table-layout';
-import { completeInput, recordFromItem } from './dynamodb-item';
+import { completeInput, recordFromItem, S } from './dynamodb-item';
 import { attributeMapBytes } from './dynamodb-size';
 import { assertWriteCount, sameItemError, TRANSACTION_LIMITS } from './transaction-limits';
 
@@ -42,7 +42,7 @@ export function atomicCompletionInput(
       UpdateExpression: completion.UpdateExpression,
       ConditionExpression: `${completion.ConditionExpression} AND #status = :inProgress`,
       ExpressionAttributeNames: completion.ExpressionAttributeNames,
-      ExpressionAttributeValues: { ...completion.ExpressionAttributeValues, ':inProgress': { S: 'IN_PROGRESS' } },
+      ExpressionAttributeValues: { ...completion.ExpressionAttributeValues, ':inProgress': S('IN_PROGRESS') },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
