@@ -1,6 +1,7 @@
 import { ErrorCode, hasErrorCode, IdempotencyResultUndecodableError, type IdempotencyStoreError } from '../errors';
 import { MetricName, type InvocationTelemetry } from './telemetry';
 import { refuseOption } from './validate';
+import { errorMessage } from './error-message';
 
 /** What a codec knows of the record it encodes or decodes. */
 export interface ResultCodecContext {
@@ -74,10 +75,7 @@ export async function decodeWithCodec(
     const fault =
       transient || hasErrorCode(error, ErrorCode.resultUndecodable)
         ? error
-        : new IdempotencyResultUndecodableError(
-            `The stored result cannot be decoded: ${error instanceof Error ? error.message : String(error)}`,
-            error,
-          );
+        : new IdempotencyResultUndecodableError(`The stored result cannot be decoded: ${errorMessage(error)}`, error);
     telemetry.record(
       transient ? MetricName.storeErrors : MetricName.resultsUndecodable,
       'error',

@@ -5,6 +5,7 @@ import { LocalCache } from './local-cache';
 import type { ResolvedEngineOptions } from './options';
 import type { BeginRequest, Begun, Execution, Outcome } from './outcome';
 import { InvocationTelemetry } from './telemetry';
+import { errorMessage } from './error-message';
 
 /** The core: claim -> decide -> run -> complete | release. Knows no event source and no database. */
 export class IdempotencyEngine {
@@ -121,14 +122,14 @@ export class Invocation {
       return await call();
     } catch (error) {
       if (signal?.aborted) throw error; // the caller's own bound, not a store fault
-      this.telemetry.event('storeFailed', { ...fields, step, error: error instanceof Error ? error.message : String(error) });
+      this.telemetry.event('storeFailed', { ...fields, step, error: errorMessage(error) });
       throw this.storeFault(step === 'claim' ? 'claim the idempotency key' : 'read the idempotency record', error);
     }
   };
 
   /** `error` wrapped as this invocation's store fault: "Could not <what>: …", with the store's error as `cause`. */
   private readonly storeFault = (what: string, error: unknown): IdempotencyStoreError => {
-    const fault = new IdempotencyStoreError(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`, error);
+    const fault = new IdempotencyStoreError(`Could not ${what}: ${errorMessage(error)}`, error);
     this.storeFaults.add(fault);
     return fault;
   };

@@ -1,6 +1,7 @@
 import { ErrorCode, hasErrorCode } from '../../errors';
 import type { CommitWrites } from '../store';
 import { refusedCommitVerdict } from './settlement-verdict';
+import { errorMessage } from '../error-message';
 
 /**
  * The settlement of a claim whose handler wrote through `idem.write`: the result and the writes in one atomic write
@@ -20,7 +21,7 @@ export const commitWrites: CommitWrites = async (request, writes, settlement) =>
     );
   } catch (error) {
     if (!invalid(error)) {
-      telemetry.event('commitFailed', { ...at, error: error instanceof Error ? error.message : String(error) });
+      telemetry.event('commitFailed', { ...at, error: errorMessage(error) });
       settlement.reopen();
       throw settlement.storeFault('commit the writes with the result (they may have been committed)', error);
     }
