@@ -69,6 +69,10 @@ export function keyedDurableSteps(
   return runner(records.recordId, records.fingerprint, records.scope, {
     step: (name, attempt) => context.step(name, attempt),
     problem: (name, encoded) => checkpointProblem(name, encoded, maxBytes - 16), // room for the `{"value":…}` around it
+    // Failing the attempt would run the side effect again: the checkpoint keeps the result for this execution, and
+    // only a new execution after a failed one would not find it.
+    storeFailed: (telemetry, id, error) =>
+      telemetry.event('storeFailed', { idempotencyKey: id, step: 'store the step', error: String(error) }),
     within: records.within,
   });
 }

@@ -43,6 +43,8 @@ export interface StepCheckpoint {
   readonly step: <C>(name: string, attempt: () => Promise<C>) => Promise<C>;
   /** Why a step's result, as the codec encoded it, cannot be checkpointed (its size), or `undefined` when it can. */
   readonly problem: (name: string, encoded: unknown) => string | undefined;
+  /** Records a store fault that kept a finished step out of the store: the checkpoint still holds its result. */
+  readonly storeFailed: (telemetry: InvocationTelemetry, id: string, error: unknown) => void;
   /**
    * Runs one piece of step work (an attempt; a decode) with telemetry of its own, flushed when the piece ends: an
    * invocation may end at any checkpoint, before a `finally` of the handler's. The scope's telemetry is not used.

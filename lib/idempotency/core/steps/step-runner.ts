@@ -101,7 +101,7 @@ function runSteps(
       if (keeps) result = encodeStepResult(name, coded, store.maxResultBytes);
     } catch (error) {
       if (!checkpoint) throw error;
-      return { invalid: error instanceof Error ? error.message : String(error) };
+      return { invalid: (error as IdempotencyStepInvalidError).message }; // what the two encoders throw
     }
     const invalid = checkpoint?.problem(name, coded);
     if (invalid !== undefined) return { invalid };
@@ -112,8 +112,7 @@ function runSteps(
         if (!put.stored) return stored(put.existing);
       } catch (error) {
         if (!checkpoint) throw scope.storeFault('store the step', error);
-        // The checkpoint keeps the result for this execution; only a new execution after a failed one would not find it.
-        telemetry.event('storeFailed', { idempotencyKey: id, step: 'store the step', error: String(error) });
+        checkpoint.storeFailed(telemetry, id, error);
       }
     }
     return checkpoint ? { value: coded } : { ran: value };
