@@ -119,15 +119,20 @@ export function idempotent<TEvent, TResult>(
     if (found.kind === 'replayed') return found.result as TResult;
     if (found.kind !== 'claimed') throw refusalError(found);
 
+    const settling = engine.start(context.lambdaContext);
     const steps = keyedDurableSteps(context, {
       recordId: found.id,
       fingerprint: request.fingerprint,
-      scope: () => {
+      scope: { options: engineOptions, telemetry: settling.telemetry, storeFault },
+      within: async (work) => {
         const invocation = engine.start(context.lambdaContext);
-        return { options: engineOptions, telemetry: invocation.telemetry, storeFault, done: () => flushIfCounted(invocation) };
+        try {
+          return await work(invocation.telemetry);
+        } finally {
+          flushIfCounted(invocation);
+        }
       },
     });
-    const settling = engine.start(context.lambdaContext);
     // The claim's lease is the execution's (up to a year), so a settlement that fails must not be given up after one
     // invocation's retries: its store fault fails the step, and the SDK retries the step (backing off, over minutes).
     // Held by its token, with no lease keeper: its lease is the execution's, not this invocation's.

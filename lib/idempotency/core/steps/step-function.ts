@@ -33,8 +33,30 @@ export interface StepScope {
   readonly storeFault: (what: string, error: unknown) => IdempotencyStoreError;
 }
 
-/** Makes the `idem.step` of one claimed request (record id, payload fingerprint): what a store that keeps steps gives. */
-export type StepRunner = (recordId: string, fingerprint: string | undefined, scope: StepScope) => StepFunction;
+/**
+ * What a durable execution adds to a request's steps (the plain path passes none): the SDK's checkpoint as the first
+ * recovery point, in front of the store's. With it, what goes wrong after a step's side effect (its result cannot be
+ * encoded, checkpointed or stored) never fails the attempt, which the SDK would retry, running the side effect again.
+ */
+export interface StepCheckpoint {
+  /** Runs `attempt` as the step `name` (the SDK's `context.step`): once; every replay gets what it returned (JSON). */
+  readonly step: <C>(name: string, attempt: () => Promise<C>) => Promise<C>;
+  /** Why a step's result, as the codec encoded it, cannot be checkpointed (its size), or `undefined` when it can. */
+  readonly problem: (name: string, encoded: unknown) => string | undefined;
+  /** Records a store fault that kept a finished step out of the store: the checkpoint still holds its result. */
+  readonly storeFailed: (telemetry: InvocationTelemetry, id: string, error: unknown) => void;
+  /**
+   * Runs one piece of step work (an attempt; a decode) with telemetry of its own, flushed when the piece ends: an
+   * invocation may end at any checkpoint, before a `finally` of the handler's. The scope's telemetry is not used.
+   */
+  readonly within: <R>(work: (telemetry: InvocationTelemetry) => Promise<R>) => Promise<R>;
+}
+
+/**
+ * Makes the `idem.step` of one claimed request (record id, payload fingerprint): what a store that keeps steps gives.
+ * A durable execution passes its `checkpoint`; the plain path passes none.
+ */
+export type StepRunner = (recordId: string, fingerprint: string | undefined, scope: StepScope, checkpoint?: StepCheckpoint) => StepFunction;
 
 /**
  * Names must be unique within a request (a step is found again by its name alone), and non-empty strings.
