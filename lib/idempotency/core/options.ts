@@ -108,6 +108,15 @@ export type ResolvedEngineOptions = Required<Omit<EngineOptions, 'localCache' | 
 
 const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The integer options, in the order they are checked, with the least each may be. */
+const INTEGER_MINIMUMS = [
+  ['expiresAfterSeconds', 1],
+  ['leaseMarginMs', 0],
+  ['maxLeaseMs', 1],
+  ['leaseWithoutContextMs', 1],
+  ['inFlightWaitMs', 0],
+] as const;
+
 /**
  * Applies defaults and validates; called once, when a handler is wrapped. `adapterKeys` are the options
  * the wrapper itself reads: any other key is refused, naming the closest valid one.
@@ -145,15 +154,9 @@ export function resolveEngineOptions(
     sleep: options.sleep ?? timerSleep,
     random: options.random ?? Math.random,
   };
-  assertInteger('expiresAfterSeconds', resolved.expiresAfterSeconds, 1);
-  assertInteger('leaseMarginMs', resolved.leaseMarginMs, 0);
-  assertInteger('maxLeaseMs', resolved.maxLeaseMs, 1);
-  assertInteger('leaseWithoutContextMs', resolved.leaseWithoutContextMs, 1);
-  assertInteger('inFlightWaitMs', resolved.inFlightWaitMs, 0);
+  for (const [name, min] of INTEGER_MINIMUMS) assertInteger(name, resolved[name], min);
   assertCodec(resolved.codec);
-  assertFunction('now', resolved.now, false);
-  assertFunction('sleep', resolved.sleep, false);
-  assertFunction('random', resolved.random, false);
+  for (const name of ['now', 'sleep', 'random'] as const) assertFunction(name, resolved[name], false);
   if (typeof resolved.logger?.warn !== 'function') {
     refuseOption('logger', 'have a warn method', resolved.logger);
   }
