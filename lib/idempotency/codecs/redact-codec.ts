@@ -1,5 +1,6 @@
 import type { ResultCodec } from '../core/codec-port';
 import { describe } from '../core/validate';
+import { isEscapedObject, isTypedEnvelope } from './typed-envelope';
 
 /** Options of `redactResults`. */
 export interface RedactOptions {
@@ -52,11 +53,6 @@ export function redactResults(options: RedactOptions): ResultCodec {
   };
 }
 
-/** `typedCodec`'s stored form, `{ "$typed": <version>, "value": <tree> }`. */
-function isTypedEnvelope(value: unknown): value is { readonly $typed: unknown; readonly value: unknown } {
-  return typeof value === 'object' && value !== null && Object.hasOwn(value, '$typed') && Object.hasOwn(value, 'value');
-}
-
 /** A copy of `value` with the member at `path` redacted; `value` itself is never changed (the caller still holds it). */
 function redact(
   value: unknown,
@@ -71,9 +67,7 @@ function redact(
     return parsed === undefined ? value : JSON.stringify(redact(parsed.json, path, at, replacement, remove));
   }
   if (typeof value !== 'object' || value === null) return value;
-  // typedCodec's form of a plain object that has its own `$t` member: the members are under `v`.
-  if (!Array.isArray(value) && (value as Record<string, unknown>).$t === 'Object' && Object.hasOwn(value, 'v'))
-    return { ...value, v: redact((value as Record<string, unknown>).v, path, at, replacement, remove) };
+  if (isEscapedObject(value)) return { ...value, v: redact(value.v, path, at, replacement, remove) };
   const [head, ...rest] = path as [string, ...string[]];
   const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [...value] : { ...(value as Record<string, unknown>) };
   const names = head === '*' ? Object.keys(copy) : Object.hasOwn(copy, head) ? [head] : [];

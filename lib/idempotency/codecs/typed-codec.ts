@@ -1,5 +1,6 @@
 import type { ResultCodec } from '../core/codec-port';
 import { describe } from '../core/validate';
+import { isTypedEnvelope, TYPED_TAG } from './typed-envelope';
 
 /**
  * The typed format, version 1. A stored result is `{ "$typed": 1, "value": <tree> }`, where <tree> is JSON except
@@ -40,8 +41,6 @@ export interface TypedCodecOptions {
   readonly types?: readonly TypedValue[];
 }
 
-const TAG = '$t';
-
 /**
  * A result codec that round-trips what JSON loses: `Date`, `Map`, `Set`, `BigInt`, `undefined` members and elements,
  * `Uint8Array`, non-finite numbers and `-0`, and the types you register. The stored format is versioned
@@ -66,7 +65,7 @@ export function typedCodec(options: TypedCodecOptions = {}): ResultCodec {
   return {
     encode: (value) => ({ $typed: TYPED_FORMAT_VERSION, value: toTree(value, types, new Set(), '$') }),
     decode: (stored) => {
-      if (!isEnvelope(stored)) return stored; // written before this codec was configured
+      if (!isTypedEnvelope(stored)) return stored; // written before this codec was configured
       if (stored.$typed !== TYPED_FORMAT_VERSION) {
         throw new TypeError(
           `The stored result is in typed format version ${String(stored.$typed)}; this version reads ${TYPED_FORMAT_VERSION}.`,
@@ -77,11 +76,7 @@ export function typedCodec(options: TypedCodecOptions = {}): ResultCodec {
   };
 }
 
-function isEnvelope(stored: unknown): stored is { $typed: unknown; value: unknown } {
-  return typeof stored === 'object' && stored !== null && !Array.isArray(stored) && '$typed' in stored;
-}
-
-const tagged = (tag: string, payload?: unknown) => (payload === undefined ? { [TAG]: tag } : { [TAG]: tag, v: payload });
+const tagged = (tag: string, payload?: unknown) => (payload === undefined ? { [TYPED_TAG]: tag } : { [TYPED_TAG]: tag, v: payload });
 
 function toTree(value: unknown, types: readonly TypedValue[], path: Set<object>, at: string): unknown {
   switch (typeof value) {
@@ -126,7 +121,7 @@ function toTree(value: unknown, types: readonly TypedValue[], path: Set<object>,
     if (typeof toJSON === 'function') return toTree(toJSON.call(object, at), types, path, at);
     const members: Record<string, unknown> = {};
     for (const [key, member] of Object.entries(object)) setMember(members, key, toTree(member, types, path, `${at}.${key}`));
-    return Object.hasOwn(object, TAG) ? tagged('Object', members) : members;
+    return Object.hasOwn(object, TYPED_TAG) ? tagged('Object', members) : members;
   } finally {
     path.delete(object);
   }
@@ -136,8 +131,8 @@ function fromTree(tree: unknown, types: ReadonlyMap<string, TypedValue>): unknow
   if (Array.isArray(tree)) return tree.map((item) => fromTree(item, types));
   if (typeof tree !== 'object' || tree === null) return tree;
   const node = tree as Record<string, unknown>;
-  if (!Object.hasOwn(node, TAG)) return members(node, types);
-  const tag = node[TAG];
+  if (!Object.hasOwn(node, TYPED_TAG)) return members(node, types);
+  const tag = node[TYPED_TAG];
   const payload = node.v;
   switch (tag) {
     case 'undefined':
