@@ -6,10 +6,10 @@
  * Then the bundle size of a handler that imports each codec, beside one that does not.
  */
 import { randomBytes } from 'node:crypto';
-import { idempotent, type ResultCodec } from '../lib/idempotency';
-import { composeCodecs, redactResults, typedCodec } from '../lib/idempotency/codecs';
-import { encryptResults, localKeyProvider } from '../lib/idempotency/encryption';
-import { MemoryStore } from '../lib/idempotency/testing';
+import { idempotent, type ResultCodec } from 'lambda-idempotency';
+import { composeCodecs, redactResults, typedCodec } from 'lambda-idempotency/codecs';
+import { encryptResults, localKeyProvider } from 'lambda-idempotency/encryption';
+import { MemoryStore } from 'lambda-idempotency/testing';
 import { bundleSize, HANDLERS } from '../scripts/size';
 import { table } from './markdown';
 

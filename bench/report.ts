@@ -115,7 +115,7 @@ export function renderSummary(info: RunInfo, m: Measurements, checks: readonly T
     `- **Machine**: ${info.machine.cpu}, ${info.machine.cores} cores, Node ${info.machine.node}, ${info.machine.platform}`,
     `- **Versions**: ${versions}`,
     `- **Settings**: ${settings}`,
-    '- **Setup**: one process, one DynamoDB Local (in memory) started by the run; each library on its own table and its own `DynamoDBClient`; the same HTTP API (2.0) event for both: `POST /payments` with an `Idempotency-Key` header, a JSON body and a JWT principal; a fresh Lambda context per invocation. The wrapped handler is a fake charge answering 201 (no I/O, unless it writes one order). Times are wall clock around one `await handler(event, context)`; series of one loop are interleaved round-robin, and every ratio divides by the raw call timed in that same loop. A benchmark, not a test: nothing asserts a time.',
+    '- **Setup**: one process, one DynamoDB Local (in memory) started by the run; each library on its own table and its own `DynamoDBClient`, each loaded as it is installed (this toolkit from its built `dist/`, Powertools from its published package: neither through the TypeScript loader); the same HTTP API (2.0) event for both: `POST /payments` with an `Idempotency-Key` header, a JSON body and a JWT principal; a fresh Lambda context per invocation. The wrapped handler is a fake charge answering 201 (no I/O, unless it writes one order). Times are wall clock around one `await handler(event, context)`; series of one loop are interleaved round-robin, and every ratio divides by the raw call timed in that same loop. A benchmark, not a test: nothing asserts a time.',
     '',
     '## Targets (issue 26, item 6)',
     '',

@@ -1,8 +1,12 @@
 import { canonicalNumber } from './canonical-number';
 
-type Frame =
-  | { readonly kind: 'array'; text: string; count: number }
-  | { readonly kind: 'object'; readonly members: [key: string, text: string][]; key: string; keyText: string };
+// An open container: its members' texts so far (an array's under the name ''), and the name being read.
+interface Frame {
+  readonly object: boolean;
+  readonly members: [key: string, text: string][];
+  key: string;
+  keyText: string;
+}
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 // What a string token needs decoded or JSON.stringify escapes: backslashes, controls, lone surrogates.
@@ -39,12 +43,9 @@ export function canonicalJsonText(source: string, maxDepth = MAX_DEPTH): string 
       if (source.charCodeAt(at) === close) {
         value = char === 0x7b ? '{}' : '[]';
         at++;
-      } else if (char === 0x5b) {
-        stack.push({ kind: 'array', text: '[', count: 0 });
-        continue;
       } else {
-        const frame: Frame = { kind: 'object', members: [], key: '', keyText: '' };
-        at = readKey(source, at, frame);
+        const frame: Frame = { object: char === 0x7b, members: [], key: '', keyText: '' };
+        if (frame.object) at = readKey(source, at, frame);
         if (at < 0) return undefined;
         stack.push(frame);
         continue;
@@ -60,21 +61,18 @@ export function canonicalJsonText(source: string, maxDepth = MAX_DEPTH): string 
       const top = stack.at(-1);
       at = skipSpace(source, at);
       if (!top) return at === source.length ? value : undefined;
-      if (top.kind === 'array') top.text += (top.count++ > 0 ? ',' : '') + value;
-      else top.members.push([top.key, `${top.keyText}:${value}`]);
+      top.members.push(top.object ? [top.key, `${top.keyText}:${value}`] : ['', value]);
       const next = source.charCodeAt(at);
       if (next === 0x2c /* , */) {
         at = skipSpace(source, at + 1);
-        if (top.kind === 'object') {
-          at = readKey(source, at, top);
-          if (at < 0) return undefined;
-        }
+        if (top.object) at = readKey(source, at, top);
+        if (at < 0) return undefined;
         break;
       }
-      if (next !== (top.kind === 'array' ? 0x5d : 0x7d)) return undefined;
+      if (next !== (top.object ? 0x7d : 0x5d)) return undefined;
       at++;
       stack.pop();
-      value = top.kind === 'array' ? `${top.text}]` : closeObject(top.members);
+      value = closeFrame(top);
     }
   }
 }
@@ -89,12 +87,12 @@ function readKey(source: string, at: number, frame: { key: string; keyText: stri
   return skipSpace(source, at + 1);
 }
 
-function closeObject(members: [key: string, text: string][]): string {
+function closeFrame({ object, members }: Frame): string {
   // Stable: repeated names keep their order. Code-unit order, as RFC 8785 sorts.
-  members.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  let text = '{';
+  if (object) members.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  let text = '';
   for (let i = 0; i < members.length; i++) text += (i > 0 ? ',' : '') + members[i]![1];
-  return `${text}}`;
+  return object ? `{${text}}` : `[${text}]`;
 }
 
 function readLeaf(source: string, at: number): [text: string, end: number] | undefined {

@@ -34,7 +34,25 @@ export interface LeaseKeeper {
 
 /** The keeper of a lease that is not renewed: its signal never aborts, and stopping it does nothing. */
 export function unkeptLease(): LeaseKeeper {
-  return { signal: new AbortController().signal, stop: () => undefined };
+  return lazilySignalled(() => undefined).keeper;
+}
+
+/**
+ * A keeper whose signal is made when first read or aborted: most invocations never read `idem.signal` nor lose
+ * their lease, and an AbortController per invocation was a measurable part of a first execution's own time.
+ */
+function lazilySignalled(stop: () => void): { readonly keeper: LeaseKeeper; readonly abort: (reason: unknown) => void } {
+  let lost: AbortController | undefined;
+  const controller = () => (lost ??= new AbortController());
+  return {
+    keeper: {
+      get signal() {
+        return controller().signal;
+      },
+      stop,
+    },
+    abort: (reason) => controller().abort(reason),
+  };
 }
 
 type Attempt = { readonly request: RenewRequest } & ({ readonly result: RenewResult } | { readonly error: unknown });
@@ -50,16 +68,16 @@ export function keepLease(
   claim: KeptClaim,
   context: InvocationClock | undefined,
 ): LeaseKeeper {
-  const lost = new AbortController();
+  if (!claim.lease.renewed || !options.store.renew) return unkeptLease();
+  // Stopping wakes the renewal timer; only a kept lease has one (and pays for its controller).
   const stopped = new AbortController();
-  const keeper = { signal: lost.signal, stop: () => stopped.abort() };
-  if (!claim.lease.renewed || !options.store.renew) return keeper;
+  const { keeper, abort } = lazilySignalled(() => stopped.abort());
   const renew = options.store.renew.bind(options.store);
   const { id, leaseToken } = claim;
   const fields = { idempotencyKey: id };
   const lose = (event: 'leaseTakenOver' | 'renewalsUnanswered', extra: Record<string, unknown>) => {
     telemetry.event(event, { ...fields, ...extra });
-    lost.abort(new IdempotencyLeaseLostError(eventMessage(event, extra)));
+    abort(new IdempotencyLeaseLostError(eventMessage(event, extra)));
   };
 
   // One renewal: tried until it is answered, or until a further try would pass the lease's end less the margin.

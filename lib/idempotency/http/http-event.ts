@@ -33,19 +33,15 @@ export function readRequest(event: ApiGatewayEvent): HttpRequest {
     return {
       method: event.requestContext.http.method.toUpperCase(),
       route: routeKey === '$default' ? event.rawPath : routeKey.replace(/^\S+\s+/, ''),
-      headers: collect(Object.entries(event.headers ?? {}), (value) => (value === undefined ? [] : [value])),
+      headers: collect(event.headers),
       pathParameters: event.pathParameters ?? {},
       query: parseRawQuery(event.rawQueryString ?? ''),
       body,
     };
   }
   const headers =
-    event.multiValueHeaders && Object.keys(event.multiValueHeaders).length > 0
-      ? collect(Object.entries(event.multiValueHeaders), (values) => values ?? [])
-      : collect(Object.entries(event.headers ?? {}), (value) => (value === undefined ? [] : [value]));
-  const query = event.multiValueQueryStringParameters
-    ? collect(Object.entries(event.multiValueQueryStringParameters), (values) => values ?? [])
-    : collect(Object.entries(event.queryStringParameters ?? {}), (value) => (value === undefined ? [] : [value]));
+    event.multiValueHeaders && Object.keys(event.multiValueHeaders).length > 0 ? collect(event.multiValueHeaders) : collect(event.headers);
+  const query = collect(event.multiValueQueryStringParameters ?? event.queryStringParameters);
   return {
     method: event.httpMethod.toUpperCase(),
     route: event.resource ?? event.path,
@@ -56,11 +52,12 @@ export function readRequest(event: ApiGatewayEvent): HttpRequest {
   };
 }
 
-function collect<V>(entries: [string, V][], toValues: (value: V) => readonly string[]): Map<string, string[]> {
+/** Every value of each name, by lower-case name: single values (`headers`) and lists (`multiValueHeaders`) alike. */
+function collect(fields: Readonly<Record<string, string | readonly string[] | undefined>> | null | undefined): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  for (const [name, value] of entries) {
+  for (const [name, value] of Object.entries(fields ?? {})) {
     const key = name.toLowerCase();
-    map.set(key, [...(map.get(key) ?? []), ...toValues(value)]);
+    map.set(key, (map.get(key) ?? []).concat(value ?? []));
   }
   return map;
 }

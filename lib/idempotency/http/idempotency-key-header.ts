@@ -33,23 +33,27 @@ export function readKeyHeader(values: readonly string[] | undefined): KeyHeader 
 
 function parseKeyValue(raw: string): KeyHeader {
   const value = raw.trim();
-  if (value.length === 0) return { kind: 'invalid', reason: 'The Idempotency-Key header is empty.' };
+  if (value.length === 0) return invalid('The Idempotency-Key header is empty.');
   let key = value;
   if (value.startsWith('"')) {
     const unquoted = unquoteStructuredString(value);
-    if (unquoted === undefined) return { kind: 'invalid', reason: 'The Idempotency-Key header is not a well-formed quoted string.' };
+    if (unquoted === undefined) return invalid('The Idempotency-Key header is not a well-formed quoted string.');
     key = unquoted;
   } else if (value.includes('"')) {
-    return { kind: 'invalid', reason: 'The Idempotency-Key header has a stray quote.' };
+    return invalid('The Idempotency-Key header has a stray quote.');
   }
-  if (key.length === 0) return { kind: 'invalid', reason: 'The Idempotency-Key is empty.' };
+  if (key.length === 0) return invalid('The Idempotency-Key is empty.');
   if (key.length > MAX_KEY_LENGTH) {
-    return { kind: 'invalid', reason: `The Idempotency-Key is ${key.length} characters long; at most ${MAX_KEY_LENGTH} are allowed.` };
+    return invalid(`The Idempotency-Key is ${key.length} characters long; at most ${MAX_KEY_LENGTH} are allowed.`);
   }
   if (!VISIBLE_ASCII.test(key)) {
-    return { kind: 'invalid', reason: 'The Idempotency-Key may contain only visible ASCII characters (no spaces or control characters).' };
+    return invalid('The Idempotency-Key may contain only visible ASCII characters (no spaces or control characters).');
   }
   return { kind: 'key', key };
+}
+
+function invalid(reason: string): KeyHeader {
+  return { kind: 'invalid', reason };
 }
 
 /** RFC 9651 sf-string: `"` … `"` with `\"` and `\\` the only escapes; `undefined` if malformed. */

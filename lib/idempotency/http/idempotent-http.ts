@@ -155,10 +155,11 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
     }
 
     return engine.invoke(context, async (invocation) => {
-      const caller = scopeOf(event, settings.scope);
-      if ('unresolved' in caller) {
+      // The `scope` option's answer, used as it is, else the event's principal (anonymous: no authorizer, keys shared).
+      const caller = settings.scope ? { kind: 'principal' as const, principal: settings.scope(event) } : resolvePrincipal(event);
+      if (caller.kind === 'unresolved') {
         // Nothing is claimed or run: a shared key space would replay one caller's response to another.
-        invocation.telemetry.record(undefined, 'error', scopeUnresolvedMessage(caller.unresolved), { authorizer: caller.unresolved });
+        invocation.telemetry.record(undefined, 'error', scopeUnresolvedMessage(caller.authorizer), { authorizer: caller.authorizer });
         return problem(
           ProblemType.scopeUnresolved,
           500,
@@ -170,7 +171,7 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
         const outcome = await invocation.execute<TResult | HttpResponse, StoredResponse>({
           key: header.key,
           operation: `${engine.operation} ${request.method} ${request.route}`,
-          scope: caller.scope,
+          scope: caller.kind === 'principal' ? caller.principal : undefined,
           fingerprint: requestFingerprint(request),
           run: async (idem) => handler(event, context, idem),
           isFinal: (result) => settings.isFinalStatus(normalizeResponse(result).statusCode),
@@ -187,17 +188,6 @@ export function idempotentHttp<TEvent extends ApiGatewayEvent, TResult extends A
       }
     });
   };
-}
-
-/** The `scope` option's answer, else the event's principal (`undefined`: no authorizer, keys shared). */
-function scopeOf<TEvent extends ApiGatewayEvent>(
-  event: TEvent,
-  scope: ((event: TEvent) => string | undefined) | undefined,
-): { readonly scope: string | undefined } | { readonly unresolved: string } {
-  if (scope) return { scope: scope(event) };
-  const caller = resolvePrincipal(event);
-  if (caller.kind === 'unresolved') return { unresolved: caller.authorizer };
-  return { scope: caller.kind === 'principal' ? caller.principal : undefined };
 }
 
 function scopeUnresolvedMessage(authorizer: string): string {

@@ -15,6 +15,12 @@ export interface ProblemText {
 /** A request that met a store fault may be retried soon: the fault was transient or it would not have been retried. */
 export const STORE_RETRY_AFTER_SECONDS = 2;
 
+// The wait a problem suggests (an in-progress one carries its own): a lost lease's new owner answers soon.
+const RETRY_AFTER_SECONDS: Readonly<Partial<Record<ProblemOutcome['kind'], number>>> = {
+  'store-unavailable': STORE_RETRY_AFTER_SECONDS,
+  'lease-lost': 1,
+};
+
 const STATUS: Readonly<Record<ProblemOutcome['kind'], number>> = {
   'in-progress': 409,
   mismatch: 422,
@@ -48,12 +54,9 @@ export const WRITE_REFUSAL_PROBLEMS = {
  * from the adapter. A replayed write refusal gets exactly the answer its first refusal got.
  */
 export function problemFor(outcome: ProblemOutcome, text: ProblemText, problemTypeBase: string): HttpResponse {
-  const headers: Record<string, string> = {};
   let members: Record<string, unknown> = {};
   let { detail } = text;
-  if (outcome.kind === 'in-progress') headers['Retry-After'] = String(outcome.retryAfterSeconds);
-  if (outcome.kind === 'store-unavailable') headers['Retry-After'] = String(STORE_RETRY_AFTER_SECONDS);
-  if (outcome.kind === 'lease-lost') headers['Retry-After'] = '1';
+  const retryAfter = outcome.kind === 'in-progress' ? outcome.retryAfterSeconds : RETRY_AFTER_SECONDS[outcome.kind];
   if (outcome.kind === 'write-refused') {
     const write = outcome.failures[0]?.name ?? '';
     detail = detail.replace('{write}', write);
@@ -61,6 +64,6 @@ export function problemFor(outcome: ProblemOutcome, text: ProblemText, problemTy
   }
   return problemResponse(
     { type: problemTypeBase + text.type, title: text.title, status: STATUS[outcome.kind], detail, ...members },
-    headers,
+    retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) },
   );
 }

@@ -1,4 +1,3 @@
-import { HTTP_DEFAULTS } from './http-defaults';
 /** The problems the adapter answers with, each a stable `type` (appended to `problemTypeBase`). */
 export const ProblemType = {
   keyMissing: 'idempotency-key-missing',
@@ -14,8 +13,8 @@ export const ProblemType = {
   responseUndecodable: 'stored-response-undecodable',
 } as const;
 
-/** The default base of problem `type` URIs: a tag URI (RFC 4151), stable and never dereferenced. */
-export const DEFAULT_PROBLEM_TYPE_BASE = HTTP_DEFAULTS.problemTypeBase;
+// Re-exported where the package's entry has always taken it from: a property read of HTTP_DEFAULTS would stay in every bundle.
+export { DEFAULT_PROBLEM_TYPE_BASE } from './http-defaults';
 
 /** An RFC 9457 problem. Extra members are allowed (`errors`, `retryAfter`…). */
 export interface Problem {

@@ -111,7 +111,9 @@ export function heldClaim(
       downstreamKey: (name) => downstreamKey(id, name),
       write: writeCollector(id, store, writes, () => settled),
       step,
-      signal: keeper.signal,
+      get signal() {
+        return keeper.signal;
+      },
       get leaseLost() {
         return keeper.signal.aborted;
       },
