@@ -28,7 +28,9 @@ const names = (layout: TableLayout, ...placeholders: (keyof TableLayout['attribu
 
 /** The record's key: the partition key (and sort key) values the layout makes of the hashed id. */
 export function keyOf(layout: TableLayout, id: string): Item {
-  return Object.fromEntries(Object.entries(keyValues(layout, id)).map(([name, value]) => [name, S(value)]));
+  const key: Item = {};
+  for (const [name, value] of Object.entries(keyValues(layout, id))) key[name] = S(value);
+  return key;
 }
 
 /**
