@@ -1,5 +1,5 @@
 import type { ResultCodec } from '../core/codec-port';
-import { describe } from '../core/validate';
+import { refuseOption } from '../core/validate';
 import { isEscapedObject, isTypedEnvelope } from './typed-envelope';
 
 /** Options of `redactResults`. */
@@ -37,7 +37,7 @@ export function redactResults(options: RedactOptions): ResultCodec {
     paths.length === 0 ||
     paths.some((path) => typeof path !== 'string' || path.length === 0 || path.split('.').includes(''))
   ) {
-    throw new TypeError(`Expected \`paths\` to be a non-empty array of dotted paths ('card.number'), got ${describe(paths)}`);
+    refuseOption('paths', "be a non-empty array of dotted paths ('card.number')", paths);
   }
   const replaceWith = 'replaceWith' in options ? options.replaceWith : REDACTED;
   const replacement = (value: unknown, path: string) => (typeof replaceWith === 'function' ? replaceWith(value, path) : replaceWith);

@@ -1,5 +1,5 @@
 import type { ResultCodec } from '../core/codec-port';
-import { describe } from '../core/validate';
+import { refuseOption } from '../core/validate';
 import { isTypedEnvelope, TYPED_TAG } from './typed-envelope';
 
 /**
@@ -59,7 +59,7 @@ export function typedCodec(options: TypedCodecOptions = {}): ResultCodec {
         typeof type.decode !== 'function',
     )
   ) {
-    throw new TypeError(`Expected \`types\` to be an array of { name, is, encode, decode }, got ${describe(types)}`);
+    refuseOption('types', 'be an array of { name, is, encode, decode }', types);
   }
   const byName = new Map(types.map((type) => [type.name, type]));
   return {

@@ -1,7 +1,7 @@
 import { DurableExecutionAlreadyStartedException, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { consoleLogger, type IdempotencyLogger } from '../core/telemetry';
-import { assertFunction, assertOptionsObject, assertKnownOptions, describe } from '../core/validate';
+import { assertFunction, assertOptionsObject, assertKnownOptions, describe, refuseOption } from '../core/validate';
 import { dispatchMessages, isSqsEvent, type DispatchMessage, type DispatchSource } from './dispatch-message';
 import { DISPATCH_SCOPE_ENV, DURABLE_FUNCTION_ENV } from './dispatcher-settings';
 import { executionName } from './execution-name';
@@ -72,8 +72,7 @@ export function durableDispatcher(options: DurableDispatcherOptions = {}): (even
     );
   }
   const scope = options.scope ?? process.env[DISPATCH_SCOPE_ENV] ?? 'default';
-  if (typeof scope !== 'string' || scope.length === 0)
-    throw new TypeError(`Expected \`scope\` to be a non-empty string, got ${describe(scope)}`);
+  if (typeof scope !== 'string' || scope.length === 0) refuseOption('scope', 'be a non-empty string', scope);
   assertFunction('id', options.id, true);
   assertFunction('payload', options.payload, true);
   const logger = options.logger ?? consoleLogger;

@@ -1,6 +1,6 @@
 import { IdempotencyResultUndecodableError } from '../errors';
 import type { ResultCodec } from '../core/codec-port';
-import { describe } from '../core/validate';
+import { refuseOption } from '../core/validate';
 import { KEY_BYTES, open, seal } from './aes-gcm';
 import {
   ALGORITHM,
@@ -37,11 +37,10 @@ export interface EncryptResultsOptions {
 export function encryptResults(options: EncryptResultsOptions): ResultCodec {
   const provider = options?.keyProvider;
   if (typeof provider?.generateDataKey !== 'function' || typeof provider.decryptDataKey !== 'function') {
-    throw new TypeError(`Expected \`keyProvider\` to be a KeyProvider (localKeyProvider, kmsKeyProvider), got ${describe(provider)}`);
+    refuseOption('keyProvider', 'be a KeyProvider (localKeyProvider, kmsKeyProvider)', provider);
   }
   const readUnencrypted = options.readUnencrypted ?? false;
-  if (typeof readUnencrypted !== 'boolean')
-    throw new TypeError(`Expected \`readUnencrypted\` to be a boolean, got ${describe(readUnencrypted)}`);
+  if (typeof readUnencrypted !== 'boolean') refuseOption('readUnencrypted', 'be a boolean', readUnencrypted);
 
   return {
     async encode(value, { id }): Promise<Envelope> {

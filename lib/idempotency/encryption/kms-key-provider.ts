@@ -1,6 +1,6 @@
 import type { DecryptCommandOutput, GenerateDataKeyCommandOutput, KMSClient, KMSClientConfig } from '@aws-sdk/client-kms';
 import { IdempotencyResultUndecodableError, IdempotencyStoreError } from '../errors';
-import { describe } from '../core/validate';
+import { refuseOption } from '../core/validate';
 import { KMS_ENCRYPTION_CONTEXT_KEY } from '../schema';
 import type { DataKeyContext, KeyProvider } from './key-provider';
 
@@ -32,8 +32,7 @@ type KmsModule = typeof import('@aws-sdk/client-kms');
  */
 export function kmsKeyProvider(options: KmsKeyProviderOptions): KeyProvider {
   const keyId = options?.keyId;
-  if (typeof keyId !== 'string' || keyId.length === 0)
-    throw new TypeError(`Expected \`keyId\` to be a KMS key id, ARN or alias, got ${describe(keyId)}`);
+  if (typeof keyId !== 'string' || keyId.length === 0) refuseOption('keyId', 'be a KMS key id, ARN or alias', keyId);
   let loaded: Promise<{ readonly sdk: KmsModule; readonly client: KMSClient }> | undefined;
   const load = () => {
     loaded ??= import('@aws-sdk/client-kms').then((sdk) => ({

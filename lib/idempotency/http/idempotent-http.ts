@@ -5,7 +5,7 @@ import { IdempotencyEngine } from '../core/engine';
 import { keylessIdempotencyContext, type MissingKeyPolicy } from '../core/event-key';
 import { resolveEngineOptions, type EngineOptions } from '../core/options';
 import type { IdempotencyContext } from '../core/outcome';
-import { assertFunction, assertOneOf, assertUriPrefix, describe } from '../core/validate';
+import { assertFunction, assertOneOf, assertUriPrefix, refuseOption } from '../core/validate';
 import { readRequest, type ApiGatewayEvent, type ApiGatewayResult } from './http-event';
 import {
   DEFAULT_REPLAYED_HEADERS,
@@ -201,7 +201,7 @@ function scopeUnresolvedMessage(authorizer: string): string {
 function resolveHttpOptions<TEvent extends ApiGatewayEvent>(options: IdempotentHttpOptions<TEvent>) {
   const methods = options.methods ?? HTTP_DEFAULTS.methods;
   if (!Array.isArray(methods) || methods.some((method) => typeof method !== 'string' || !/^[A-Za-z]+$/.test(method))) {
-    throw new TypeError(`Expected \`methods\` to be an array of HTTP method names, got ${describe(methods)}`);
+    refuseOption('methods', 'be an array of HTTP method names', methods);
   }
   const missingKey = options.missingKey ?? DEFAULTS.missingKey;
   assertOneOf('missingKey', missingKey, ['reject', 'run-without-idempotency'] as const);
@@ -209,13 +209,13 @@ function resolveHttpOptions<TEvent extends ApiGatewayEvent>(options: IdempotentH
   assertFunction('isFinalStatus', options.isFinalStatus, true);
   const replayedHeaders = options.replayedHeaders ?? DEFAULT_REPLAYED_HEADERS;
   if (!Array.isArray(replayedHeaders) || replayedHeaders.some((name) => typeof name !== 'string')) {
-    throw new TypeError(`Expected \`replayedHeaders\` to be an array of header names, got ${describe(replayedHeaders)}`);
+    refuseOption('replayedHeaders', 'be an array of header names', replayedHeaders);
   }
   const problemTypeBase = options.problemTypeBase ?? HTTP_DEFAULTS.problemTypeBase;
   assertUriPrefix('problemTypeBase', problemTypeBase);
   const keyExpiryHeader = options.keyExpiryHeader ?? DEFAULT_KEY_EXPIRY_HEADER;
   if (keyExpiryHeader !== false && (typeof keyExpiryHeader !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(keyExpiryHeader))) {
-    throw new TypeError(`Expected \`keyExpiryHeader\` to be a header name or false, got ${describe(keyExpiryHeader)}`);
+    refuseOption('keyExpiryHeader', 'be a header name or false', keyExpiryHeader);
   }
   return {
     keyExpiryHeader,

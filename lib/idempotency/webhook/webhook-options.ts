@@ -2,7 +2,7 @@ import { HTTP_DEFAULTS } from '../http/http-defaults';
 import { WEBHOOK_DEFAULTS } from './webhook-defaults';
 import { DEFAULTS } from '../core/defaults';
 import type { EngineOptions } from '../core/options';
-import { assertFunction, assertInteger, assertUriPrefix, describe } from '../core/validate';
+import { assertFunction, assertInteger, assertUriPrefix, describe, refuseOption } from '../core/validate';
 import type { ApiGatewayEvent } from '../http/http-event';
 import { defaultEventId } from './webhook-payload';
 
@@ -79,7 +79,7 @@ export function resolveWebhookOptions<TPayload, TEvent extends ApiGatewayEvent>(
   assertRecordOutlivesSignature(options.expiresAfterSeconds ?? DEFAULTS.expiresAfterSeconds, toleranceSeconds);
   const signatureHeader = options.signatureHeader ?? WEBHOOK_DEFAULTS.signatureHeader;
   if (typeof signatureHeader !== 'string' || !HEADER_NAME.test(signatureHeader)) {
-    throw new TypeError(`Expected \`signatureHeader\` to be a header name, got ${describe(signatureHeader)}`);
+    refuseOption('signatureHeader', 'be a header name', signatureHeader);
   }
   assertFunction('eventId', options.eventId, true);
   assertFunction('scope', options.scope, true);
