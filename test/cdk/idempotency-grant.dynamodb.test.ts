@@ -8,22 +8,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { idempotent } from '../../lib/idempotency';
 import { DynamoDbStore, tableLayout } from '../../lib/idempotency/dynamodb';
 import { STORE_ACTIONS } from 'lambda-idempotency/cdk';
-import { grantIdempotency, type IdempotencyGrantOptions } from 'lambda-idempotency/cdk';
+import { grantIdempotency, } from 'lambda-idempotency/cdk';
 import { testClient } from '../support/dynamodb';
 import { lambdaContext } from '../support/lambda-context';
 import { recordingLogger } from '../support/silent-logger';
-import { freshApplicationTable } from '../support/single-table';
+import { freshApplicationTable, SINGLE_TABLE_LAYOUT } from '../support/single-table';
 import { describeStoreContract } from '../support/store-contract';
 import { testApp } from '../infra/cdk-app';
-
-const LAYOUT: IdempotencyGrantOptions = {
-  partitionKey: 'pk',
-  partitionKeyValue: 'IDEMPOTENCY#{id}',
-  sortKey: 'sk',
-  sortKeyValue: 'IDEMPOTENCY',
-  ttlAttribute: 'ttl',
-  attributePrefix: 'idem_',
-};
 
 interface Statement {
   readonly Effect: string;
@@ -31,7 +22,7 @@ interface Statement {
   readonly Condition?: Record<string, Record<string, string | string[]>>;
 }
 
-/** The statements `grantIdempotency` writes for LAYOUT, as CloudFormation would receive them. */
+/** The statements `grantIdempotency` writes for SINGLE_TABLE_LAYOUT, as CloudFormation would receive them. */
 function grantedStatements(): Statement[] {
   const stack = new Stack(testApp(), 'Grant');
   const table = new dynamodb.TableV2(stack, 'AppTable', {
@@ -39,7 +30,11 @@ function grantedStatements(): Statement[] {
     sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
     timeToLiveAttribute: 'ttl',
   });
-  grantIdempotency(table, new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }), LAYOUT);
+  grantIdempotency(
+    table,
+    new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }),
+    SINGLE_TABLE_LAYOUT,
+  );
   return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap(
     (policy) => policy.Properties.PolicyDocument.Statement,
   );
@@ -103,7 +98,7 @@ beforeAll(async () => {
 
 describeStoreContract(
   'DynamoDbStore under the idempotency grant',
-  () => new DynamoDbStore({ tableName, client, layout: tableLayout(LAYOUT) }),
+  () => new DynamoDbStore({ tableName, client, layout: tableLayout(SINGLE_TABLE_LAYOUT) }),
 );
 
 describe('every request the store sends satisfies the grant', () => {
@@ -117,7 +112,7 @@ describe('every request the store sends satisfies the grant', () => {
         return event.key;
       },
       {
-        store: new DynamoDbStore({ tableName, client, layout: tableLayout(LAYOUT) }),
+        store: new DynamoDbStore({ tableName, client, layout: tableLayout(SINGLE_TABLE_LAYOUT) }),
         operation: `grant-${randomUUID()}`,
         key: (event) => event.key,
         logger: recordingLogger(),

@@ -7,15 +7,7 @@ import { STORE_ACTIONS } from 'lambda-idempotency/cdk';
 import { grantIdempotency, type IdempotencyGrantOptions } from 'lambda-idempotency/cdk';
 import { tableLayout } from 'lambda-idempotency/dynamodb';
 import { logicalId, testApp } from '../infra/cdk-app';
-
-const SINGLE_TABLE: IdempotencyGrantOptions = {
-  partitionKey: 'pk',
-  partitionKeyValue: 'IDEMPOTENCY#{id}',
-  sortKey: 'sk',
-  sortKeyValue: 'IDEMPOTENCY',
-  ttlAttribute: 'ttl',
-  attributePrefix: 'idem_',
-};
+import { SINGLE_TABLE_LAYOUT } from '../support/single-table';
 
 function applicationTable(props: (stack: Stack) => Partial<dynamodb.TablePropsV2> = () => ({})) {
   const stack = new Stack(testApp(), 'AppStack', { env: { region: 'eu-west-1' } }); // a customer-managed key needs a region
@@ -38,7 +30,7 @@ function statementsOf(template: Template) {
 
 describe('grantIdempotency(table, grantee, layout) on a shared single table', () => {
   const { stack, table, role } = applicationTable();
-  grantIdempotency(table, role, SINGLE_TABLE);
+  grantIdempotency(table, role, SINGLE_TABLE_LAYOUT);
   const template = Template.fromStack(stack);
 
   it('grants exactly the four store actions, on the table ARN, only for partition keys that start with the prefix', () => {
@@ -80,7 +72,7 @@ describe('grantIdempotency also', () => {
       key = new kms.Key(scope, 'Key');
       return { encryption: dynamodb.TableEncryptionV2.customerManagedKey(key) };
     });
-    grantIdempotency(table, role, SINGLE_TABLE);
+    grantIdempotency(table, role, SINGLE_TABLE_LAYOUT);
     const kmsStatements = statementsOf(Template.fromStack(stack)).filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')));
     expect(kmsStatements).toEqual([expect.objectContaining({ Resource: { 'Fn::GetAtt': [logicalId(key), 'Arn'] } })]);
     expect([kmsStatements[0]!.Action].flat().sort()).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']);
@@ -90,7 +82,7 @@ describe('grantIdempotency also', () => {
 describe('grantIdempotency refuses', () => {
   it("an unknown option (a misspelt TTL attribute), with the wording the store's tableLayout uses", () => {
     const { table, role } = applicationTable();
-    const options = { ...SINGLE_TABLE, ttlAtribute: 'ttl' } as IdempotencyGrantOptions;
+    const options = { ...SINGLE_TABLE_LAYOUT, ttlAtribute: 'ttl' } as IdempotencyGrantOptions;
     expect(() => grantIdempotency(table, role, options)).toThrow(
       new TypeError('Unknown option `ttlAtribute` for grantIdempotency; did you mean `ttlAttribute`?'),
     );
@@ -99,7 +91,7 @@ describe('grantIdempotency refuses', () => {
 
   it('a static partition key (the hot partition), with the TypeError the store gives', () => {
     const { table, role } = applicationTable();
-    expect(() => grantIdempotency(table, role, { ...SINGLE_TABLE, partitionKeyValue: 'IDEMPOTENCY', sortKeyValue: '{id}' })).toThrow(
+    expect(() => grantIdempotency(table, role, { ...SINGLE_TABLE_LAYOUT, partitionKeyValue: 'IDEMPOTENCY', sortKeyValue: '{id}' })).toThrow(
       TypeError,
     );
   });
@@ -107,20 +99,20 @@ describe('grantIdempotency refuses', () => {
   it.each<[string, IdempotencyGrantOptions, RegExp]>([
     [
       'a partition key value without a prefix (the grant would cover every item)',
-      { ...SINGLE_TABLE, partitionKeyValue: '{id}' },
+      { ...SINGLE_TABLE_LAYOUT, partitionKeyValue: '{id}' },
       /starts with \{id\}, so no prefix sets the idempotency items apart/,
     ],
-    ['a prefix with an IAM wildcard', { ...SINGLE_TABLE, partitionKeyValue: 'IDEM*{id}' }, /contains \*, \? or \$/],
-    ['a prefix with a policy variable', { ...SINGLE_TABLE, partitionKeyValue: '${aws:username}#{id}' }, /contains \*, \? or \$/],
+    ['a prefix with an IAM wildcard', { ...SINGLE_TABLE_LAYOUT, partitionKeyValue: 'IDEM*{id}' }, /contains \*, \? or \$/],
+    ['a prefix with a policy variable', { ...SINGLE_TABLE_LAYOUT, partitionKeyValue: '${aws:username}#{id}' }, /contains \*, \? or \$/],
     [
       "keys that are not the table's",
-      { ...SINGLE_TABLE, partitionKey: 'PK' },
+      { ...SINGLE_TABLE_LAYOUT, partitionKey: 'PK' },
       /the layout's keys \{"partitionKey":"PK","sortKey":"sk"\} are not the table's \{"partitionKey":"pk","sortKey":"sk"\}/,
     ],
     ['a missing sort key', { partitionKey: 'pk', partitionKeyValue: 'IDEMPOTENCY#{id}', ttlAttribute: 'ttl' }, /are not the table's/],
     [
       "a TTL attribute that is not the table's",
-      { ...SINGLE_TABLE, ttlAttribute: 'expiresAt' },
+      { ...SINGLE_TABLE_LAYOUT, ttlAttribute: 'expiresAt' },
       /the table's TTL attribute is "ttl", the layout's "expiresAt": records would never expire/,
     ],
   ])('%s', (_case, options, message) => {

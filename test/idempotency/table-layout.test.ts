@@ -7,15 +7,7 @@ import {
   resolveTableLayout,
   type TableLayoutOptions,
 } from '../../lib/idempotency/table-layout';
-
-const singleTable: TableLayoutOptions = {
-  partitionKey: 'pk',
-  partitionKeyValue: 'IDEMPOTENCY#{id}',
-  sortKey: 'sk',
-  sortKeyValue: 'IDEMPOTENCY',
-  ttlAttribute: 'ttl',
-  attributePrefix: 'idem_',
-};
+import { SINGLE_TABLE_LAYOUT } from '../support/single-table';
 
 describe('table layout', () => {
   it('defaults to the table IdempotencyTable makes: the id as partition key `id`, TTL on `expiration`, no prefix', () => {
@@ -26,7 +18,7 @@ describe('table layout', () => {
   });
 
   it("maps the id onto a single table's keys, its TTL attribute and prefixed attribute names", () => {
-    const layout = resolveTableLayout(singleTable);
+    const layout = resolveTableLayout(SINGLE_TABLE_LAYOUT);
     expect(keyValues(layout, 'abc')).toEqual({ pk: 'IDEMPOTENCY#abc', sk: 'IDEMPOTENCY' });
     expect(layout.attributes).toEqual({
       id: 'pk',
@@ -126,14 +118,16 @@ describe('table layout', () => {
     });
 
     it('refuses a layout that tableLayout() did not make (the options themselves, say)', () => {
-      const options = { tableName: 't', layout: singleTable } as unknown as ConstructorParameters<typeof DynamoDbStore>[0];
+      const options = { tableName: 't', layout: SINGLE_TABLE_LAYOUT } as unknown as ConstructorParameters<typeof DynamoDbStore>[0];
       expect(() => new DynamoDbStore(options)).toThrow(
         'Expected `layout` to be tableLayout({ … }) from lambda-idempotency/dynamodb, got an object',
       );
     });
 
     it('takes the layout tableLayout() validated', () => {
-      expect(new DynamoDbStore({ tableName: 't', layout: tableLayout(singleTable) }).layout).toEqual(resolveTableLayout(singleTable));
+      expect(new DynamoDbStore({ tableName: 't', layout: tableLayout(SINGLE_TABLE_LAYOUT) }).layout).toEqual(
+        resolveTableLayout(SINGLE_TABLE_LAYOUT),
+      );
     });
 
     it('keeps the default layout for existing users', () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { TableLayoutOptions } from '../../lib/idempotency/table-layout';
 
 /** The key and TTL names of an existing application table (a single-table design). */
 export interface ApplicationTableShape {
@@ -35,3 +36,16 @@ export async function enableTimeToLive(client: DynamoDBClient, tableName: string
     new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }),
   );
 }
+
+/**
+ * The layout of docs/existing-tables.md's example: `pk`/`sk`, TTL on `ttl`, every library attribute prefixed. The
+ * function's `tableLayout` and the CDK grant take the same options, so one constant serves both.
+ */
+export const SINGLE_TABLE_LAYOUT = {
+  partitionKey: 'pk',
+  partitionKeyValue: 'IDEMPOTENCY#{id}',
+  sortKey: 'sk',
+  sortKeyValue: 'IDEMPOTENCY',
+  ttlAttribute: 'ttl',
+  attributePrefix: 'idem_',
+} as const satisfies TableLayoutOptions;

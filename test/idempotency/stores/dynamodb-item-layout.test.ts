@@ -1,15 +1,9 @@
 import { claimInput, completeInput, getInput, recordFromItem, releaseInput } from '../../../lib/idempotency/stores/dynamodb-item';
 import { resolveTableLayout } from '../../../lib/idempotency/table-layout';
+import { SINGLE_TABLE_LAYOUT } from '../../support/single-table';
 
 const now = 1_796_000_000_123;
-const layout = resolveTableLayout({
-  partitionKey: 'pk',
-  partitionKeyValue: 'IDEMPOTENCY#{id}',
-  sortKey: 'sk',
-  sortKeyValue: 'IDEMPOTENCY',
-  ttlAttribute: 'ttl',
-  attributePrefix: 'idem_',
-});
+const layout = resolveTableLayout(SINGLE_TABLE_LAYOUT);
 const key = { pk: { S: 'IDEMPOTENCY#abc' }, sk: { S: 'IDEMPOTENCY' } };
 
 describe('DynamoDB inputs on a single-table layout (built without a client)', () => {

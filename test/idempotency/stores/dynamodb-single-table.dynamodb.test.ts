@@ -1,26 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeTimeToLiveCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { idempotent } from '../../../lib/idempotency';
-import { DynamoDbStore, dynamoDbSteps, tableLayout, type TableLayoutOptions } from '../../../lib/idempotency/dynamodb';
+import { DynamoDbStore, dynamoDbSteps, tableLayout, } from '../../../lib/idempotency/dynamodb';
 import { scopedId } from '../../../lib/idempotency/core/scoped-key';
 import { scanAll, testClient } from '../../support/dynamodb';
 import { lambdaContext } from '../../support/lambda-context';
 import { recordingLogger } from '../../support/silent-logger';
-import { enableTimeToLive, freshApplicationTable } from '../../support/single-table';
+import { enableTimeToLive, freshApplicationTable, SINGLE_TABLE_LAYOUT } from '../../support/single-table';
 import { describeStepContract, describeStoreContract } from '../../support/store-contract';
 
 const client = testClient();
 afterAll(() => client.destroy());
-
-/** The layout of docs/existing-tables.md's example: `pk`/`sk`, TTL on `ttl`, every library attribute prefixed. */
-const SINGLE_TABLE = {
-  partitionKey: 'pk',
-  partitionKeyValue: 'IDEMPOTENCY#{id}',
-  sortKey: 'sk',
-  sortKeyValue: 'IDEMPOTENCY',
-  ttlAttribute: 'ttl',
-  attributePrefix: 'idem_',
-} as const satisfies TableLayoutOptions;
 
 // The real clock, so the records' `ttl` values lie in the future and no TTL sweep removes them mid-test.
 const REAL_NOW = Date.now();
@@ -46,7 +36,7 @@ describe('a single table with pk/sk, TTL on `ttl`, prefixed attributes, holding 
 
   describeStoreContract(
     'DynamoDbStore on a single table (pk = IDEMPOTENCY#<id>, sk = IDEMPOTENCY)',
-    () => new DynamoDbStore({ tableName, client, layout: tableLayout(SINGLE_TABLE) }),
+    () => new DynamoDbStore({ tableName, client, layout: tableLayout(SINGLE_TABLE_LAYOUT) }),
   );
 
   describe('beside the business items, with TTL on', () => {
@@ -63,7 +53,7 @@ describe('a single table with pk/sk, TTL on `ttl`, prefixed attributes, holding 
           return { charged: event.key };
         },
         {
-          store: new DynamoDbStore({ tableName, client, layout: tableLayout(SINGLE_TABLE) }),
+          store: new DynamoDbStore({ tableName, client, layout: tableLayout(SINGLE_TABLE_LAYOUT) }),
           operation,
           key: (event) => event.key,
           expiresAfterSeconds: RETENTION_S,

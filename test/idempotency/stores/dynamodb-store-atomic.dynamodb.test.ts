@@ -5,7 +5,7 @@ import { DynamoDbStore, tableLayout } from '../../../lib/idempotency/dynamodb';
 import { dynamoDbTransactions } from '../../../lib/idempotency/dynamodb-transactions';
 import { describeAtomicCompletionContract } from '../../support/atomic-completion-contract';
 import { freshIdempotencyTable, scanAll, testClient } from '../../support/dynamodb';
-import { freshApplicationTable } from '../../support/single-table';
+import { freshApplicationTable, SINGLE_TABLE_LAYOUT } from '../../support/single-table';
 
 const client = testClient();
 afterAll(() => client.destroy());
@@ -39,14 +39,7 @@ describeAtomicCompletionContract('DynamoDbStore on a single-table layout (pk/sk,
     tableName,
     client,
     transactions: dynamoDbTransactions(),
-    layout: tableLayout({
-      partitionKey: 'pk',
-      partitionKeyValue: 'IDEMPOTENCY#{id}',
-      sortKey: 'sk',
-      sortKeyValue: 'IDEMPOTENCY',
-      ttlAttribute: 'ttl',
-      attributePrefix: 'idem_',
-    }),
+    layout: tableLayout(SINGLE_TABLE_LAYOUT),
   });
   return { store, table, items: async () => (await scanAll(client, table)).map((item) => unmarshall(item)) };
 });
