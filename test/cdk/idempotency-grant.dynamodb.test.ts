@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { idempotent } from '../../lib/idempotency';
 import { DynamoDbStore, tableLayout } from '../../lib/idempotency/dynamodb';
 import { STORE_ACTIONS } from 'lambda-idempotency/cdk';
-import { grantIdempotency, } from 'lambda-idempotency/cdk';
+import { grantIdempotency } from 'lambda-idempotency/cdk';
 import { testClient } from '../support/dynamodb';
 import { lambdaContext } from '../support/lambda-context';
 import { recordingLogger } from '../support/silent-logger';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeTimeToLiveCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { idempotent } from '../../../lib/idempotency';
-import { DynamoDbStore, dynamoDbSteps, tableLayout, } from '../../../lib/idempotency/dynamodb';
+import { DynamoDbStore, dynamoDbSteps, tableLayout } from '../../../lib/idempotency/dynamodb';
 import { scopedId } from '../../../lib/idempotency/core/scoped-key';
 import { scanAll, testClient } from '../../support/dynamodb';
 import { lambdaContext } from '../../support/lambda-context';
