@@ -11,6 +11,7 @@ import { ErrorCode, hasErrorCode, IdempotencyStoreError } from '../errors';
 import type { IdempotencyStore } from '../core/store';
 import { assertFunction, assertInteger } from '../core/validate';
 import { DEFAULTS } from '../core/defaults';
+import { errorMessage } from '../core/error-message';
 import { EVENT_OPTION_KEYS, type IdempotentOptions } from '../core/event-options';
 import { isDurableContext } from '../core/durable-context';
 import { durableSteps, keyedDurableSteps } from './durable-steps';
@@ -189,7 +190,7 @@ function checkpointSized(store: IdempotencyStore): IdempotencyStore {
 /** A store failure in a durable step, wrapped as the engine wraps its own ("Could not <what>: …", the cause kept), once. */
 function storeFault(what: string, error: unknown): IdempotencyStoreError {
   if (hasErrorCode(error, ErrorCode.storeFailure)) return error as IdempotencyStoreError;
-  return new IdempotencyStoreError(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`, error);
+  return new IdempotencyStoreError(`Could not ${what}: ${errorMessage(error)}`, error);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { IdempotencyStepInvalidError } from '../../errors';
 import { expirationFrom } from '../backoff';
+import { errorMessage } from '../error-message';
 import { decodeWithCodec, stepCodec, type ResultCodec } from '../codec-port';
 import type { EncodedResult } from '../record';
 import { decodeResult, encodeResult } from '../result-codec';
@@ -101,7 +102,7 @@ function runSteps(
       if (keeps) result = encodeStepResult(name, coded, store.maxResultBytes);
     } catch (error) {
       if (!checkpoint) throw error;
-      return { invalid: (error as IdempotencyStepInvalidError).message }; // what the two encoders throw
+      return { invalid: errorMessage(error) }; // the two encoders throw IdempotencyStepInvalidError
     }
     const invalid = checkpoint?.problem(name, coded);
     if (invalid !== undefined) return { invalid };
