@@ -23,7 +23,8 @@ export const N = (value: number): AttributeValue => ({ N: String(value) });
 
 // Attribute names go through placeholders: `status` and `ttl` are DynamoDB reserved words, and so may others become.
 // DynamoDB rejects placeholders an expression does not use, so each builder lists its own.
-const names = (layout: TableLayout, ...placeholders: (keyof TableLayout['attributes'])[]) =>
+/** The placeholders `#name` of an expression, each mapped to the attribute the layout names. */
+export const names = (layout: TableLayout, ...placeholders: (keyof TableLayout['attributes'])[]) =>
   Object.fromEntries(placeholders.map((name) => [`#${name}`, layout.attributes[name]]));
 
 /** The record's key: the partition key (and sort key) values the layout makes of the hashed id. */

@@ -12,7 +12,7 @@ import type { StepRunner } from '../core/steps/step-function';
 import { isLiveStep, STEP_STATUS, type StepGetRequest, type StepPutRequest, type StepPutResult } from '../core/steps/step-record';
 import { stepRunner } from '../core/steps/step-runner';
 import type { TableLayout } from '../table-layout';
-import { keyOf, N, resultFromItem, S } from './dynamodb-item';
+import { keyOf, N, names, resultFromItem, S } from './dynamodb-item';
 import type { DynamoDbRecordTable } from './dynamodb-transactions';
 
 type Item = Record<string, AttributeValue>;
@@ -37,7 +37,7 @@ export function putStepInput(tableName: string, request: StepPutRequest, layout:
     TableName: tableName,
     Item: item,
     ConditionExpression: 'attribute_not_exists(#id) OR #expiration < :nowSeconds',
-    ExpressionAttributeNames: { '#id': A.id, '#expiration': A.expiration },
+    ExpressionAttributeNames: names(layout, 'id', 'expiration'),
     ExpressionAttributeValues: { ':nowSeconds': N(Math.floor(request.now / 1000)) },
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
